@@ -1,0 +1,33 @@
+//! corroborate's pipeline: pure stages over the shared model. No filesystem, network, clock
+//! (beyond timings) or randomness: the CLI does the IO and hands bytes in.
+//!
+//! | stage       | module          | input                       | output                    |
+//! |-------------|-----------------|-----------------------------|---------------------------|
+//! | read        | [`read`]        | path label + bytes          | `RawArticle` / `Rejection` |
+//! | clean       | [`clean`]       | `&[RawArticle]`             | `Vec<Article>` (no sentences) |
+//! | segment     | [`segment`]     | `&Article`                  | `Vec<Sentence>`           |
+//! | entities    | [`entities`]    | `&Article`                  | `Vec<Mention>`; merged `Vec<Entity>` |
+//! | quotes      | [`quotes`]      | `&Article`, mentions        | `Vec<QuoteMention>`; merged `Vec<Quote>` |
+//! | numbers     | [`numbers`]     | `&Article`                  | `Vec<NumberMention>`      |
+//! | consolidate | [`consolidate`] | articles + analyses         | `Story`                   |
+//!
+//! [`run::digest`] is the one orchestrator.
+//!
+//! ```
+//! use corroborate_pipeline::{read::read_source, run::digest};
+//! let raw = read_source("a.txt", "Headline\n\nSir Keir Starmer met Donald Trump. “We want to work with you,” he said.".as_bytes());
+//! let d = digest(raw.into_iter().filter_map(Result::ok).collect(), vec![]);
+//! assert_eq!(d.articles[0].title, "Headline");
+//! assert_eq!(d.stories[0].quotes[0].speaker.as_deref(), Some("Keir Starmer"));
+//! ```
+
+pub mod clean;
+pub mod consolidate;
+pub mod entities;
+pub mod lexicon;
+pub mod numbers;
+pub mod quotes;
+pub mod read;
+pub mod run;
+pub mod segment;
+pub mod token;

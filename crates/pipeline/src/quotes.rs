@@ -1,0 +1,746 @@
+//! Quotes: finds direct quotations in an article and who said them ([`find_quotes`]), and
+//! merges the same quote told by several articles into one with each wording as a variant
+//! ([`merge_quotes`]).
+//! Handles curly and straight marks, partial quotes inside a sentence, quotes that run over
+//! several sentences or paragraphs (an unclosed paragraph continued by one that opens with a
+//! mark), "he said"/"said X"/"X said:" frames, pronouns resolved from context, and unnamed
+//! sources ("the official said" -> the official introduced earlier). Scare quotes of one or two
+//! words are not speech and are left out. No IO; every quote is a verbatim span.
+
+use crate::entities::{fold_name, name_key};
+use crate::lexicon::{FEMALE_HONORIFICS, SPEECH_VERBS};
+use crate::token::{quoted_regions, tokenize, Token};
+use corroborate_model::{
+    Article, Entity, EntityKind, Mention, Quote, QuoteMention, QuoteVariant, Span,
+};
+use regex::Regex;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::LazyLock;
+
+const PRONOUNS: &[&str] = &["he", "she", "they", "i", "we", "it"];
+const NP_STOP: &[&str] = &[
+    "and", "but", "that", "when", "while", "as", "because", "which", "who", "where", "if",
+    "although", "though", "so", "then", "however", "yet", "or", "after", "before", "since",
+];
+const AUX: &[&str] = &[
+    "has",
+    "had",
+    "have",
+    "was",
+    "is",
+    "were",
+    "are",
+    "would",
+    "will",
+    "also",
+    "then",
+    "later",
+    "again",
+    "once",
+    "previously",
+    "earlier",
+    "repeatedly",
+    "recently",
+    "reportedly",
+    "simply",
+    "just",
+    "further",
+    "had",
+    "did",
+    "does",
+    "do",
+    "may",
+    "might",
+    "could",
+    "should",
+    "not",
+    "never",
+    "still",
+    "once",
+    "then",
+];
+
+/// One quotation found by its marks, before attribution.
+struct Raw {
+    span: Span,
+    colon_intro: bool,
+}
+
+fn is_open_mark(c: char) -> bool {
+    matches!(c, '“' | '"' | '‘')
+}
+
+/// Quotation spans of an article, joined across paragraphs when a quote is continued.
+fn raw_quotes(article: &Article) -> Vec<Raw> {
+    let mut out: Vec<Raw> = Vec::new();
+    let mut carry: Option<usize> = None; // start of an unclosed quote from the last paragraph
+    for p in &article.paragraphs {
+        let text = article.slice(*p);
+        let regions = quoted_regions(text);
+        let starts_with_mark = text.starts_with(is_open_mark);
+        if let Some(start) = carry.take() {
+            if starts_with_mark {
+                if let Some(first) = regions.first() {
+                    // The continuation joins the unclosed quote.
+                    let end = p.start + first.end;
+                    let closed = first.end < text.len();
+                    out.push(Raw {
+                        span: Span::new(start, end),
+                        colon_intro: false,
+                    });
+                    for (i, r) in regions.iter().enumerate().skip(1) {
+                        push_region(
+                            article,
+                            p,
+                            text,
+                            r,
+                            i + 1 == regions.len(),
+                            &mut out,
+                            &mut carry,
+                        );
+                    }
+                    if !closed {
+                        carry = Some(out.pop().map(|r| r.span.start).unwrap_or(start));
+                    }
+                    continue;
+                }
+            } else {
+                // Not continued: the quote ends with its paragraph.
+                let prev_end = article
+                    .paragraphs
+                    .iter()
+                    .rev()
+                    .find(|q| q.end <= p.start)
+                    .map(|q| q.end)
+                    .unwrap_or(start);
+                out.push(Raw {
+                    span: Span::new(start, prev_end),
+                    colon_intro: false,
+                });
+            }
+        }
+        for (i, r) in regions.iter().enumerate() {
+            push_region(
+                article,
+                p,
+                text,
+                r,
+                i + 1 == regions.len(),
+                &mut out,
+                &mut carry,
+            );
+        }
+    }
+    if let Some(start) = carry {
+        let end = article.paragraphs.last().map(|p| p.end).unwrap_or(start);
+        out.push(Raw {
+            span: Span::new(start, end),
+            colon_intro: false,
+        });
+    }
+    out
+}
+
+fn push_region(
+    article: &Article,
+    p: &Span,
+    text: &str,
+    r: &Span,
+    last: bool,
+    out: &mut Vec<Raw>,
+    carry: &mut Option<usize>,
+) {
+    let before = text[..r.start].trim_end_matches(is_open_mark).trim_end();
+    let colon_intro = before.ends_with(':') || before.ends_with(',');
+    let unclosed = r.end >= text.len() && !text.ends_with(['”', '"', '’']);
+    if last && unclosed {
+        *carry = Some(p.start + r.start);
+        let _ = article;
+        return;
+    }
+    out.push(Raw {
+        span: Span::new(p.start + r.start, p.start + r.end),
+        colon_intro,
+    });
+}
+
+/// Trim spaces and a trailing comma: "Beyond very much," -> "Beyond very much".
+fn trim_span(article: &Article, span: Span) -> Span {
+    let t = article.slice(span);
+    let lead = t.len() - t.trim_start().len();
+    let trimmed = t.trim().trim_end_matches([',', ';', ' ']);
+    Span::new(span.start + lead, span.start + lead + trimmed.len())
+}
+
+fn word_count(s: &str) -> usize {
+    s.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+/// Indefinite descriptions of a source: "a senior official in the Trump administration".
+static INDEFINITE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal)\s+(?:[\w’'-]+\s+){0,5}?(official|officials|spokesman|spokeswoman|spokesperson|source|sources|aide|aides|adviser|advisers|advisor|diplomat|diplomats|person|people|insider|insiders|minister|member|members|staffer|representative|executive|analyst|expert|officer|lawmaker|strategist|ally|allies|lawyer|attorney|friend|witness|resident|voter|supporter|critic|campaign)\b(?:\s+(?:in|at|of|from|for|with|close to|familiar with)\s+(?:the\s+)?(?:\p{Lu}[\w’'-]*\s+){0,3}(?:administration|government|department|ministry|campaign|office|team|party|embassy|\p{Lu}[\w’'-]*))?").unwrap()
+});
+
+/// Where the frame around a quote names its speaker.
+#[derive(Debug)]
+enum Frame {
+    /// A noun phrase (span) as subject of a speech verb.
+    Phrase(Span),
+    /// No frame found in the sentence.
+    None,
+}
+
+/// Find the speaker phrase for the quote `q` inside its sentence(s) `[s0, s1]`.
+fn frame(article: &Article, q: Span, quotes: &[Span]) -> Frame {
+    let (Some(si), Some(sj)) = (
+        article.sentence_at(q.start),
+        article.sentence_at(q.end.saturating_sub(1)),
+    ) else {
+        return Frame::None;
+    };
+    let s_start = article.sentences[si].span.start;
+    let s_end = article.sentences[sj].span.end;
+    let text = &article.text[s_start..s_end];
+    let toks: Vec<Token> = tokenize(text)
+        .into_iter()
+        .map(|mut t| {
+            t.span = Span::new(t.span.start + s_start, t.span.end + s_start);
+            t
+        })
+        .collect();
+    let inside = |t: &Token| {
+        quotes
+            .iter()
+            .any(|r| r.start <= t.span.start && t.span.end <= r.end)
+    };
+    let is_verb = |t: &Token| t.word && SPEECH_VERBS.contains(fold_name(t.text).as_str());
+    let is_mark = |t: &Token| matches!(t.text, "“" | "”" | "\"" | "‘" | "’");
+    // After the quote: ", he said" / ", said Mr Smith" / ", Trump remarked".
+    let after: Vec<&Token> = toks
+        .iter()
+        .filter(|t| t.span.start >= q.end && !inside(t))
+        .collect();
+    let mut k = 0;
+    while k < after.len() && (is_mark(after[k]) || matches!(after[k].text, "," | "—" | "-")) {
+        k += 1;
+    }
+    let clause_word = after
+        .get(k)
+        .is_some_and(|t| NP_STOP.contains(&fold_name(t.text).as_str()));
+    if k < after.len() && after[k].span.start < q.end + 6 && !clause_word {
+        if is_verb(after[k]) {
+            // Inverted: said X.
+            let start = k + 1;
+            let mut end = start;
+            while end < after.len()
+                && after[end].word
+                && end - start < 8
+                && !NP_STOP.contains(&fold_name(after[end].text).as_str())
+            {
+                end += 1;
+            }
+            if end > start {
+                return Frame::Phrase(Span::new(after[start].span.start, after[end - 1].span.end));
+            }
+        } else {
+            let mut end = k;
+            while end < after.len() && after[end].word && end - k < 8 && !is_verb(after[end]) {
+                end += 1;
+            }
+            let mut v = end;
+            while v < after.len() && AUX.contains(&fold_name(after[v].text).as_str()) {
+                v += 1;
+            }
+            if end > k && v < after.len() && is_verb(after[v]) {
+                return Frame::Phrase(Span::new(after[k].span.start, after[end - 1].span.end));
+            }
+        }
+    }
+    // Before the quote: "X said: “...", "X said he would not ... “...”".
+    let before: Vec<&Token> = toks
+        .iter()
+        .filter(|t| t.span.end <= q.start && !inside(t))
+        .collect();
+    if let Some(v) = before.iter().rposition(|t| is_verb(t)) {
+        let mut e = v;
+        while e > 0 && AUX.contains(&fold_name(before[e - 1].text).as_str()) {
+            e -= 1;
+        }
+        // "according to X" names the source after the cue.
+        if fold_name(before[v].text) == "according" {
+            let start = v + 2;
+            let mut end = start;
+            while end < before.len() && before[end].word && end - start < 8 {
+                end += 1;
+            }
+            if end > start {
+                return Frame::Phrase(Span::new(
+                    before[start].span.start,
+                    before[end - 1].span.end,
+                ));
+            }
+        }
+        let mut b = e;
+        while b > 0
+            && before[b - 1].word
+            && e - b < 10
+            && !NP_STOP.contains(&fold_name(before[b - 1].text).as_str())
+        {
+            b -= 1;
+        }
+        if b < e {
+            return Frame::Phrase(Span::new(before[b].span.start, before[e - 1].span.end));
+        }
+        // "X ..., and said “...”": the subject is the first name of the sentence.
+        if let Some(first) = before.iter().take(e).find(|t| t.is_capitalised()) {
+            let mut end = before
+                .iter()
+                .position(|t| std::ptr::eq(*t, *first))
+                .unwrap_or(0);
+            let start = end;
+            while end < e && before[end].word && (before[end].is_capitalised() || end == start) {
+                end += 1;
+            }
+            return Frame::Phrase(Span::new(
+                before[start].span.start,
+                before[end - 1].span.end,
+            ));
+        }
+    }
+    // "according to X" after the quote.
+    if let Some(a) = after.iter().position(|t| fold_name(t.text) == "according") {
+        let start = a + 2;
+        let mut end = start;
+        while end < after.len() && after[end].word && end - start < 8 {
+            end += 1;
+        }
+        if end > start {
+            return Frame::Phrase(Span::new(after[start].span.start, after[end - 1].span.end));
+        }
+    }
+    Frame::None
+}
+
+/// A resolved speaker.
+#[derive(Clone, Debug)]
+struct Speaker {
+    text: String,
+    entity: bool,
+    female: bool,
+    male: bool,
+}
+
+fn mention_speaker(article: &Article, m: &Mention) -> Option<Speaker> {
+    // A role the article did not tie to a name ("the US President") is kept as written; the
+    // story-level merge maps it to the person other articles give that role.
+    let surface = if m.role_only {
+        m.refers_to
+            .clone()
+            .unwrap_or_else(|| article.slice(m.span).to_string())
+    } else {
+        article.slice(m.span).to_string()
+    };
+    let first = fold_name(surface.split_whitespace().next().unwrap_or(""));
+    Some(Speaker {
+        female: FEMALE_HONORIFICS.contains(first.as_str()),
+        male: matches!(
+            first.as_str(),
+            "mr" | "mr." | "sir" | "lord" | "king" | "prince"
+        ),
+        text: surface,
+        entity: true,
+    })
+}
+
+/// Person (or organisation) mentions inside `span`, outside quotes.
+fn mentions_in(
+    mentions: &[Mention],
+    span: Span,
+    people_only: bool,
+) -> impl Iterator<Item = &Mention> {
+    mentions.iter().filter(move |m| {
+        span.contains(m.span)
+            && !m.in_quote
+            && (m.kind == EntityKind::Person
+                || (!people_only && m.kind == EntityKind::Organisation))
+    })
+}
+
+/// Find the quotes of one article with their speakers. `mentions` come from
+/// [`crate::entities::find_mentions`] on the same article.
+pub fn find_quotes(article: &Article, mentions: &[Mention]) -> Vec<QuoteMention> {
+    let raws = raw_quotes(article);
+    let regions: Vec<Span> = raws.iter().map(|r| r.span).collect();
+    let mut out: Vec<QuoteMention> = Vec::new();
+    // Speaker of the last quote and the sentence it ended in.
+    let mut last: Option<(usize, Speaker)> = None;
+    for raw in &raws {
+        let span = trim_span(article, raw.span);
+        let text = article.slice(span);
+        let n = word_count(text);
+        if n == 0 || (n < 3 && !raw.colon_intro) {
+            continue; // scare quotes are not speech
+        }
+        let Some(si) = article.sentence_at(span.start) else {
+            continue;
+        };
+        let sentence_end = article
+            .sentence_at(span.end.saturating_sub(1))
+            .unwrap_or(si);
+        let speaker = match frame(article, raw.span, &regions) {
+            Frame::Phrase(np) => resolve_phrase(article, mentions, np, si, &last),
+            Frame::None => {
+                // A standalone quote continues the previous speaker when it follows closely.
+                match &last {
+                    Some((ls, sp)) if si <= ls + 2 => Some(sp.clone()),
+                    _ => antecedent(article, mentions, si, &last, None),
+                }
+            }
+        };
+        if n < 3 && speaker.is_none() {
+            continue;
+        }
+        if let Some(sp) = &speaker {
+            last = Some((sentence_end, sp.clone()));
+        }
+        out.push(QuoteMention {
+            span,
+            speaker_is_entity: speaker.as_ref().is_some_and(|s| s.entity),
+            speaker: speaker.map(|s| s.text),
+        });
+    }
+    out
+}
+
+/// Resolve a speaker phrase: a name, a role, a pronoun, or an unnamed source.
+fn resolve_phrase(
+    article: &Article,
+    mentions: &[Mention],
+    np: Span,
+    si: usize,
+    last: &Option<(usize, Speaker)>,
+) -> Option<Speaker> {
+    let phrase = article.slice(np).trim();
+    let words: Vec<&str> = phrase.split_whitespace().collect();
+    let lower: Vec<String> = words.iter().map(|w| fold_name(w)).collect();
+    if lower.len() == 1 && PRONOUNS.contains(&lower[0].as_str()) {
+        return antecedent(article, mentions, si, last, Some(lower[0].as_str()));
+    }
+    let head_is_name = words
+        .last()
+        .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase));
+    if head_is_name {
+        // The named person (or organisation) nearest the verb.
+        if let Some(m) = mentions_in(mentions, np, true)
+            .last()
+            .or_else(|| mentions_in(mentions, np, false).last())
+        {
+            return mention_speaker(article, m);
+        }
+        return Some(Speaker {
+            text: phrase.to_string(),
+            entity: false,
+            female: false,
+            male: false,
+        });
+    }
+    // A role written in lower case that the text tied to a person ("the prime minister").
+    if let Some(m) = mentions
+        .iter()
+        .find(|m| np.contains(m.span) && m.role_only && m.refers_to.is_some())
+    {
+        return mention_speaker(article, m);
+    }
+    // An unnamed source: a definite one points back to the indefinite description.
+    let phrase = phrase.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let definite = matches!(
+        lower.first().map(String::as_str),
+        Some("the" | "this" | "that")
+    );
+    let head = lower.last().cloned().unwrap_or_default();
+    if definite {
+        let from = si.saturating_sub(6);
+        for s in (from..si).rev() {
+            let sent = article.slice(article.sentences[s].span);
+            if let Some(m) = INDEFINITE
+                .captures_iter(sent)
+                .filter(|c| c.get(1).is_some_and(|h| h.as_str() == head))
+                .last()
+            {
+                return Some(Speaker {
+                    text: m.get(0).map(|x| x.as_str().to_string()).unwrap_or_default(),
+                    entity: false,
+                    female: false,
+                    male: false,
+                });
+            }
+        }
+    }
+    if let Some(m) = INDEFINITE.find(phrase) {
+        return Some(Speaker {
+            text: m.as_str().to_string(),
+            entity: false,
+            female: false,
+            male: false,
+        });
+    }
+    Some(Speaker {
+        text: phrase.to_string(),
+        entity: false,
+        female: false,
+        male: false,
+    })
+}
+
+/// The person a pronoun in sentence `si` refers to: a person named earlier in the same
+/// sentence, else the speaker of a quote in the sentence before, else the first person named
+/// (the likely subject) in each earlier sentence.
+fn antecedent(
+    article: &Article,
+    mentions: &[Mention],
+    si: usize,
+    last: &Option<(usize, Speaker)>,
+    pronoun: Option<&str>,
+) -> Option<Speaker> {
+    let fits = |s: &Speaker| match pronoun {
+        Some("she") => !s.male,
+        Some("he") => !s.female,
+        _ => true,
+    };
+    let from = si.saturating_sub(4);
+    for s in (from..si).rev() {
+        if let Some((ls, sp)) = last {
+            if *ls == s && fits(sp) {
+                return Some(sp.clone());
+            }
+        }
+        let span = article.sentences[s].span;
+        let named =
+            mentions_in(mentions, span, true).filter(|m| !m.role_only || m.refers_to.is_some());
+        if let Some(sp) = named
+            .filter_map(|m| mention_speaker(article, m))
+            .find(|s| fits(s))
+        {
+            return Some(sp);
+        }
+    }
+    None
+}
+
+/// Comparison words of a quote: folded, with simple suffixes removed.
+fn quote_words(s: &str) -> Vec<String> {
+    tokenize(s)
+        .iter()
+        .filter(|t| t.word)
+        .map(|t| {
+            let w = fold_name(t.text);
+            let w = w.trim_end_matches("'s").to_string();
+            for suf in ["ing", "es", "ed", "s"] {
+                if w.len() > suf.len() + 3 && w.ends_with(suf) {
+                    return w[..w.len() - suf.len()].to_string();
+                }
+            }
+            w
+        })
+        .collect()
+}
+
+fn contains_seq(hay: &[String], needle: &[String]) -> bool {
+    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// True when two quotes are the same words, allowing for partial quoting and light rewording.
+fn same_quote(a: &[String], b: &[String]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.len() >= 3 && contains_seq(long, short) {
+        return true;
+    }
+    let sa: HashSet<&String> = short.iter().collect();
+    let sb: HashSet<&String> = long.iter().collect();
+    let shared = sa.intersection(&sb).count();
+    shared >= 5 && shared * 4 >= sa.len().min(sb.len()) * 3
+}
+
+/// Map a speaker surface to the canonical name of the story entity it belongs to.
+fn entity_name<'e>(entities: &'e [Entity], surface: &str) -> Option<&'e str> {
+    let key = name_key(surface).join(" ");
+    entities
+        .iter()
+        .find(|e| {
+            std::iter::once(&e.name)
+                .chain(&e.aliases)
+                .any(|a| name_key(a).join(" ") == key)
+        })
+        .map(|e| e.name.as_str())
+}
+
+/// Merge the quotes of a story's articles. `quotes[i]` belongs to `articles[i]`.
+pub fn merge_quotes(
+    articles: &[Article],
+    quotes: &[Vec<QuoteMention>],
+    entities: &[Entity],
+) -> Vec<Quote> {
+    struct Q<'a> {
+        article: &'a Article,
+        span: Span,
+        speaker: Option<String>,
+        entity: bool,
+        words: Vec<String>,
+    }
+    let mut items: Vec<Q> = Vec::new();
+    for (a, qs) in articles.iter().zip(quotes) {
+        for q in qs {
+            let (speaker, entity) = match &q.speaker {
+                Some(s) if q.speaker_is_entity => match entity_name(entities, s) {
+                    Some(n) => (Some(n.to_string()), true),
+                    None => (Some(s.clone()), true),
+                },
+                other => (other.clone(), false),
+            };
+            items.push(Q {
+                article: a,
+                span: q.span,
+                speaker,
+                entity,
+                words: quote_words(a.slice(q.span)),
+            });
+        }
+    }
+    let n = items.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(p: &mut [usize], x: usize) -> usize {
+        let mut r = x;
+        while p[r] != r {
+            r = p[r];
+        }
+        p[x] = r;
+        r
+    }
+    for i in 0..n {
+        for j in i + 1..n {
+            let (a, b) = (&items[i], &items[j]);
+            let clash = a.entity && b.entity && a.speaker != b.speaker;
+            if clash || !same_quote(&a.words, &b.words) {
+                continue;
+            }
+            let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
+            if ri != rj {
+                parent[ri.max(rj)] = ri.min(rj);
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..n {
+        let r = find(&mut parent, i);
+        groups.entry(r).or_default().push(i);
+    }
+    let mut out: Vec<Quote> = groups
+        .into_values()
+        .map(|g| {
+            let mut votes: BTreeMap<(bool, String), usize> = BTreeMap::new();
+            for &i in &g {
+                if let Some(s) = &items[i].speaker {
+                    *votes.entry((items[i].entity, s.clone())).or_default() += 1;
+                }
+            }
+            let speaker = votes
+                .into_iter()
+                .max_by(|a, b| (a.0 .0, a.1).cmp(&(b.0 .0, b.1)).then(b.0 .1.cmp(&a.0 .1)))
+                .map(|((_, s), _)| s);
+            let mut variants: Vec<QuoteVariant> = g
+                .iter()
+                .map(|&i| QuoteVariant {
+                    article: items[i].article.id.clone(),
+                    text: items[i].article.slice(items[i].span).to_string(),
+                    span: items[i].span,
+                })
+                .collect();
+            variants.sort_by(|a, b| a.article.cmp(&b.article).then(a.span.cmp(&b.span)));
+            let text = variants
+                .iter()
+                .max_by(|a, b| {
+                    a.text
+                        .len()
+                        .cmp(&b.text.len())
+                        .then(b.article.cmp(&a.article))
+                })
+                .map(|v| v.text.clone())
+                .unwrap_or_default();
+            let mut arts: Vec<String> = variants.iter().map(|v| v.article.clone()).collect();
+            arts.dedup();
+            Quote {
+                speaker,
+                text,
+                articles: arts,
+                variants,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.articles
+            .len()
+            .cmp(&a.articles.len())
+            .then_with(|| a.variants[0].article.cmp(&b.variants[0].article))
+            .then_with(|| a.variants[0].span.cmp(&b.variants[0].span))
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{clean, entities, segment};
+    use corroborate_model::RawArticle;
+
+    fn check(body: &str) -> Vec<(String, Option<String>)> {
+        let raw = RawArticle {
+            id: "a".into(),
+            body: body.into(),
+            ..Default::default()
+        };
+        let mut a = clean::clean(&[raw]).remove(0);
+        a.sentences = segment::segment(&a);
+        let m = entities::find_mentions(&a);
+        find_quotes(&a, &m)
+            .into_iter()
+            .map(|q| (a.slice(q.span).to_string(), q.speaker))
+            .collect()
+    }
+
+    #[test]
+    fn frames_before_and_after() {
+        let q = check("Jane Smith visited Paris. “We are ready for this,” she said. Mr Brown said: “This is not over yet.”");
+        assert_eq!(
+            q[0],
+            ("We are ready for this".into(), Some("Jane Smith".into()))
+        );
+        assert_eq!(
+            q[1],
+            ("This is not over yet.".into(), Some("Mr Brown".into()))
+        );
+    }
+
+    #[test]
+    fn scare_quotes_are_not_speech() {
+        assert!(check("The plan is a US “backstop” for the deal.").is_empty());
+    }
+
+    #[test]
+    fn quotes_continue_across_paragraphs() {
+        let q = check("Tom Hill spoke.\n\n“We all want peace,” he said. “It must last.\n\n“That is why we act now.”");
+        assert_eq!(q.len(), 2);
+        assert!(q[1].0.contains("It must last.") && q[1].0.ends_with("act now."));
+        assert_eq!(q[1].1.as_deref(), Some("Tom Hill"));
+    }
+
+    #[test]
+    fn unnamed_sources_are_not_the_people_they_name() {
+        let q = check("A senior official in the Smith administration spoke. “Mr Smith wants allies to pay more,” the official said.");
+        assert_eq!(
+            q[0].1.as_deref(),
+            Some("A senior official in the Smith administration")
+        );
+    }
+}

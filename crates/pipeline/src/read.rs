@@ -1,0 +1,197 @@
+//! Read: turns the bytes of one input (a plain-text article or a JSONL file) into
+//! [`RawArticle`]s, or [`Rejection`]s that name the path and the reason.
+//! In: path label + bytes. Out: `Vec<Result<RawArticle, Rejection>>`.
+//! Never panics on input and never touches the filesystem: the CLI does the IO.
+
+use corroborate_model::{RawArticle, Rejection};
+use serde_json::Value;
+
+/// Largest plain-text article or JSONL line accepted, in bytes.
+pub const MAX_ARTICLE_BYTES: usize = 5 * 1024 * 1024;
+
+fn reject(path: &str, reason: impl Into<String>) -> Rejection {
+    Rejection {
+        path: path.to_string(),
+        reason: reason.into(),
+    }
+}
+
+/// The id a file gets: its stem (`000_6b63.txt` -> `000_6b63`).
+pub fn stem_of(path: &str) -> String {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let stem = match name.rfind('.') {
+        Some(i) if i > 0 => &name[..i],
+        _ => name,
+    };
+    if stem.is_empty() {
+        "stdin".to_string()
+    } else {
+        stem.to_string()
+    }
+}
+
+/// True when the bytes look like binary data rather than text.
+fn looks_binary(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(8192)];
+    if sample.contains(&0) {
+        return true;
+    }
+    let control = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+        .count();
+    control * 20 > sample.len().max(1)
+}
+
+/// Decode bytes as UTF-8 text, or say why not.
+fn decode<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, Rejection> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(reject(path, "empty file"));
+    }
+    if looks_binary(bytes) {
+        return Err(reject(path, "binary data, not text"));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes)
+        .map_err(|e| reject(path, format!("invalid UTF-8 at byte {}", e.valid_up_to())))
+}
+
+/// True when the text is JSON Lines: its first non-blank line is a JSON object.
+fn is_jsonl(path: &str, text: &str) -> bool {
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let t = first.trim_start();
+    if path.ends_with(".jsonl") || path.ends_with(".ndjson") {
+        return true;
+    }
+    t.starts_with('{') && serde_json::from_str::<Value>(first).is_ok_and(|v| v.is_object())
+}
+
+fn field(obj: &serde_json::Map<String, Value>, key: &str) -> Option<String> {
+    match obj.get(key)? {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn read_jsonl(path: &str, text: &str) -> Vec<Result<RawArticle, Rejection>> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let lineno = n + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let here = format!("{path}:{lineno}");
+        if line.len() > MAX_ARTICLE_BYTES {
+            out.push(Err(reject(
+                &here,
+                format!(
+                    "line too large ({} bytes, limit {MAX_ARTICLE_BYTES})",
+                    line.len()
+                ),
+            )));
+            continue;
+        }
+        let obj = match serde_json::from_str::<Value>(line) {
+            Ok(Value::Object(o)) => o,
+            Ok(_) => {
+                out.push(Err(reject(&here, "not a JSON object")));
+                continue;
+            }
+            Err(e) => {
+                out.push(Err(reject(&here, format!("not valid JSON ({e})"))));
+                continue;
+            }
+        };
+        let Some(body) = field(&obj, "text") else {
+            out.push(Err(reject(&here, "no \"text\" field (or it is empty)")));
+            continue;
+        };
+        let id = field(&obj, "id").unwrap_or_else(|| format!("{}-{lineno}", stem_of(path)));
+        out.push(Ok(RawArticle {
+            id,
+            path: here,
+            title: field(&obj, "title"),
+            date: field(&obj, "date").and_then(|d| crate::clean::parse_date(&d)),
+            outlet: field(&obj, "outlet"),
+            url: field(&obj, "url"),
+            body,
+            body_has_headline: false,
+        }));
+    }
+    if out.is_empty() {
+        out.push(Err(reject(path, "no articles in JSONL file")));
+    }
+    out
+}
+
+/// Read one input. `path` is used for ids and messages only.
+pub fn read_source(path: &str, bytes: &[u8]) -> Vec<Result<RawArticle, Rejection>> {
+    let text = match decode(path, bytes) {
+        Ok(t) => t,
+        Err(r) => return vec![Err(r)],
+    };
+    if is_jsonl(path, text) {
+        return read_jsonl(path, text);
+    }
+    if bytes.len() > MAX_ARTICLE_BYTES {
+        return vec![Err(reject(
+            path,
+            format!(
+                "too large for an article ({:.1} MB, limit {} MB)",
+                bytes.len() as f64 / 1_048_576.0,
+                MAX_ARTICLE_BYTES / 1_048_576
+            ),
+        ))];
+    }
+    vec![Ok(RawArticle {
+        id: stem_of(path),
+        path: path.to_string(),
+        body: text.to_string(),
+        body_has_headline: true,
+        ..RawArticle::default()
+    })]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reasons(path: &str, bytes: &[u8]) -> Vec<String> {
+        read_source(path, bytes)
+            .into_iter()
+            .filter_map(|r| r.err().map(|e| format!("{}: {}", e.path, e.reason)))
+            .collect()
+    }
+
+    #[test]
+    fn stems_are_ids() {
+        assert_eq!(stem_of("../shared/seeds/000_6b.txt"), "000_6b");
+        assert_eq!(stem_of("dir/noext"), "noext");
+        assert_eq!(stem_of("-"), "-");
+    }
+
+    #[test]
+    fn bad_bytes_are_named() {
+        assert_eq!(reasons("e.txt", b"  \n"), ["e.txt: empty file"]);
+        assert_eq!(
+            reasons("b.txt", b"ab\0cd"),
+            ["b.txt: binary data, not text"]
+        );
+        assert_eq!(
+            reasons("u.txt", b"caf\xe9 ok"),
+            ["u.txt: invalid UTF-8 at byte 3"]
+        );
+    }
+
+    #[test]
+    fn jsonl_lines_fail_alone() {
+        let input = b"{\"id\":\"a\",\"text\":\"One.\"}\nnot json\n{\"id\":\"c\"}\n{\"id\":\"d\",\"text\":\"Two.\",\"date\":\"2020-01-02\",\"story\":\"x\"}\n";
+        let out = read_source("p.jsonl", input);
+        assert_eq!(out.len(), 4);
+        assert_eq!(out[0].as_ref().unwrap().id, "a");
+        assert!(out[1].as_ref().unwrap_err().path == "p.jsonl:2");
+        assert!(out[2].as_ref().unwrap_err().reason.contains("no \"text\""));
+        assert_eq!(out[3].as_ref().unwrap().date.as_deref(), Some("2020-01-02"));
+    }
+}

@@ -1,0 +1,40 @@
+//! Render: pure functions from a digest (articles, rejections, stories) to bytes: the JSON
+//! contract ([`json`]), a terminal report ([`text`]) and Markdown ([`markdown`]).
+//! Never does IO and never prints; the CLI writes what these return. Article text is
+//! untrusted: the text and Markdown renderers strip control, bidi and zero-width characters.
+//!
+//! ```
+//! use corroborate_render::{sanitize, View};
+//! assert_eq!(sanitize("a\u{202e}b\u{200b}c\x1b[31m"), "abc[31m");
+//! let v = View { articles: &[], rejected: &[], stories: &[] };
+//! assert!(corroborate_render::json::render(&v).contains("\"schema_version\": 1"));
+//! ```
+
+pub mod json;
+pub mod markdown;
+pub mod text;
+
+use corroborate_model::{Article, Rejection, Story};
+
+/// What the renderers show.
+pub struct View<'a> {
+    /// Cleaned articles, sorted by id.
+    pub articles: &'a [Article],
+    /// Inputs that could not be read.
+    pub rejected: &'a [Rejection],
+    /// Stories.
+    pub stories: &'a [Story],
+}
+
+/// Remove control characters (except newline and tab), bidi controls and zero-width
+/// characters, so article text cannot move the cursor, recolour or reorder a terminal.
+pub fn sanitize(s: &str) -> String {
+    s.chars()
+        .filter(|&c| {
+            let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}');
+            let zero_width = matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{180E}');
+            let control = c.is_control() && c != '\n' && c != '\t';
+            !(bidi || zero_width || control)
+        })
+        .collect()
+}

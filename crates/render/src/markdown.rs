@@ -1,0 +1,93 @@
+//! Markdown: the report as a Markdown document. Article text is sanitized and characters
+//! that would break tables or start markup are escaped. Pure: returns a `String`.
+
+use crate::{sanitize, View};
+use std::fmt::Write;
+
+/// Escape Markdown metacharacters and drop unsafe characters.
+pub fn escape(s: &str) -> String {
+    let mut o = String::new();
+    for c in sanitize(s).chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' => {
+                o.push('\\');
+                o.push(c);
+            }
+            '\n' => o.push(' '),
+            _ => o.push(c),
+        }
+    }
+    o
+}
+
+/// Render the report.
+pub fn render(v: &View) -> String {
+    let mut o = String::new();
+    for s in v.stories {
+        let _ = writeln!(o, "# {}\n", escape(&s.headline));
+        let _ = writeln!(o, "Story `{}` · {} articles\n", s.id, s.articles.len());
+        let _ = writeln!(
+            o,
+            "## Articles\n\n| id | title | date | outlet | removed |\n|---|---|---|---|---|"
+        );
+        for a in v.articles.iter().filter(|a| s.articles.contains(&a.id)) {
+            let removed: Vec<&str> = a.removed.iter().map(|r| r.kind.as_str()).collect();
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} |",
+                escape(&a.id),
+                escape(&a.title),
+                a.date.as_deref().unwrap_or(""),
+                escape(a.outlet.as_deref().unwrap_or("")),
+                removed.join(", ")
+            );
+        }
+        let _ = writeln!(o, "\n## Entities\n\n| name | kind | mentions | articles | aliases |\n|---|---|---|---|---|");
+        for e in &s.entities {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} |",
+                escape(&e.name),
+                e.kind.as_str(),
+                e.mentions,
+                e.articles.len(),
+                escape(&e.aliases.join("; "))
+            );
+        }
+        let _ = writeln!(o, "\n## Quotes\n");
+        for q in &s.quotes {
+            let _ = writeln!(
+                o,
+                "- **{}**: “{}” ({})",
+                escape(q.speaker.as_deref().unwrap_or("unknown")),
+                escape(&q.text),
+                escape(&q.articles.join(", "))
+            );
+        }
+        let _ = writeln!(
+            o,
+            "\n## Numbers\n\n| text | value | unit | article | sentence |\n|---|---|---|---|---|"
+        );
+        for n in &s.numbers {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} |",
+                escape(&n.text),
+                n.number
+                    .normalized
+                    .clone()
+                    .unwrap_or_else(|| n.number.value.to_string()),
+                n.number.unit,
+                escape(&n.article),
+                n.number.sentence
+            );
+        }
+    }
+    if !v.rejected.is_empty() {
+        let _ = writeln!(o, "\n## Rejected\n");
+        for r in v.rejected {
+            let _ = writeln!(o, "- `{}`: {}", escape(&r.path), escape(&r.reason));
+        }
+    }
+    o
+}

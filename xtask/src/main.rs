@@ -1,0 +1,2 @@
+//! xtask: evaluation and benchmark commands (filled below).
+fn main() {}
