@@ -411,6 +411,42 @@ pub fn find_quotes(article: &Article, mentions: &[Mention]) -> Vec<QuoteMention>
             speaker: speaker.map(|s| s.text),
         });
     }
+    join_interrupted(article, out)
+}
+
+/// Join a quote interrupted by its own attribution ("“A,” he said. “B.”") into one span
+/// that runs from the first mark to the last: still a verbatim span of the article.
+fn join_interrupted(article: &Article, quotes: Vec<QuoteMention>) -> Vec<QuoteMention> {
+    let mut out: Vec<QuoteMention> = Vec::new();
+    for q in quotes {
+        if let Some(prev) = out.last_mut() {
+            let gap = article
+                .text
+                .get(prev.span.end..q.span.start)
+                .unwrap_or("\n\n");
+            let words: Vec<&str> = gap
+                .split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .collect();
+            let framed = words.iter().any(|w| {
+                let f = fold_name(w.trim_matches(|c: char| !c.is_alphanumeric()));
+                SPEECH_VERBS.contains(f.as_str())
+            });
+            let only_marks = words.is_empty()
+                || words
+                    .iter()
+                    .all(|w| matches!(fold_name(w).as_str(), "and" | "or" | "adding"));
+            if !gap.contains("\n\n")
+                && words.len() <= 12
+                && (framed || only_marks)
+                && prev.speaker == q.speaker
+            {
+                prev.span.end = q.span.end;
+                continue;
+            }
+        }
+        out.push(q);
+    }
     out
 }
 
@@ -438,6 +474,9 @@ fn resolve_phrase(
             .or_else(|| mentions_in(mentions, np, false).last())
         {
             return mention_speaker(article, m);
+        }
+        if words.len() == 1 {
+            return antecedent(article, mentions, si, last, None);
         }
         return Some(Speaker {
             text: phrase.to_string(),

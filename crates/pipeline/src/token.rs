@@ -27,6 +27,12 @@ impl Token<'_> {
     }
 }
 
+/// Title abbreviations that keep their full stop as part of the word.
+const TITLE_ABBREVIATIONS: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Col", "Lt", "Sgt", "Capt", "Adm", "Maj",
+    "Prof", "Rev", "Jr", "Sr", "St", "Cmdr", "Cpl", "Pvt", "Supt", "Hon", "Pres",
+];
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '\u{00AD}'
 }
@@ -71,6 +77,10 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
                 j += 2;
             } else if c == '.' && j >= 2 && at(j - 2) == '.' && at(j - 1).is_alphabetic() {
                 // The last dot of a dotted acronym: "U.S."
+                j += 1;
+                break;
+            } else if c == '.' && TITLE_ABBREVIATIONS.contains(&&text[pos(start)..pos(j)]) {
+                // A title abbreviation keeps its dot: "Sen.", "Dr.", "Col.".
                 j += 1;
                 break;
             } else if c == '.'
