@@ -768,10 +768,12 @@ mod tests {
 
     #[test]
     fn quotes_continue_across_paragraphs() {
-        let q = check("Tom Hill spoke.\n\n“We all want peace,” he said. “It must last.\n\n“That is why we act now.”");
-        assert_eq!(q.len(), 2);
-        assert!(q[1].0.contains("It must last.") && q[1].0.ends_with("act now."));
-        assert_eq!(q[1].1.as_deref(), Some("Tom Hill"));
+        let q = check("Tom Hill spoke.\n\n“We all want peace,” he said. “It must last.\n\n“That is why we act now.”\n\nLater “this is another quote entirely,” Ann Lee said.");
+        // An attribution inside a quote joins its parts; a new paragraph mark continues it.
+        assert_eq!(q.len(), 2, "{q:?}");
+        assert!(q[0].0.starts_with("We all want peace") && q[0].0.ends_with("act now."));
+        assert_eq!(q[0].1.as_deref(), Some("Tom Hill"));
+        assert_eq!(q[1].1.as_deref(), Some("Ann Lee"));
     }
 
     #[test]
