@@ -83,6 +83,9 @@ const PERSON_ROLES: &[&str] = &[
 
 /// Strip accents and fold case: the comparison form of a word.
 pub fn fold_name(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
     s.nfd()
         .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
         .collect::<String>()

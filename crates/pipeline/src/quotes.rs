@@ -591,15 +591,22 @@ fn contains_seq(hay: &[String], needle: &[String]) -> bool {
 }
 
 /// True when two quotes are the same words, allowing for partial quoting and light rewording.
-fn same_quote(a: &[String], b: &[String]) -> bool {
+/// `sa`/`sb` are the word sets of `a`/`b`.
+fn same_quote(a: &[String], sa: &HashSet<String>, b: &[String], sb: &HashSet<String>) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if short.len() >= 3 && contains_seq(long, short) {
         return true;
     }
-    let sa: HashSet<&String> = short.iter().collect();
-    let sb: HashSet<&String> = long.iter().collect();
-    let shared = sa.intersection(&sb).count();
-    shared >= 5 && shared * 4 >= sa.len().min(sb.len()) * 3
+    let (small, big) = if sa.len() <= sb.len() {
+        (sa, sb)
+    } else {
+        (sb, sa)
+    };
+    if small.len() < 5 {
+        return false;
+    }
+    let shared = small.iter().filter(|w| big.contains(*w)).count();
+    shared >= 5 && shared * 4 >= small.len() * 3
 }
 
 /// Map a speaker surface to the canonical name of the story entity it belongs to.
@@ -627,6 +634,7 @@ pub fn merge_quotes(
         speaker: Option<String>,
         entity: bool,
         words: Vec<String>,
+        set: HashSet<String>,
     }
     let mut items: Vec<Q> = Vec::new();
     for (a, qs) in articles.iter().zip(quotes) {
@@ -638,12 +646,14 @@ pub fn merge_quotes(
                 },
                 other => (other.clone(), false),
             };
+            let words = quote_words(a.slice(q.span));
             items.push(Q {
                 article: a,
                 span: q.span,
                 speaker,
                 entity,
-                words: quote_words(a.slice(q.span)),
+                set: words.iter().cloned().collect(),
+                words,
             });
         }
     }
@@ -661,7 +671,7 @@ pub fn merge_quotes(
         for j in i + 1..n {
             let (a, b) = (&items[i], &items[j]);
             let clash = a.entity && b.entity && a.speaker != b.speaker;
-            if clash || !same_quote(&a.words, &b.words) {
+            if clash || !same_quote(&a.words, &a.set, &b.words, &b.set) {
                 continue;
             }
             let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
