@@ -461,8 +461,9 @@ fn resolve_phrase(
     let phrase = article.slice(np).trim();
     let words: Vec<&str> = phrase.split_whitespace().collect();
     let lower: Vec<String> = words.iter().map(|w| fold_name(w)).collect();
-    if lower.len() == 1 && PRONOUNS.contains(&lower[0].as_str()) {
-        return antecedent(article, mentions, si, last, Some(lower[0].as_str()));
+    // "he", or a clause that ends on the pronoun subject ("including provisions he").
+    if let Some(p) = lower.last().filter(|w| PRONOUNS.contains(&w.as_str())) {
+        return antecedent(article, mentions, si, last, Some(p.as_str()));
     }
     let head_is_name = words
         .last()
@@ -472,6 +473,13 @@ fn resolve_phrase(
         if let Some(m) = mentions_in(mentions, np, true)
             .last()
             .or_else(|| mentions_in(mentions, np, false).last())
+        {
+            return mention_speaker(article, m);
+        }
+        // A lone surname the mention finder kept as "other" ("Sotomayor said").
+        if let Some(m) = mentions
+            .iter()
+            .rfind(|m| np.contains(m.span) && !m.in_quote && m.kind == EntityKind::Other)
         {
             return mention_speaker(article, m);
         }
