@@ -276,7 +276,6 @@ pub fn find_mentions(article: &Article) -> Vec<Mention> {
         let cautious = s.heading || shouting;
         let first_word = words.iter().position(|t| t.word);
         let mut i = 0;
-        let mut covered_until = 0;
         while i < words.len() {
             if !is_cap(words[i]) {
                 i += 1;
@@ -414,7 +413,6 @@ pub fn find_mentions(article: &Article) -> Vec<Mention> {
                         ));
                     }
                 }
-                covered_until = end;
                 continue;
             }
             // In headings, all-capital lines and at sentence starts, trust only known words.
@@ -465,7 +463,6 @@ pub fn find_mentions(article: &Article) -> Vec<Mention> {
                         ));
                         off += p.len() + 1;
                     }
-                    covered_until = end;
                     continue;
                 }
             }
@@ -483,9 +480,7 @@ pub fn find_mentions(article: &Article) -> Vec<Mention> {
                 },
                 conf,
             ));
-            covered_until = end;
         }
-        let _ = covered_until;
         // Lower-case role-only mentions: "the prime minister", "the US president".
         for (j, t) in words.iter().enumerate() {
             if fold_name(t.text) != "the" {

@@ -89,15 +89,7 @@ fn raw_quotes(article: &Article) -> Vec<Raw> {
                         colon_intro: false,
                     });
                     for (i, r) in regions.iter().enumerate().skip(1) {
-                        push_region(
-                            article,
-                            p,
-                            text,
-                            r,
-                            i + 1 == regions.len(),
-                            &mut out,
-                            &mut carry,
-                        );
+                        push_region(p, text, r, i + 1 == regions.len(), &mut out, &mut carry);
                     }
                     if !closed {
                         carry = Some(out.pop().map(|r| r.span.start).unwrap_or(start));
@@ -120,15 +112,7 @@ fn raw_quotes(article: &Article) -> Vec<Raw> {
             }
         }
         for (i, r) in regions.iter().enumerate() {
-            push_region(
-                article,
-                p,
-                text,
-                r,
-                i + 1 == regions.len(),
-                &mut out,
-                &mut carry,
-            );
+            push_region(p, text, r, i + 1 == regions.len(), &mut out, &mut carry);
         }
     }
     if let Some(start) = carry {
@@ -142,7 +126,6 @@ fn raw_quotes(article: &Article) -> Vec<Raw> {
 }
 
 fn push_region(
-    article: &Article,
     p: &Span,
     text: &str,
     r: &Span,
@@ -155,7 +138,6 @@ fn push_region(
     let unclosed = r.end >= text.len() && !text.ends_with(['”', '"', '’']);
     if last && unclosed {
         *carry = Some(p.start + r.start);
-        let _ = article;
         return;
     }
     out.push(Raw {
