@@ -46,6 +46,15 @@ fn article<'a>(v: &'a Value, prefix: &str) -> &'a Value {
         .unwrap()
 }
 
+fn article_ids(v: &Value) -> Vec<String> {
+    v["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
 fn strs(v: &Value) -> Vec<String> {
     v.as_array()
         .unwrap()
@@ -69,12 +78,7 @@ fn seeds_ids_are_file_stems() {
         })
         .collect();
     stems.sort();
-    let ids: Vec<String> = v["articles"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["id"].as_str().unwrap().to_string())
-        .collect();
+    let ids = article_ids(&v);
     assert_eq!(ids, stems);
     assert_eq!(v["stories"].as_array().unwrap().len(), 1);
     assert_eq!(strs(&v["stories"][0]["articles"]), stems);
@@ -148,12 +152,7 @@ fn entity<'a>(v: &'a Value, name_part: &str) -> Vec<&'a Value> {
 #[test]
 fn seed_entities_merge_aliases() {
     let v = seeds_digest();
-    let all: Vec<String> = v["articles"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["id"].as_str().unwrap().to_string())
-        .collect();
+    let all = article_ids(&v);
     let starmer = entity(&v, "Starmer");
     assert_eq!(starmer.len(), 1, "one Starmer entity");
     assert_eq!(starmer[0]["kind"], "person");

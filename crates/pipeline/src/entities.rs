@@ -646,9 +646,16 @@ fn same_word(a: &str, b: &str) -> bool {
             && edit_distance(a, b) <= 1)
 }
 
-struct UnionFind(Vec<usize>);
+/// Disjoint sets over `0..n`; the smallest index is each set's root, so results do not
+/// depend on the order of unions. Shared by the entity and quote mergers.
+pub(crate) struct UnionFind(Vec<usize>);
 impl UnionFind {
-    fn find(&mut self, x: usize) -> usize {
+    /// `n` singleton sets.
+    pub(crate) fn new(n: usize) -> Self {
+        UnionFind((0..n).collect())
+    }
+    /// The root of `x`'s set.
+    pub(crate) fn find(&mut self, x: usize) -> usize {
         let mut r = x;
         while self.0[r] != r {
             r = self.0[r];
@@ -661,7 +668,8 @@ impl UnionFind {
         }
         r
     }
-    fn union(&mut self, a: usize, b: usize) {
+    /// Join the sets of `a` and `b`.
+    pub(crate) fn union(&mut self, a: usize, b: usize) {
         let (ra, rb) = (self.find(a), self.find(b));
         if ra != rb {
             // Keep the smaller index as root so results do not depend on call order.
@@ -775,7 +783,7 @@ pub fn merge_entities(articles: &[Article], mentions: &[Vec<Mention>]) -> Vec<En
         .enumerate()
         .map(|(i, k)| (k.as_str(), i))
         .collect();
-    let mut uf = UnionFind((0..keys.len()).collect());
+    let mut uf = UnionFind::new(keys.len());
     let toks: Vec<Vec<&str>> = keys.iter().map(|k| k.split(' ').collect()).collect();
     // Per key: kind votes, articles, and whether it was ever a person by cue.
     let mut person_key = vec![false; keys.len()];

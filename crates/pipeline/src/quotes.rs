@@ -7,7 +7,7 @@
 //! sources ("the official said" -> the official introduced earlier). Scare quotes of one or two
 //! words are not speech and are left out. No IO; every quote is a verbatim span.
 
-use crate::entities::{fold_name, name_key};
+use crate::entities::{fold_name, name_key, UnionFind};
 use crate::lexicon::{FEMALE_HONORIFICS, SPEECH_VERBS};
 use crate::token::{quoted_regions, tokenize, Token};
 use corroborate_model::{
@@ -648,31 +648,19 @@ pub fn merge_quotes(
         }
     }
     let n = items.len();
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn find(p: &mut [usize], x: usize) -> usize {
-        let mut r = x;
-        while p[r] != r {
-            r = p[r];
-        }
-        p[x] = r;
-        r
-    }
+    let mut uf = UnionFind::new(n);
     for i in 0..n {
         for j in i + 1..n {
             let (a, b) = (&items[i], &items[j]);
             let clash = a.entity && b.entity && a.speaker != b.speaker;
-            if clash || !same_quote(&a.words, &a.set, &b.words, &b.set) {
-                continue;
-            }
-            let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
-            if ri != rj {
-                parent[ri.max(rj)] = ri.min(rj);
+            if !clash && same_quote(&a.words, &a.set, &b.words, &b.set) {
+                uf.union(i, j);
             }
         }
     }
     let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for i in 0..n {
-        let r = find(&mut parent, i);
+        let r = uf.find(i);
         groups.entry(r).or_default().push(i);
     }
     let mut out: Vec<Quote> = groups
