@@ -42,6 +42,13 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// For each line `sentence A<TAB>sentence B` of a file (or `-`), print `score<TAB>1|0`
+    /// (1 = they state the same fact): the decision the fact aligner makes.
+    Similar {
+        /// Tab-separated pairs, one a line.
+        #[arg(long, value_name = "FILE")]
+        tsv: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -52,6 +59,70 @@ fn main() -> ExitCode {
             format,
             timings,
         } => run_digest(&paths, format, timings),
+        Command::Similar { tsv } => run_similar(&tsv),
+    }
+}
+
+fn write_stdout(out: &str) -> bool {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(out.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("corroborate: cannot write output: {e}");
+            false
+        }
+        _ => true,
+    }
+}
+
+fn run_similar(path: &str) -> ExitCode {
+    let bytes = if path == "-" {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut b).map(|_| b)
+    } else {
+        std::fs::read(path)
+    };
+    let text = match bytes.map(String::from_utf8) {
+        Ok(Ok(t)) => t,
+        Ok(Err(_)) => {
+            eprintln!("corroborate: {path}: not valid UTF-8");
+            return ExitCode::from(2);
+        }
+        Err(e) => {
+            eprintln!("corroborate: {path}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut pairs = Vec::new();
+    let mut bad = 0;
+    for (n, line) in text.lines().enumerate() {
+        let line = line.strip_prefix('\u{feff}').unwrap_or(line);
+        match line.split_once('\t') {
+            Some((a, b)) => pairs.push((a.to_string(), b.to_string())),
+            None => {
+                eprintln!(
+                    "corroborate: {path}:{}: no tab between the two sentences",
+                    n + 1
+                );
+                bad += 1;
+                pairs.push((line.to_string(), String::new()));
+            }
+        }
+    }
+    let judged = corroborate_pipeline::similarity::judge_pairs(&pairs);
+    let mut out = String::with_capacity(judged.len() * 8);
+    for (score, same) in judged {
+        out.push_str(&format!("{score:.4}\t{}\n", u8::from(same)));
+    }
+    if !write_stdout(&out) {
+        return ExitCode::from(2);
+    }
+    if bad > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
@@ -76,15 +147,8 @@ fn run_digest(paths: &[String], format: Format, timings: bool) -> ExitCode {
         Format::Json => json::render(&view),
         Format::Markdown => markdown::render(&view),
     };
-    let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout
-        .write_all(out.as_bytes())
-        .and_then(|_| stdout.flush())
-    {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("corroborate: cannot write output: {e}");
-            return ExitCode::from(2);
-        }
+    if !write_stdout(&out) {
+        return ExitCode::from(2);
     }
     if d.articles.is_empty() {
         eprintln!("corroborate: no usable articles");

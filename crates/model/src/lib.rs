@@ -308,6 +308,115 @@ pub struct Story {
     pub quotes: Vec<Quote>,
     /// Numbers, by article then position.
     pub numbers: Vec<StoryNumber>,
+    /// Lineages among the articles: an original and its copies and rewrites count once.
+    pub independent_sources: usize,
+    /// Facts: sentences of different articles that state the same thing, best supported first.
+    pub facts: Vec<Fact>,
+    /// Articles that copy or rewrite another article of the story.
+    pub derivations: Vec<Derivation>,
+    /// Aligned facts whose numbers or dates differ between articles.
+    pub conflicts: Vec<Conflict>,
+    /// The extractive summary, in reading order.
+    pub summary: Vec<SummarySentence>,
+}
+
+/// One article's sentence stating a fact.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FactVariant {
+    /// The article.
+    pub article: String,
+    /// Index into that article's `sentences`.
+    pub sentence: usize,
+    /// The sentence, verbatim.
+    pub text: String,
+}
+
+/// Sentences of different articles that state the same thing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fact {
+    /// A real sentence from a source, preferring an original over a rewrite.
+    pub text: String,
+    /// The article `text` comes from.
+    pub source: String,
+    /// Articles that state it, sorted.
+    pub articles: Vec<String>,
+    /// Lineages among `articles`.
+    pub independent_sources: usize,
+    /// Each article's sentence, in article order.
+    pub variants: Vec<FactVariant>,
+    /// The numbers the fact carries (one per distinct value, from the first variant saying it).
+    pub numbers: Vec<StoryNumber>,
+}
+
+/// Whether the direction of a derivation is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// `article` was made from `source` (dates or content show it).
+    ArticleFromSource,
+    /// One was made from the other; which is not known.
+    Unknown,
+}
+
+impl Direction {
+    /// The JSON name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::ArticleFromSource => "article_from_source",
+            Direction::Unknown => "unknown",
+        }
+    }
+}
+
+/// An article that copies or rewrites another.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Derivation {
+    /// The copy or rewrite (with `Direction::Unknown`: the later id of the two).
+    pub article: String,
+    /// The article it was made from.
+    pub source: String,
+    /// Aligned sentences, in order, over the sentences of the shorter article.
+    pub shared_fraction: f64,
+    /// Whether `article` is known to come from `source`.
+    pub direction: Direction,
+    /// True when the texts are the same or nearly so (a copy rather than a rewrite).
+    pub copy: bool,
+}
+
+/// One side of a conflict.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConflictClaim {
+    /// The normalized value ("2027-04", "25", ...).
+    pub value: String,
+    /// Articles claiming it.
+    pub articles: Vec<String>,
+    /// The words as written in the first of them.
+    pub text: String,
+}
+
+/// A fact whose articles disagree on a value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conflict {
+    /// What they disagree about: the kind of value and the fact ("date: ...").
+    pub about: String,
+    /// The kind of value: "percent", "date", "count", a currency code...
+    pub kind: String,
+    /// Index of the fact in `Story::facts`.
+    pub fact: usize,
+    /// Each value with the articles that claim it.
+    pub claims: Vec<ConflictClaim>,
+}
+
+/// One summary sentence: a verbatim span of `source`, supported by `articles`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SummarySentence {
+    /// The words, verbatim from `source`.
+    pub text: String,
+    /// The article the words are taken from.
+    pub source: String,
+    /// Index of the sentence in the source's `sentences`.
+    pub sentence: usize,
+    /// Every article that states it (the source first, then the rest sorted).
+    pub articles: Vec<String>,
 }
 
 /// An input that could not be read as an article.

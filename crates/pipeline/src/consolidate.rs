@@ -1,9 +1,11 @@
 //! Consolidate: builds a [`Story`] from its articles and their analyses: merged entities and
-//! quotes, the numbers each article claims, a content-derived id and the headline of the most
+//! quotes, the numbers each article claims, aligned facts, copies and rewrites, conflicts, the
+//! summary, a content-derived id and the headline of the most
 //! representative article.
 //! In: `&[Article]`, `&[ArticleAnalysis]` (same order, sorted by id). Out: `Story`.
 //! Invariant: the result does not depend on input order. No IO.
 
+use crate::align::align;
 use crate::entities::merge_entities;
 use crate::quotes::merge_quotes;
 use corroborate_model::{Article, ArticleAnalysis, Story, StoryNumber};
@@ -46,8 +48,13 @@ pub fn story_id(ids: &[&str]) -> String {
     format!("s-{}", &h.to_hex()[..12])
 }
 
-/// Build one story from its articles (sorted by id) and their analyses.
-pub fn consolidate(articles: &[Article], analyses: &[ArticleAnalysis]) -> Story {
+/// Build one story from its articles (sorted by id) and their analyses, with a summary of at
+/// most `summary_words` words.
+pub fn consolidate(
+    articles: &[Article],
+    analyses: &[ArticleAnalysis],
+    summary_words: usize,
+) -> Story {
     let mentions: Vec<_> = analyses.iter().map(|a| a.mentions.clone()).collect();
     let entities = merge_entities(articles, &mentions);
     let quotes: Vec<_> = analyses.iter().map(|a| a.quotes.clone()).collect();
@@ -64,6 +71,8 @@ pub fn consolidate(articles: &[Article], analyses: &[ArticleAnalysis]) -> Story 
         })
         .collect();
     let ids: Vec<&str> = articles.iter().map(|a| a.id.as_str()).collect();
+    let alignment = align(articles, analyses);
+    let summary = crate::summary::summarize(articles, &alignment, summary_words);
     Story {
         id: story_id(&ids),
         headline: headline(articles),
@@ -71,5 +80,10 @@ pub fn consolidate(articles: &[Article], analyses: &[ArticleAnalysis]) -> Story 
         entities,
         quotes,
         numbers,
+        independent_sources: alignment.independent_sources,
+        facts: alignment.facts,
+        derivations: alignment.derivations,
+        conflicts: alignment.conflicts,
+        summary,
     }
 }

@@ -9,7 +9,11 @@
 //! | entities    | [`entities`]    | `&Article`                  | `Vec<Mention>`; merged `Vec<Entity>` |
 //! | quotes      | [`quotes`]      | `&Article`, mentions        | `Vec<QuoteMention>`; merged `Vec<Quote>` |
 //! | numbers     | [`numbers`]     | `&Article`                  | `Vec<NumberMention>`      |
+//! | align       | [`align`]       | articles + analyses         | facts, derivations, lineages, conflicts |
+//! | summary     | [`summary`]     | articles + alignment        | `Vec<SummarySentence>`    |
 //! | consolidate | [`consolidate`] | articles + analyses         | `Story`                   |
+//!
+//! [`similarity`] is the one same-fact decision, shared by align, summary and `similar`.
 //!
 //! [`run::digest`] is the one orchestrator.
 //!
@@ -21,6 +25,7 @@
 //! assert_eq!(d.stories[0].quotes[0].speaker.as_deref(), Some("Keir Starmer"));
 //! ```
 
+pub mod align;
 pub mod clean;
 pub mod consolidate;
 pub mod entities;
@@ -30,4 +35,6 @@ pub mod quotes;
 pub mod read;
 pub mod run;
 pub mod segment;
+pub mod similarity;
+pub mod summary;
 pub mod token;

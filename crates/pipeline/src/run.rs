@@ -36,8 +36,32 @@ pub fn analyse(article: &Article) -> ArticleAnalysis {
     }
 }
 
+/// Choices a caller can make about a digest.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Summary length in words.
+    pub summary_words: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            summary_words: crate::summary::DEFAULT_WORDS,
+        }
+    }
+}
+
+/// Run the whole pipeline on one batch with default options.
+pub fn digest(raws: Vec<RawArticle>, rejected: Vec<Rejection>) -> Digest {
+    digest_with(raws, rejected, &Options::default())
+}
+
 /// Run the whole pipeline on one batch.
-pub fn digest(mut raws: Vec<RawArticle>, mut rejected: Vec<Rejection>) -> Digest {
+pub fn digest_with(
+    mut raws: Vec<RawArticle>,
+    mut rejected: Vec<Rejection>,
+    options: &Options,
+) -> Digest {
     let mut timings = Vec::new();
     let t = Instant::now();
     raws.sort_by(|a, b| {
@@ -79,7 +103,11 @@ pub fn digest(mut raws: Vec<RawArticle>, mut rejected: Vec<Rejection>) -> Digest
     let stories = if articles.is_empty() {
         vec![]
     } else {
-        vec![consolidate::consolidate(&articles, &analyses)]
+        vec![consolidate::consolidate(
+            &articles,
+            &analyses,
+            options.summary_words,
+        )]
     };
     timings.push(("consolidate", t.elapsed()));
     Digest {

@@ -58,6 +58,77 @@ pub struct StoryRecord<'a> {
     pub entities: Vec<EntityRecord<'a>>,
     pub quotes: Vec<QuoteRecord<'a>>,
     pub numbers: Vec<NumberRecord<'a>>,
+    pub independent_sources: usize,
+    pub facts: Vec<FactRecord<'a>>,
+    pub derivations: Vec<DerivationRecord<'a>>,
+    pub conflicts: Vec<ConflictRecord<'a>>,
+    pub summary: Vec<SummaryRecord<'a>>,
+}
+
+/// Sentences of several articles that state one thing.
+#[derive(Serialize)]
+pub struct FactRecord<'a> {
+    pub text: &'a str,
+    pub source: &'a str,
+    pub articles: &'a [String],
+    pub independent_sources: usize,
+    pub variants: Vec<FactVariantRecord<'a>>,
+    pub numbers: Vec<NumberRecord<'a>>,
+}
+
+/// One article's sentence of a fact.
+#[derive(Serialize)]
+pub struct FactVariantRecord<'a> {
+    pub article: &'a str,
+    pub sentence: usize,
+    pub text: &'a str,
+}
+
+/// A copy or rewrite.
+#[derive(Serialize)]
+pub struct DerivationRecord<'a> {
+    pub article: &'a str,
+    pub source: &'a str,
+    pub shared_fraction: f64,
+    pub direction: &'static str,
+    pub copy: bool,
+}
+
+/// A disagreement between articles on one fact.
+#[derive(Serialize)]
+pub struct ConflictRecord<'a> {
+    pub about: &'a str,
+    pub kind: &'a str,
+    pub fact: usize,
+    pub claims: Vec<ClaimRecord<'a>>,
+}
+
+/// One side of a conflict.
+#[derive(Serialize)]
+pub struct ClaimRecord<'a> {
+    pub value: &'a str,
+    pub articles: &'a [String],
+    pub text: &'a str,
+}
+
+/// One summary sentence.
+#[derive(Serialize)]
+pub struct SummaryRecord<'a> {
+    pub text: &'a str,
+    pub source: &'a str,
+    pub sentence: usize,
+    pub articles: &'a [String],
+}
+
+fn number_record(n: &corroborate_model::StoryNumber) -> NumberRecord<'_> {
+    NumberRecord {
+        text: &n.text,
+        value: n.number.value,
+        unit: &n.number.unit,
+        normalized: n.number.normalized.as_deref(),
+        article: &n.article,
+        sentence: n.number.sentence,
+    }
 }
 
 /// A merged entity.
@@ -166,16 +237,65 @@ pub fn record<'a>(v: &View<'a>) -> DigestRecord<'a> {
                             .collect(),
                     })
                     .collect(),
-                numbers: s
-                    .numbers
+                numbers: s.numbers.iter().map(number_record).collect(),
+                independent_sources: s.independent_sources,
+                facts: s
+                    .facts
                     .iter()
-                    .map(|n| NumberRecord {
-                        text: &n.text,
-                        value: n.number.value,
-                        unit: &n.number.unit,
-                        normalized: n.number.normalized.as_deref(),
-                        article: &n.article,
-                        sentence: n.number.sentence,
+                    .map(|f| FactRecord {
+                        text: &f.text,
+                        source: &f.source,
+                        articles: &f.articles,
+                        independent_sources: f.independent_sources,
+                        variants: f
+                            .variants
+                            .iter()
+                            .map(|v| FactVariantRecord {
+                                article: &v.article,
+                                sentence: v.sentence,
+                                text: &v.text,
+                            })
+                            .collect(),
+                        numbers: f.numbers.iter().map(number_record).collect(),
+                    })
+                    .collect(),
+                derivations: s
+                    .derivations
+                    .iter()
+                    .map(|d| DerivationRecord {
+                        article: &d.article,
+                        source: &d.source,
+                        shared_fraction: d.shared_fraction,
+                        direction: d.direction.as_str(),
+                        copy: d.copy,
+                    })
+                    .collect(),
+                conflicts: s
+                    .conflicts
+                    .iter()
+                    .map(|c| ConflictRecord {
+                        about: &c.about,
+                        kind: &c.kind,
+                        fact: c.fact,
+                        claims: c
+                            .claims
+                            .iter()
+                            .map(|k| ClaimRecord {
+                                value: &k.value,
+                                articles: &k.articles,
+                                text: &k.text,
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+                summary: s
+                    .summary
+                    .iter()
+                    .map(|x| SummaryRecord {
+                        text: &x.text,
+                        source: &x.source,
+                        sentence: x.sentence,
+                        articles: &x.articles,
                     })
                     .collect(),
             })

@@ -1,0 +1,473 @@
+//! Align: lines up the sentences of a story's articles into facts (one sentence per article,
+//! joined when [`similarity`] says they state the same thing), finds articles that copy or
+//! rewrite another (many aligned sentences in the same order), groups articles into lineages,
+//! counts independent sources and reports facts whose numbers disagree.
+//! In: articles (sorted by id) and their analyses. Out: [`Alignment`]. Pure; never reads
+//! anything but the articles, and never invents text: every fact text is a source sentence.
+
+use crate::entities::UnionFind;
+use crate::similarity::{self, Terms, Vocabulary};
+use corroborate_model::{
+    Article, ArticleAnalysis, Conflict, ConflictClaim, Derivation, Direction, Fact, FactVariant,
+    StoryNumber,
+};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+/// Aligned sentences over the shorter article's sentences at or above which one article is
+/// taken to copy or rewrite the other.
+pub const DERIVED: f64 = 0.5;
+/// Sentence pairs at or above this similarity count toward a derivation: looser than one fact,
+/// because a rewrite's sentences also keep their order, which chance alignments do not.
+const DERIVE_PAIR: f64 = 0.3;
+/// A derivation this close, with near-identical sentences, is a copy rather than a rewrite.
+const COPY: f64 = 0.9;
+
+/// One alignable sentence.
+#[derive(Debug)]
+pub struct Unit {
+    /// Index of the article.
+    pub article: usize,
+    /// Index of the sentence in the article.
+    pub sentence: usize,
+    /// Its comparable content.
+    pub terms: Terms,
+    /// Its total term weight.
+    pub mass: f64,
+}
+
+/// Everything alignment finds, with the working state later stages reuse.
+#[derive(Debug, Default)]
+pub struct Alignment {
+    /// Facts, best supported first.
+    pub facts: Vec<Fact>,
+    /// For each fact, its units (same order as `facts`).
+    pub fact_units: Vec<Vec<usize>>,
+    /// The representative unit of each fact.
+    pub representative: Vec<usize>,
+    /// Copies and rewrites.
+    pub derivations: Vec<Derivation>,
+    /// For each article, its lineage (the smallest article index in it).
+    pub lineage: Vec<usize>,
+    /// Number of lineages.
+    pub independent_sources: usize,
+    /// Facts whose numbers disagree.
+    pub conflicts: Vec<Conflict>,
+    /// All alignable sentences.
+    pub units: Vec<Unit>,
+    /// Word weights over the story.
+    pub vocab: Vocabulary,
+}
+
+/// Sentence pairs of different articles scoring at least [`DERIVE_PAIR`]: `(score, unit, unit)`,
+/// strongest first.
+fn edges(units: &[Unit], vocab: &Vocabulary) -> Vec<(f64, usize, usize)> {
+    let mut postings: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (i, u) in units.iter().enumerate() {
+        for &t in &u.terms.ids {
+            postings.entry(t).or_default().push(i);
+        }
+    }
+    // Very common words cannot make two sentences similar on their own; skipping them keeps
+    // large stories near-linear. Small stories keep every word (exact scores).
+    let cap = (units.len() / 10).max(200);
+    let mut out = Vec::new();
+    let mut acc: Vec<f64> = vec![0.0; units.len()];
+    let mut touched: Vec<usize> = Vec::new();
+    for (i, u) in units.iter().enumerate() {
+        for &t in &u.terms.ids {
+            let list = &postings[&t];
+            if list.len() > cap {
+                continue;
+            }
+            let w = vocab.weight(t);
+            for &j in list.iter().filter(|&&j| j > i) {
+                if units[j].article == u.article {
+                    continue;
+                }
+                if acc[j] == 0.0 {
+                    touched.push(j);
+                }
+                acc[j] += w;
+            }
+        }
+        for &j in &touched {
+            let s = similarity::score_from(acc[j], u.mass, units[j].mass);
+            if s >= DERIVE_PAIR {
+                out.push((s, i, j));
+            }
+            acc[j] = 0.0;
+        }
+        touched.clear();
+    }
+    out.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    out
+}
+
+/// Longest chain of aligned pairs increasing in both articles: `pairs` are (pos in a, pos in b).
+fn in_order(mut pairs: Vec<(usize, usize, f64)>) -> Vec<(usize, usize, f64)> {
+    pairs.sort_by(|x, y| x.0.cmp(&y.0).then(y.1.cmp(&x.1)));
+    // Patience LIS over b-positions, keeping back-pointers.
+    let mut tails: Vec<usize> = Vec::new();
+    let mut prev: Vec<Option<usize>> = vec![None; pairs.len()];
+    for k in 0..pairs.len() {
+        let b = pairs[k].1;
+        let pos = tails.partition_point(|&t| pairs[t].1 < b);
+        if pos > 0 {
+            prev[k] = Some(tails[pos - 1]);
+        }
+        if pos == tails.len() {
+            tails.push(k);
+        } else {
+            tails[pos] = k;
+        }
+    }
+    let mut chain = Vec::new();
+    let mut cur = tails.last().copied();
+    while let Some(k) = cur {
+        chain.push(pairs[k]);
+        cur = prev[k];
+    }
+    chain.reverse();
+    chain
+}
+
+/// How much denser in details the original of a rewrite must be to tell the direction.
+const DENSER: f64 = 1.3;
+
+/// Distinct specific details per sentence over a whole article.
+fn density(a: &Article) -> f64 {
+    let n = a.sentences.len().max(1) as f64;
+    let total: usize = a
+        .sentences
+        .iter()
+        .map(|s| details(a.slice(s.span)).len())
+        .sum();
+    total as f64 / n
+}
+
+/// Specific details of a sentence: capitalised words not at its start, and numbers.
+fn details(text: &str) -> HashSet<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '.' || c == '%'))
+        .skip(1)
+        .map(|w| w.trim_end_matches('.'))
+        .filter(|w| {
+            w.chars().next().is_some_and(|c| c.is_uppercase())
+                || w.chars().any(|c| c.is_ascii_digit())
+        })
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn derivations(
+    articles: &[Article],
+    units: &[Unit],
+    edges: &[(f64, usize, usize)],
+) -> Vec<Derivation> {
+    let mut counts = vec![0usize; articles.len()];
+    for u in units {
+        counts[u.article] += 1;
+    }
+    let mut by_pair: BTreeMap<(usize, usize), Vec<(usize, usize, f64)>> = BTreeMap::new();
+    for &(s, i, j) in edges {
+        let (ui, uj) = (&units[i], &units[j]);
+        let (a, b, pa, pb) = if ui.article < uj.article {
+            (ui.article, uj.article, ui.sentence, uj.sentence)
+        } else {
+            (uj.article, ui.article, uj.sentence, ui.sentence)
+        };
+        by_pair.entry((a, b)).or_default().push((pa, pb, s));
+    }
+    let mut out = Vec::new();
+    for ((a, b), pairs) in by_pair {
+        let shorter = counts[a].min(counts[b]);
+        if shorter == 0 || (pairs.len() as f64) < DERIVED * shorter as f64 {
+            continue;
+        }
+        let chain = in_order(pairs);
+        let shared = chain.len() as f64 / shorter as f64;
+        if shared < DERIVED || chain.len() < 2 {
+            continue;
+        }
+        let mean = chain.iter().map(|p| p.2).sum::<f64>() / chain.len() as f64;
+        let copy = shared >= COPY && mean >= COPY;
+        // Direction: an earlier publication date wins; otherwise a clearly denser article
+        // (more names and numbers per sentence) is the original: rewrites dilute specifics
+        // with filler and headings, and drop names.
+        let (da, db) = (&articles[a].date, &articles[b].date);
+        let (dens_a, dens_b) = (density(&articles[a]), density(&articles[b]));
+        let (article, source, direction) = match (da, db) {
+            (Some(x), Some(y)) if x < y => (b, a, Direction::ArticleFromSource),
+            (Some(x), Some(y)) if y < x => (a, b, Direction::ArticleFromSource),
+            _ if !copy && dens_a >= DENSER * dens_b => (b, a, Direction::ArticleFromSource),
+            _ if !copy && dens_b >= DENSER * dens_a => (a, b, Direction::ArticleFromSource),
+            _ => (b, a, Direction::Unknown),
+        };
+        out.push(Derivation {
+            article: articles[article].id.clone(),
+            source: articles[source].id.clone(),
+            shared_fraction: (shared * 1000.0).round() / 1000.0,
+            direction,
+            copy,
+        });
+    }
+    out
+}
+
+/// Align the sentences of one story's articles (sorted by id).
+pub fn align(articles: &[Article], analyses: &[ArticleAnalysis]) -> Alignment {
+    let mut vocab = Vocabulary::default();
+    let mut units = Vec::new();
+    for (ai, a) in articles.iter().enumerate() {
+        for (si, s) in a.sentences.iter().enumerate() {
+            if s.heading {
+                continue;
+            }
+            let terms = vocab.terms(a.slice(s.span));
+            if terms.ids.is_empty() {
+                continue;
+            }
+            units.push(Unit {
+                article: ai,
+                sentence: si,
+                terms,
+                mass: 0.0,
+            });
+        }
+    }
+    for u in &mut units {
+        u.mass = vocab.mass(&u.terms);
+    }
+    let loose = edges(&units, &vocab);
+    let derivations = derivations(articles, &units, &loose);
+    let edges: Vec<(f64, usize, usize)> = loose
+        .into_iter()
+        .filter(|e| similarity::same_fact(e.0))
+        .collect();
+
+    // Lineages.
+    let index: HashMap<&str, usize> = articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), i))
+        .collect();
+    let mut uf = UnionFind::new(articles.len());
+    let mut derived = vec![false; articles.len()];
+    for d in &derivations {
+        let (x, y) = (index[d.article.as_str()], index[d.source.as_str()]);
+        uf.union(x, y);
+        if d.direction == Direction::ArticleFromSource {
+            derived[x] = true;
+        }
+    }
+    let mut lineage: Vec<usize> = (0..articles.len()).map(|i| uf.find(i)).collect();
+    let mut smallest: HashMap<usize, usize> = HashMap::new();
+    for (i, &root) in lineage.iter().enumerate() {
+        smallest.entry(root).or_insert(i);
+    }
+    for l in &mut lineage {
+        *l = smallest[l];
+    }
+    let independent_sources = smallest.len();
+
+    // Facts: strongest pairs first, never two sentences of one article in a fact.
+    let mut group: Vec<usize> = (0..units.len()).collect();
+    let mut members: Vec<Vec<usize>> = (0..units.len()).map(|u| vec![u]).collect();
+    for &(_, i, j) in &edges {
+        let (gi, gj) = (group[i], group[j]);
+        if gi == gj {
+            continue;
+        }
+        let arts: HashSet<usize> = members[gi].iter().map(|&u| units[u].article).collect();
+        if members[gj]
+            .iter()
+            .any(|&u| arts.contains(&units[u].article))
+        {
+            continue;
+        }
+        let (keep, gone) = if gi < gj { (gi, gj) } else { (gj, gi) };
+        let moved = std::mem::take(&mut members[gone]);
+        for &u in &moved {
+            group[u] = keep;
+        }
+        members[keep].extend(moved);
+    }
+    let mut groups: Vec<Vec<usize>> = members.into_iter().filter(|m| !m.is_empty()).collect();
+    for g in &mut groups {
+        g.sort_by_key(|&u| (units[u].article, units[u].sentence));
+    }
+    let rel_pos = |u: usize| {
+        let n = articles[units[u].article].sentences.len().max(1);
+        units[u].sentence as f64 / n as f64
+    };
+    let lineages_of = |g: &[usize]| {
+        g.iter()
+            .map(|&u| lineage[units[u].article])
+            .collect::<BTreeSet<_>>()
+            .len()
+    };
+    let mut keyed: Vec<(usize, usize, f64, usize, Vec<usize>)> = groups
+        .into_iter()
+        .map(|g| {
+            let pos = g.iter().map(|&u| rel_pos(u)).fold(f64::MAX, f64::min);
+            (lineages_of(&g), g.len(), pos, g[0], g)
+        })
+        .collect();
+    keyed.sort_by(|x, y| {
+        y.0.cmp(&x.0)
+            .then(y.1.cmp(&x.1))
+            .then(x.2.total_cmp(&y.2))
+            .then(x.3.cmp(&y.3))
+    });
+
+    let mut facts = Vec::new();
+    let mut fact_units = Vec::new();
+    let mut representative = Vec::new();
+    for (independent, _, _, _, g) in keyed {
+        let rep = pick_representative(&g, &units, &vocab, &derived);
+        let ru = &units[rep];
+        let variants: Vec<FactVariant> = g
+            .iter()
+            .map(|&u| {
+                let a = &articles[units[u].article];
+                FactVariant {
+                    article: a.id.clone(),
+                    sentence: units[u].sentence,
+                    text: a.slice(a.sentences[units[u].sentence].span).to_string(),
+                }
+            })
+            .collect();
+        let mut numbers: Vec<StoryNumber> = Vec::new();
+        let mut seen: HashSet<(String, String)> = HashSet::new();
+        let mut order = vec![rep];
+        order.extend(g.iter().copied().filter(|&u| u != rep));
+        for u in order {
+            let (ai, si) = (units[u].article, units[u].sentence);
+            for n in analyses[ai].numbers.iter().filter(|n| n.sentence == si) {
+                let key = (
+                    n.unit.clone(),
+                    n.normalized
+                        .clone()
+                        .unwrap_or_else(|| format!("{}", n.value)),
+                );
+                if seen.insert(key) {
+                    numbers.push(StoryNumber {
+                        article: articles[ai].id.clone(),
+                        text: articles[ai].slice(n.span).to_string(),
+                        number: n.clone(),
+                    });
+                }
+            }
+        }
+        let a = &articles[ru.article];
+        facts.push(Fact {
+            text: a.slice(a.sentences[ru.sentence].span).to_string(),
+            source: a.id.clone(),
+            articles: variants.iter().map(|v| v.article.clone()).collect(),
+            independent_sources: independent,
+            variants,
+            numbers,
+        });
+        fact_units.push(g);
+        representative.push(rep);
+    }
+    let conflicts = conflicts(articles, &units, &facts, &fact_units, &lineage);
+    Alignment {
+        facts,
+        fact_units,
+        representative,
+        derivations,
+        lineage,
+        independent_sources,
+        conflicts,
+        units,
+        vocab,
+    }
+}
+
+/// The variant that best stands for the fact: from an original rather than a known rewrite,
+/// then the most similar to the other variants, then the first.
+fn pick_representative(g: &[usize], units: &[Unit], vocab: &Vocabulary, derived: &[bool]) -> usize {
+    let originals: Vec<usize> = g
+        .iter()
+        .copied()
+        .filter(|&u| !derived[units[u].article])
+        .collect();
+    let pool = if originals.is_empty() {
+        g.to_vec()
+    } else {
+        originals
+    };
+    let mut best = (f64::MIN, pool[0]);
+    for &u in &pool {
+        let c: f64 = g
+            .iter()
+            .filter(|&&v| v != u)
+            .map(|&v| {
+                similarity::score_from(
+                    similarity::shared_mass(vocab, &units[u].terms, &units[v].terms),
+                    units[u].mass,
+                    units[v].mass,
+                )
+            })
+            .sum();
+        if c > best.0 + 1e-12 {
+            best = (c, u);
+        }
+    }
+    best.1
+}
+
+fn conflicts(
+    articles: &[Article],
+    units: &[Unit],
+    facts: &[Fact],
+    fact_units: &[Vec<usize>],
+    lineage: &[usize],
+) -> Vec<Conflict> {
+    let mut out = Vec::new();
+    for (fi, g) in fact_units.iter().enumerate() {
+        if facts[fi].independent_sources < 2 {
+            continue;
+        }
+        let mut sides: BTreeMap<String, BTreeMap<String, (BTreeSet<String>, String)>> =
+            BTreeMap::new();
+        for (x, &ux) in g.iter().enumerate() {
+            for &uy in &g[x + 1..] {
+                let (ax, ay) = (units[ux].article, units[uy].article);
+                if lineage[ax] == lineage[ay] {
+                    continue;
+                }
+                for (cx, cy) in
+                    similarity::disagreements(&units[ux].terms.claims, &units[uy].terms.claims)
+                {
+                    let kind = sides.entry(cx.unit.clone()).or_default();
+                    for (c, art) in [(cx, ax), (cy, ay)] {
+                        kind.entry(c.key.clone())
+                            .or_insert_with(|| (BTreeSet::new(), c.text.clone()))
+                            .0
+                            .insert(articles[art].id.clone());
+                    }
+                }
+            }
+        }
+        for (kind, values) in sides {
+            if values.len() < 2 {
+                continue;
+            }
+            out.push(Conflict {
+                about: format!("{kind}: {}", facts[fi].text),
+                kind,
+                fact: fi,
+                claims: values
+                    .into_iter()
+                    .map(|(value, (arts, text))| ConflictClaim {
+                        value,
+                        articles: arts.into_iter().collect(),
+                        text,
+                    })
+                    .collect(),
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,447 @@
+//! Similarity: decides whether two sentences state the same fact, from words alone (stems,
+//! spelling variants, rarity of shared words, numbers). One decision serves the fact aligner,
+//! rewrite detection, the summary's redundancy check and `corroborate similar`.
+//! In: sentence texts and a collection to weigh words against. Out: a score in [0, 1] and a
+//! verdict. Never looks outside the texts it is given (no model, no downloaded lists); pure.
+//!
+//! ```
+//! use corroborate_pipeline::similarity::judge_pairs;
+//! let out = judge_pairs(&[(
+//!     "The Prime Minister will urge Mr Trump to provide a backstop, including air cover from US fighter jets.".into(),
+//!     "The Prime Minister will push a reluctant Mr Trump to provide a US backstop, possibly including fighter jets providing air cover.".into(),
+//! )]);
+//! assert!(out[0].1);
+//! ```
+
+use crate::lexicon::SPEECH_VERBS;
+use crate::numbers::numbers_in;
+use rust_stemmers::{Algorithm, Stemmer};
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// Scores at or above this state the same fact (chosen on MSRP train and the seeds; see README). Numbers
+/// that differ do not veto it: two wordings of one fact may disagree on a figure, which the
+/// aligner reports as a conflict.
+pub const SAME_FACT: f64 = 0.45;
+
+static STOPWORDS: LazyLock<std::collections::HashSet<&'static str>> = LazyLock::new(|| {
+    "a about above after again against all also am an and any are aren't as at be because been \
+     before being below between both but by can could did do does doing down during each few for \
+     from further had has have having he her here hers herself him himself his how i if in into is \
+     it its itself just let me more most my myself no nor not now of off on once only or other our \
+     ours ourselves out over own same she should so some such than that the their theirs them \
+     themselves then there these they this those through to too under until up very was we were \
+     what when where which while who whom why will with would you your yours yourself yourselves \
+     mr mrs ms dr sir per cent s t 's 're 've 'll 'd n't one may might must shall yet ago amid \
+     across via upon whether though although however also still even us's"
+        .split_whitespace()
+        .collect()
+});
+
+/// A small thesaurus of words news reports use interchangeably for one thing, folded onto the
+/// first word of each group before stemming.
+static SYNONYMS: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
+    let groups: &[&[&str]] = &[
+        &[
+            "increase",
+            "increased",
+            "increases",
+            "increasing",
+            "raise",
+            "raised",
+            "raises",
+            "raising",
+            "boost",
+            "boosted",
+            "boosting",
+            "hike",
+            "hiked",
+        ],
+        &[
+            "pledge",
+            "pledged",
+            "pledges",
+            "promise",
+            "promised",
+            "promises",
+            "vow",
+            "vowed",
+            "vows",
+            "commitment",
+            "commitments",
+        ],
+        &["talks", "discussions", "negotiations"],
+        &["reluctant", "hesitant", "unwilling"],
+        &["guarantee", "guarantees", "assurance", "assurances"],
+        &[
+            "cut", "cuts", "reduce", "reduced", "reduces", "slash", "slashed", "lower", "lowered",
+        ],
+        &["economy", "gdp"],
+        &[
+            "buy",
+            "bought",
+            "buys",
+            "purchase",
+            "purchased",
+            "acquire",
+            "acquired",
+        ],
+        &["sell", "sold", "sells", "selling"],
+        &["attack", "attacks", "attacked", "assault", "assaults"],
+        &["troops", "soldiers"],
+        &["arrest", "arrested", "detain", "detained"],
+        &["war", "conflict"],
+        &["earthquake", "quake"],
+        &["country", "nation"],
+        &["start", "started", "begin", "began", "begun"],
+        &["die", "died", "dies", "killed"],
+        &["usa", "us", "u.s", "america", "american", "americans"],
+        &["uk", "u.k", "britain", "british"],
+    ];
+    let mut m = HashMap::new();
+    for g in groups {
+        for w in g.iter() {
+            m.insert(*w, g[0]);
+        }
+    }
+    m
+});
+
+static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
+
+/// Fold British and American spellings onto one form before stemming. Applied to both sides
+/// alike, so a rule only has to be consistent, not linguistically exact.
+fn spelling(w: &str) -> String {
+    let mut s = w.to_string();
+    if s.len() >= 7 {
+        for (from, to) in [
+            ("isation", "ization"),
+            ("ising", "izing"),
+            ("ised", "ized"),
+            ("ises", "izes"),
+            ("lled", "led"),
+            ("lling", "ling"),
+        ] {
+            if let Some(stem) = s.strip_suffix(from) {
+                s = format!("{stem}{to}");
+                break;
+            }
+        }
+    }
+    if s.len() >= 6 {
+        if let Some(stem) = s.strip_suffix("our") {
+            s = format!("{stem}or");
+        } else if let Some(stem) = s.strip_suffix("ise") {
+            s = format!("{stem}ize");
+        }
+    }
+    if let Some(stem) = s.strip_suffix("fence") {
+        s = format!("{stem}fense");
+    }
+    if let Some(stem) = s.strip_suffix("tre") {
+        if s.len() >= 5 {
+            s = format!("{stem}ter");
+        }
+    }
+    s
+}
+
+/// One number a sentence claims, comparable across wordings: unit plus normalized value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Claim {
+    /// "percent", "USD", "date", "year", "count", ...
+    pub unit: String,
+    /// Normalized value: the date string for dates, else the number printed plainly.
+    pub key: String,
+    /// The words as written.
+    pub text: String,
+}
+
+/// The comparable content of one sentence.
+#[derive(Clone, Debug, Default)]
+pub struct Terms {
+    /// Sorted, unique term ids (stems of content words and numbers).
+    pub ids: Vec<u32>,
+    /// The numbers the sentence claims.
+    pub claims: Vec<Claim>,
+    /// Content words before de-duplication (a length measure).
+    pub words: usize,
+}
+
+/// Term ids and their document frequencies over one collection of sentences.
+#[derive(Debug, Default)]
+pub struct Vocabulary {
+    ids: HashMap<String, u32>,
+    df: Vec<u32>,
+    claim: Vec<bool>,
+    docs: u32,
+}
+
+/// A shared number or date is strong evidence of one fact: its weight is multiplied by this.
+const CLAIM_BOOST: f64 = 2.0;
+
+fn claim_key(unit: &str, value: f64, normalized: Option<String>) -> String {
+    normalized.unwrap_or_else(|| {
+        if unit == "year" || unit == "decade" {
+            format!("{value}")
+        } else {
+            let v = (value * 1e6).round() / 1e6;
+            format!("{v}")
+        }
+    })
+}
+
+/// The numbers of a sentence as comparable claims.
+pub fn claims_of(text: &str) -> Vec<Claim> {
+    numbers_in(text)
+        .into_iter()
+        .map(|(span, value, unit, normalized)| Claim {
+            key: claim_key(&unit, value, normalized),
+            // Years, months and days are one kind: "from April 2027" and "by 2027" disagree.
+            unit: if unit == "month" || unit == "year" {
+                "date".into()
+            } else {
+                unit
+            },
+            text: text[span.start..span.end].to_string(),
+        })
+        .collect()
+}
+
+/// The normalized content words of a text (lower-cased, spelling-folded, stemmed), without
+/// stopwords, speech verbs or numbers.
+pub fn stems(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let text = text.replace("U.S.", "USA").replace("U.K.", "UK");
+    for raw in text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-')) {
+        for part in raw.split('-') {
+            let part = part.trim_matches(|c: char| c == '\'' || c == '’');
+            // Upper-case "US" is the country, not the pronoun.
+            let w = if part == "US" {
+                "usa".to_string()
+            } else {
+                part.replace('’', "'").to_lowercase()
+            };
+            let w = w.strip_suffix("'s").unwrap_or(&w);
+            let w = SYNONYMS.get(w).copied().unwrap_or(w);
+            if w.is_empty()
+                || w.chars().any(|c| c.is_ascii_digit())
+                || STOPWORDS.contains(w)
+                || SPEECH_VERBS.contains(w)
+            {
+                continue;
+            }
+            let folded = crate::entities::fold_name(w);
+            out.push(STEMMER.stem(&spelling(&folded)).into_owned());
+        }
+    }
+    out
+}
+
+impl Vocabulary {
+    /// Terms of one sentence, adding unseen words to the vocabulary.
+    pub fn terms(&mut self, text: &str) -> Terms {
+        let words = stems(text);
+        let claims = claims_of(text);
+        let mut ids: Vec<u32> = Vec::with_capacity(words.len() + claims.len());
+        for (w, is_claim) in words
+            .iter()
+            .map(|w| (w.as_str(), false))
+            .chain(claims.iter().map(|c| (c.key.as_str(), true)))
+        {
+            let next = self.ids.len() as u32;
+            let id = *self.ids.entry(w.to_string()).or_insert(next);
+            if id == next {
+                self.claim.push(is_claim);
+            }
+            ids.push(id);
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        self.df.resize(self.ids.len(), 0);
+        for &i in &ids {
+            self.df[i as usize] += 1;
+        }
+        self.docs += 1;
+        Terms {
+            words: words.len(),
+            ids,
+            claims,
+        }
+    }
+
+    /// Inverse document frequency of a term: rare words weigh more.
+    pub fn weight(&self, id: u32) -> f64 {
+        let df = self.df.get(id as usize).copied().unwrap_or(0) as f64;
+        let w = ((self.docs as f64 + 1.0) / (df + 0.5)).ln().max(0.1);
+        if self.claim.get(id as usize).copied().unwrap_or(false) {
+            w * CLAIM_BOOST
+        } else {
+            w
+        }
+    }
+
+    /// Total weight of a sentence's terms.
+    pub fn mass(&self, t: &Terms) -> f64 {
+        t.ids.iter().map(|&i| self.weight(i)).sum()
+    }
+
+    /// Number of sentences seen.
+    pub fn docs(&self) -> u32 {
+        self.docs
+    }
+
+    /// Document frequency of a term.
+    pub fn df(&self, id: u32) -> u32 {
+        self.df.get(id as usize).copied().unwrap_or(0)
+    }
+}
+
+/// Weight of the terms two sentences share.
+pub fn shared_mass(v: &Vocabulary, a: &Terms, b: &Terms) -> f64 {
+    let (mut i, mut j, mut s) = (0, 0, 0.0);
+    while i < a.ids.len() && j < b.ids.len() {
+        match a.ids[i].cmp(&b.ids[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                s += v.weight(a.ids[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    s
+}
+
+/// Share of the Dice overlap in the score; the rest is how much of the shorter sentence the
+/// longer covers, so a news sentence that adds a clause to a fact still matches it. (MSRP
+/// accuracy is flat from 0.2 to 0.6; the lower share suits long news sentences.)
+const DICE_SHARE: f64 = 0.3;
+
+/// Similarity in [0, 1] from the shared weight and each side's total weight: a blend of the
+/// weighted Dice overlap and the share of the shorter side that the longer one covers.
+pub fn score_from(shared: f64, mass_a: f64, mass_b: f64) -> f64 {
+    if mass_a <= 0.0 || mass_b <= 0.0 {
+        return 0.0;
+    }
+    let dice = 2.0 * shared / (mass_a + mass_b);
+    let cover = shared / mass_a.min(mass_b);
+    (DICE_SHARE * dice + (1.0 - DICE_SHARE) * cover).min(1.0)
+}
+
+/// Similarity of two sentences in one collection.
+pub fn score(v: &Vocabulary, a: &Terms, b: &Terms) -> f64 {
+    score_from(shared_mass(v, a, b), v.mass(a), v.mass(b))
+}
+
+/// Numbers of the same kind that disagree: pairs of claims (one from each side) with the same
+/// unit where the other side has that unit but never that value.
+pub fn disagreements<'a>(a: &'a [Claim], b: &'a [Claim]) -> Vec<(&'a Claim, &'a Claim)> {
+    let mut out = Vec::new();
+    for ca in a {
+        let same_unit: Vec<&Claim> = b.iter().filter(|cb| cb.unit == ca.unit).collect();
+        if same_unit.is_empty() || same_unit.iter().any(|cb| compatible(ca, cb)) {
+            continue;
+        }
+        // A claim of `a` that `b` matches nowhere, while `b` has a claim of that unit that
+        // `a` matches nowhere: a real disagreement, not just one side saying more.
+        if let Some(cb) = same_unit
+            .iter()
+            .find(|cb| !a.iter().any(|x| x.unit == cb.unit && compatible(x, cb)))
+        {
+            out.push((ca, *cb));
+        }
+    }
+    out
+}
+
+/// Two claims of one unit that say the same: equal keys, or a date without a year that
+/// matches the day and month of a full date.
+fn compatible(a: &Claim, b: &Claim) -> bool {
+    if a.key == b.key {
+        return true;
+    }
+    if a.unit == "date" {
+        let md = |k: &str| k.strip_prefix("--").map(str::to_string);
+        let tail = |k: &str| k.get(4..).map(str::to_string);
+        return match (md(&a.key), md(&b.key)) {
+            (Some(x), None) => tail(&b.key).as_deref() == Some(&format!("-{x}")),
+            (None, Some(y)) => tail(&a.key).as_deref() == Some(&format!("-{y}")),
+            _ => false,
+        };
+    }
+    false
+}
+
+/// Decide pairs of sentences: `(score, same_fact)` for each, in order. Words are weighed
+/// against all sentences of the input, as the aligner weighs them against a story.
+pub fn judge_pairs(pairs: &[(String, String)]) -> Vec<(f64, bool)> {
+    let mut v = Vocabulary::default();
+    let terms: Vec<(Terms, Terms)> = pairs
+        .iter()
+        .map(|(a, b)| (v.terms(a), v.terms(b)))
+        .collect();
+    terms
+        .iter()
+        .map(|(a, b)| {
+            let s = score(&v, a, b);
+            (s, same_fact(s))
+        })
+        .collect()
+}
+
+/// The verdict for a scored pair.
+pub fn same_fact(score: f64) -> bool {
+    score >= SAME_FACT
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spelling_variants_meet() {
+        assert_eq!(stems("defence"), stems("defense"));
+        assert_eq!(stems("emphasising"), stems("emphasizing"));
+        assert_eq!(stems("signalled"), stems("signaled"));
+        assert_eq!(stems("neighbour"), stems("neighbor"));
+    }
+
+    #[test]
+    fn formatting_is_not_a_disagreement() {
+        let a = claims_of("spending of 2.5% on Feb 27");
+        let b = claims_of("spending of 2.5 per cent on 27 February 2025");
+        assert!(disagreements(&a, &b).is_empty(), "{a:?} {b:?}");
+    }
+
+    #[test]
+    fn different_values_disagree() {
+        let a = claims_of("tariffs of 25% from April 2027");
+        let b = claims_of("tariffs of 20% by 2027");
+        let d = disagreements(&a, &b);
+        let texts: Vec<(&str, &str)> = d.iter().map(|(x, y)| (&*x.text, &*y.text)).collect();
+        assert_eq!(texts, [("25%", "20%"), ("April 2027", "2027")]);
+        // A side that only says more is no disagreement.
+        let c = claims_of("tariffs of 25% and 5% later");
+        assert!(disagreements(&a, &c).is_empty());
+    }
+
+    #[test]
+    fn unrelated_sentences_differ() {
+        let out = judge_pairs(&[
+            (
+                "Sir Keir is prepared to commit British troops to a peacekeeping mission.".into(),
+                "Speculation has arisen regarding Trump's health after bruising on his hand."
+                    .into(),
+            ),
+            (
+                "Yucaipa sold the chain to Safeway in 1998 for $2.5 billion.".into(),
+                "Yucaipa sold the chain to Safeway in 1998 for $1.8 billion.".into(),
+            ),
+        ]);
+        assert!(!out[0].1 && out[0].0 < 0.2, "{out:?}");
+        // The same fact with a different figure: aligned (the aligner reports the conflict).
+        assert!(out[1].1, "{out:?}");
+    }
+}

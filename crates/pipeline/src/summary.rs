@@ -1,0 +1,168 @@
+//! Summary: picks whole source sentences that together cover what most independent sources
+//! say, without repeating themselves, within a word budget; orders them as the stories tell
+//! them and cites every article that states each one.
+//! In: articles and their [`Alignment`]. Out: `Vec<SummarySentence>`.
+//! Never writes a word of its own: each entry is a verbatim sentence of its `source`.
+
+use crate::align::Alignment;
+use crate::similarity::{self, stems};
+use crate::token::quoted_regions;
+use corroborate_model::{Article, SummarySentence};
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// The default summary length in words.
+pub const DEFAULT_WORDS: usize = 120;
+
+/// Two summary sentences at least this similar say the same thing; the second is dropped.
+const REDUNDANT: f64 = 0.35;
+
+/// Words a sentence may start with when it leans on the one before ("He", "But", "This").
+const LEANING: &[&str] = &[
+    "he", "she", "it", "they", "this", "these", "those", "his", "her", "its", "their", "but",
+    "and", "so", "also", "yet", "that", "there", "then", "him", "them", "we", "i", "you",
+];
+
+fn word_count(s: &str) -> usize {
+    s.split_whitespace().count()
+}
+
+/// Pairs of neighbouring content words: the concepts a summary should cover.
+fn concepts(text: &str) -> Vec<(String, String)> {
+    let s = stems(text);
+    let mut out: Vec<(String, String)> =
+        s.windows(2).map(|w| (w[0].clone(), w[1].clone())).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Can this sentence stand alone in a summary?
+fn standalone(text: &str, inside_quote: bool) -> bool {
+    let words = word_count(text);
+    let first = text
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .find(|w| !w.is_empty())
+        .unwrap_or("")
+        .to_lowercase();
+    (6..=60).contains(&words)
+        && !inside_quote
+        && !text.trim_end().ends_with('?')
+        && !text.starts_with(['“', '"', '‘', '\'', '`', '('])
+        && text.chars().next().is_some_and(|c| !c.is_lowercase())
+        && !LEANING.contains(&first.as_str())
+}
+
+/// Choose and order the summary of one aligned story, at most `budget` words.
+pub fn summarize(articles: &[Article], al: &Alignment, budget: usize) -> Vec<SummarySentence> {
+    // Sentences that start inside a quotation are speech, not the story's own voice.
+    let quoted: Vec<Vec<corroborate_model::Span>> =
+        articles.iter().map(|a| quoted_regions(&a.text)).collect();
+    let inside =
+        |ai: usize, start: usize| quoted[ai].iter().any(|q| q.start < start && start < q.end);
+    // Weight of a concept: how many lineages say it.
+    let unit_concepts: Vec<Vec<(String, String)>> = al
+        .units
+        .iter()
+        .map(|u| {
+            let a = &articles[u.article];
+            concepts(a.slice(a.sentences[u.sentence].span))
+        })
+        .collect();
+    let mut support: HashMap<&(String, String), BTreeSet<usize>> = HashMap::new();
+    for (u, cs) in al.units.iter().zip(&unit_concepts) {
+        for c in cs {
+            support.entry(c).or_default().insert(al.lineage[u.article]);
+        }
+    }
+    let min_support = if al.independent_sources >= 3 { 2 } else { 1 };
+    let weight = |c: &(String, String)| {
+        let n = support.get(c).map_or(0, BTreeSet::len);
+        if n >= min_support {
+            n as f64
+        } else {
+            0.0
+        }
+    };
+
+    struct Candidate {
+        fact: usize,
+        unit: usize,
+        words: usize,
+        position: f64,
+    }
+    let mut candidates = Vec::new();
+    for (fi, &u) in al.representative.iter().enumerate() {
+        let unit = &al.units[u];
+        let a = &articles[unit.article];
+        let span = a.sentences[unit.sentence].span;
+        let text = a.slice(span);
+        if !standalone(text, inside(unit.article, span.start)) {
+            continue;
+        }
+        let position = al.fact_units[fi]
+            .iter()
+            .map(|&v| {
+                let n = articles[al.units[v].article].sentences.len().max(1);
+                al.units[v].sentence as f64 / n as f64
+            })
+            .fold(f64::MAX, f64::min);
+        candidates.push(Candidate {
+            fact: fi,
+            unit: u,
+            words: word_count(text),
+            position,
+        });
+    }
+
+    let mut covered: HashSet<&(String, String)> = HashSet::new();
+    let mut chosen: Vec<&Candidate> = Vec::new();
+    let mut used = 0;
+    loop {
+        let mut best: Option<(f64, &Candidate)> = None;
+        for c in &candidates {
+            if used + c.words > budget || chosen.iter().any(|x| x.fact == c.fact) {
+                continue;
+            }
+            let gain: f64 = unit_concepts[c.unit]
+                .iter()
+                .filter(|k| !covered.contains(k))
+                .map(weight)
+                .sum();
+            if gain <= 0.0 {
+                continue;
+            }
+            let redundant = chosen.iter().any(|x| {
+                similarity::score(&al.vocab, &al.units[x.unit].terms, &al.units[c.unit].terms)
+                    >= REDUNDANT
+            });
+            if redundant {
+                continue;
+            }
+            let value = gain / (c.words as f64).powf(0.7) * (1.0 + 0.3 * (1.0 - c.position));
+            if best.is_none_or(|(v, _)| value > v + 1e-12) {
+                best = Some((value, c));
+            }
+        }
+        let Some((_, c)) = best else { break };
+        used += c.words;
+        covered.extend(unit_concepts[c.unit].iter());
+        chosen.push(c);
+    }
+    chosen.sort_by(|x, y| x.position.total_cmp(&y.position).then(x.fact.cmp(&y.fact)));
+    chosen
+        .into_iter()
+        .map(|c| {
+            let fact = &al.facts[c.fact];
+            let unit = &al.units[c.unit];
+            let a = &articles[unit.article];
+            let mut cited = vec![a.id.clone()];
+            cited.extend(fact.articles.iter().filter(|x| **x != a.id).cloned());
+            SummarySentence {
+                text: a.slice(a.sentences[unit.sentence].span).to_string(),
+                source: a.id.clone(),
+                sentence: unit.sentence,
+                articles: cited,
+            }
+        })
+        .collect()
+}
