@@ -241,7 +241,7 @@ pub fn align(articles: &[Article], analyses: &[ArticleAnalysis]) -> Alignment {
     let derivations = derivations(articles, &units, &loose);
     let edges: Vec<(f64, usize, usize)> = loose
         .into_iter()
-        .filter(|e| similarity::same_fact(e.0))
+        .filter(|e| similarity::same_fact(&vocab, &units[e.1].terms, &units[e.2].terms, e.0))
         .collect();
 
     // Lineages.

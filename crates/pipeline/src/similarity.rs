@@ -13,7 +13,17 @@
 //! assert!(out[0].1);
 //! ```
 
-use crate::lexicon::SPEECH_VERBS;
+use crate::lexicon::{GIVEN_NAMES, SPEECH_VERBS};
+
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
 use crate::numbers::numbers_in;
 use rust_stemmers::{Algorithm, Stemmer};
 use std::collections::HashMap;
@@ -174,8 +184,12 @@ pub struct Vocabulary {
     ids: HashMap<String, u32>,
     df: Vec<u32>,
     claim: Vec<bool>,
+    name: Vec<bool>,
     docs: u32,
 }
+
+/// Names weigh more than common words: sharing one is evidence, one side alone a new detail.
+const NAME_BOOST: f64 = 1.5;
 
 /// A shared number or date is strong evidence of one fact: its weight is multiplied by this.
 const CLAIM_BOOST: f64 = 2.0;
@@ -211,9 +225,19 @@ pub fn claims_of(text: &str) -> Vec<Claim> {
 /// The normalized content words of a text (lower-cased, spelling-folded, stemmed), without
 /// stopwords, speech verbs or numbers.
 pub fn stems(text: &str) -> Vec<String> {
+    marked_stems(text).into_iter().map(|(w, _)| w).collect()
+}
+
+/// [`stems`], each marked true when written capitalised inside the text (a name).
+fn marked_stems(text: &str) -> Vec<(String, bool)> {
     let mut out = Vec::new();
     let text = text.replace("U.S.", "USA").replace("U.K.", "UK");
+    let mut first = true;
     for raw in text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-')) {
+        if raw.is_empty() {
+            continue;
+        }
+        let initial = std::mem::take(&mut first);
         for part in raw.split('-') {
             let part = part.trim_matches(|c: char| c == '\'' || c == '’');
             // Upper-case "US" is the country, not the pronoun.
@@ -231,8 +255,14 @@ pub fn stems(text: &str) -> Vec<String> {
             {
                 continue;
             }
+            // Months, weekdays and first names do not name a thing of their own.
+            let name = !initial
+                && part.chars().next().is_some_and(char::is_uppercase)
+                && crate::clean::month_number(w).is_none()
+                && !WEEKDAYS.contains(&w)
+                && !GIVEN_NAMES.contains(w);
             let folded = crate::entities::fold_name(w);
-            out.push(STEMMER.stem(&spelling(&folded)).into_owned());
+            out.push((STEMMER.stem(&spelling(&folded)).into_owned(), name));
         }
     }
     out
@@ -241,19 +271,21 @@ pub fn stems(text: &str) -> Vec<String> {
 impl Vocabulary {
     /// Terms of one sentence, adding unseen words to the vocabulary.
     pub fn terms(&mut self, text: &str) -> Terms {
-        let words = stems(text);
+        let words = marked_stems(text);
         let claims = claims_of(text);
         let mut ids: Vec<u32> = Vec::with_capacity(words.len() + claims.len());
-        for (w, is_claim) in words
+        for (w, is_claim, is_name) in words
             .iter()
-            .map(|w| (w.as_str(), false))
-            .chain(claims.iter().map(|c| (c.key.as_str(), true)))
+            .map(|(w, n)| (w.as_str(), false, *n))
+            .chain(claims.iter().map(|c| (c.key.as_str(), true, false)))
         {
             let next = self.ids.len() as u32;
             let id = *self.ids.entry(w.to_string()).or_insert(next);
             if id == next {
                 self.claim.push(is_claim);
+                self.name.push(false);
             }
+            self.name[id as usize] |= is_name;
             ids.push(id);
         }
         ids.sort_unstable();
@@ -276,6 +308,8 @@ impl Vocabulary {
         let w = ((self.docs as f64 + 1.0) / (df + 0.5)).ln().max(0.1);
         if self.claim.get(id as usize).copied().unwrap_or(false) {
             w * CLAIM_BOOST
+        } else if self.name.get(id as usize).copied().unwrap_or(false) {
+            w * NAME_BOOST
         } else {
             w
         }
@@ -386,14 +420,31 @@ pub fn judge_pairs(pairs: &[(String, String)]) -> Vec<(f64, bool)> {
         .iter()
         .map(|(a, b)| {
             let s = score(&v, a, b);
-            (s, same_fact(s))
+            (s, same_fact(&v, a, b, s))
         })
         .collect()
 }
 
-/// The verdict for a scored pair.
-pub fn same_fact(score: f64) -> bool {
-    score >= SAME_FACT
+/// Below this score, a rare name on one side only means the sentences say different things.
+const CLEAR: f64 = 0.6;
+
+/// A name (capitalised word) on one side only, rare in the collection: a detail the other
+/// sentence does not state ("the Chagos Islands").
+fn lone_rare_name(v: &Vocabulary, a: &Terms, b: &Terms) -> bool {
+    let lone = |x: &Terms, y: &Terms| {
+        x.ids.iter().any(|&t| {
+            v.name.get(t as usize).copied().unwrap_or(false)
+                && v.df(t) <= 2
+                && y.ids.binary_search(&t).is_err()
+        })
+    };
+    lone(a, b) || lone(b, a)
+}
+
+/// The verdict for a scored pair: similar enough, and, unless clearly similar, no rare name
+/// that only one side states.
+pub fn same_fact(v: &Vocabulary, a: &Terms, b: &Terms, score: f64) -> bool {
+    score >= SAME_FACT && (score >= CLEAR || !lone_rare_name(v, a, b))
 }
 
 #[cfg(test)]

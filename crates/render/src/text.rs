@@ -13,6 +13,73 @@ fn clip(s: &str, n: usize) -> String {
     }
 }
 
+/// Rewrites, facts by support, single-source details and conflicts of one story.
+fn story_facts(o: &mut String, s: &corroborate_model::Story) {
+    if !s.derivations.is_empty() {
+        let _ = writeln!(o, "\nCOPIES AND REWRITES");
+        for d in &s.derivations {
+            let how = if d.copy { "copies" } else { "rewrites" };
+            let arrow = match d.direction {
+                corroborate_model::Direction::ArticleFromSource => {
+                    format!("{} {how} {}", d.article, d.source)
+                }
+                corroborate_model::Direction::Unknown => {
+                    format!("{} and {}: one {how} the other", d.article, d.source)
+                }
+            };
+            let _ = writeln!(
+                o,
+                "  {arrow} ({:.0}% of sentences aligned, in order)",
+                d.shared_fraction * 100.0
+            );
+        }
+    }
+    let shared: Vec<_> = s
+        .facts
+        .iter()
+        .filter(|f| f.independent_sources > 1)
+        .collect();
+    let _ = writeln!(o, "\nFACTS REPORTED BY SEVERAL SOURCES ({})", shared.len());
+    for f in shared.iter().take(20) {
+        let _ = writeln!(
+            o,
+            "  [{} sources: {}] {}",
+            f.independent_sources,
+            f.articles.join(", "),
+            clip(&f.text, 160)
+        );
+    }
+    let single: Vec<_> = s
+        .facts
+        .iter()
+        .filter(|f| f.independent_sources == 1 && f.text.split_whitespace().count() >= 6)
+        .collect();
+    let _ = writeln!(o, "\nSINGLE-SOURCE DETAILS ({})", single.len());
+    for f in single.iter().take(20) {
+        let _ = writeln!(
+            o,
+            "  only {} reports: {}",
+            f.articles.join(" (and its copy) "),
+            clip(&f.text, 140)
+        );
+    }
+    if single.len() > 20 {
+        let _ = writeln!(o, "  ... {} more (see --format json)", single.len() - 20);
+    }
+    if !s.conflicts.is_empty() {
+        let _ = writeln!(o, "\nCONFLICTS ({})", s.conflicts.len());
+        for c in &s.conflicts {
+            let sides: Vec<String> = c
+                .claims
+                .iter()
+                .map(|k| format!("“{}” [{}]", sanitize(&k.text), k.articles.join(", ")))
+                .collect();
+            let _ = writeln!(o, "  {} differs: {}", c.kind, sides.join(" vs "));
+            let _ = writeln!(o, "      in: {}", clip(&s.facts[c.fact].text, 130));
+        }
+    }
+}
+
 /// Render the report.
 pub fn render(v: &View) -> String {
     let mut o = String::new();
@@ -20,10 +87,17 @@ pub fn render(v: &View) -> String {
         let _ = writeln!(o, "STORY {}  {}", s.id, clip(&s.headline, 100));
         let _ = writeln!(
             o,
-            "  {} articles: {}",
+            "  {} articles from {} independent sources: {}",
             s.articles.len(),
+            s.independent_sources,
             s.articles.join(", ")
         );
+        if !s.summary.is_empty() {
+            let _ = writeln!(o, "\nSUMMARY");
+            for x in &s.summary {
+                let _ = writeln!(o, "  {}  [{}]", sanitize(&x.text), x.articles.join(", "));
+            }
+        }
         let _ = writeln!(o);
     }
     let _ = writeln!(o, "ARTICLES");
@@ -49,6 +123,7 @@ pub fn render(v: &View) -> String {
         }
     }
     for s in v.stories {
+        story_facts(&mut o, s);
         let _ = writeln!(o, "\nWHO IS NAMED ({} entities)", s.entities.len());
         for e in s
             .entities
