@@ -5,7 +5,7 @@
 mod input;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use corroborate_pipeline::run::digest;
+use corroborate_pipeline::run::{digest_with, Options};
 use corroborate_render::{json, markdown, text, View};
 use std::io::Write;
 use std::process::ExitCode;
@@ -41,6 +41,13 @@ enum Command {
         /// Print the time each stage took to stderr.
         #[arg(long)]
         timings: bool,
+        /// Summary length in words.
+        #[arg(long, default_value_t = corroborate_pipeline::summary::DEFAULT_WORDS)]
+        words: usize,
+        /// Treat all inputs as one story, whatever clustering would say. (Until stories are
+        /// split, every digest is one story; the flag keeps scripts stable when they are.)
+        #[arg(long)]
+        single_story: bool,
     },
     /// For each line `sentence A<TAB>sentence B` of a file (or `-`), print `score<TAB>1|0`
     /// (1 = they state the same fact): the decision the fact aligner makes.
@@ -58,7 +65,9 @@ fn main() -> ExitCode {
             paths,
             format,
             timings,
-        } => run_digest(&paths, format, timings),
+            words,
+            single_story: _,
+        } => run_digest(&paths, format, timings, words),
         Command::Similar { tsv } => run_similar(&tsv),
     }
 }
@@ -126,12 +135,15 @@ fn run_similar(path: &str) -> ExitCode {
     }
 }
 
-fn run_digest(paths: &[String], format: Format, timings: bool) -> ExitCode {
+fn run_digest(paths: &[String], format: Format, timings: bool, words: usize) -> ExitCode {
     let (raws, rejected) = input::gather(paths);
     for r in &rejected {
         eprintln!("corroborate: {}: {}", r.path, r.reason);
     }
-    let d = digest(raws, rejected);
+    let options = Options {
+        summary_words: words,
+    };
+    let d = digest_with(raws, rejected, &options);
     if timings {
         for (stage, t) in &d.timings {
             eprintln!("timing {stage}: {:.3} ms", t.as_secs_f64() * 1e3);

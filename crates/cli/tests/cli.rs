@@ -1,67 +1,13 @@
 //! End-to-end tests of the `corroborate` binary on the founding seeds and on bad input.
 //! Each test runs the real binary in a temporary directory.
 
+mod common;
+
+use common::*;
 use serde_json::Value;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-fn seeds() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds")
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_corroborate"))
-        .args(args)
-        .output()
-        .expect("binary runs")
-}
-
-fn digest_json(args: &[&str]) -> (Value, Output) {
-    let mut all = vec!["digest", "--format", "json"];
-    all.extend_from_slice(args);
-    let out = run(&all);
-    let v: Value = serde_json::from_slice(&out.stdout).expect("valid JSON on stdout");
-    (v, out)
-}
-
-fn seeds_digest() -> Value {
-    let s = seeds();
-    let (v, out) = digest_json(&[s.to_str().unwrap()]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    v
-}
-
-fn article<'a>(v: &'a Value, prefix: &str) -> &'a Value {
-    v["articles"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["id"].as_str().unwrap().starts_with(prefix))
-        .unwrap()
-}
-
-fn article_ids(v: &Value) -> Vec<String> {
-    v["articles"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["id"].as_str().unwrap().to_string())
-        .collect()
-}
-
-fn strs(v: &Value) -> Vec<String> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_str().unwrap().to_string())
-        .collect()
-}
+use std::path::Path;
+use std::process::{Command, Stdio};
 
 #[test]
 fn seeds_ids_are_file_stems() {

@@ -89,16 +89,26 @@ pub fn summarize(articles: &[Article], al: &Alignment, budget: usize) -> Vec<Sum
         unit: usize,
         words: usize,
         position: f64,
+        support: f64,
     }
     let mut candidates = Vec::new();
-    for (fi, &u) in al.representative.iter().enumerate() {
-        let unit = &al.units[u];
-        let a = &articles[unit.article];
-        let span = a.sentences[unit.sentence].span;
-        let text = a.slice(span);
-        if !standalone(text, inside(unit.article, span.start)) {
+    for (fi, &rep) in al.representative.iter().enumerate() {
+        // The representative if it can stand alone, else the first variant that can.
+        let mut order = vec![rep];
+        order.extend(al.fact_units[fi].iter().copied().filter(|&v| v != rep));
+        let Some(u) = order.into_iter().find(|&v| {
+            let unit = &al.units[v];
+            let span = articles[unit.article].sentences[unit.sentence].span;
+            standalone(
+                articles[unit.article].slice(span),
+                inside(unit.article, span.start),
+            )
+        }) else {
             continue;
-        }
+        };
+        let unit = &al.units[u];
+        let text =
+            articles[unit.article].slice(articles[unit.article].sentences[unit.sentence].span);
         let position = al.fact_units[fi]
             .iter()
             .map(|&v| {
@@ -111,6 +121,7 @@ pub fn summarize(articles: &[Article], al: &Alignment, budget: usize) -> Vec<Sum
             unit: u,
             words: word_count(text),
             position,
+            support: al.facts[fi].independent_sources as f64,
         });
     }
 
@@ -138,7 +149,9 @@ pub fn summarize(articles: &[Article], al: &Alignment, budget: usize) -> Vec<Sum
             if redundant {
                 continue;
             }
-            let value = gain / (c.words as f64).powf(0.7) * (1.0 + 0.3 * (1.0 - c.position));
+            let value = gain / (c.words as f64).powf(0.7)
+                * (1.0 + 0.3 * (1.0 - c.position))
+                * c.support.sqrt();
             if best.is_none_or(|(v, _)| value > v + 1e-12) {
                 best = Some((value, c));
             }

@@ -1,0 +1,63 @@
+//! Helpers shared by the end-to-end tests: run the binary, read its JSON, find articles.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn seeds() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds")
+}
+
+pub fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_corroborate"))
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+pub fn digest_json(args: &[&str]) -> (Value, Output) {
+    let mut all = vec!["digest", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = run(&all);
+    let v: Value = serde_json::from_slice(&out.stdout).expect("valid JSON on stdout");
+    (v, out)
+}
+
+pub fn seeds_digest() -> Value {
+    let s = seeds();
+    let (v, out) = digest_json(&[s.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    v
+}
+
+pub fn article<'a>(v: &'a Value, prefix: &str) -> &'a Value {
+    v["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"].as_str().unwrap().starts_with(prefix))
+        .unwrap()
+}
+
+pub fn article_ids(v: &Value) -> Vec<String> {
+    v["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+pub fn strs(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap().to_string())
+        .collect()
+}

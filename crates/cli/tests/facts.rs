@@ -1,0 +1,213 @@
+//! End-to-end tests of facts, rewrites, conflicts and the summary on the founding seeds.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use std::path::Path;
+
+fn story(v: &Value) -> &Value {
+    let stories = v["stories"].as_array().unwrap();
+    assert_eq!(stories.len(), 1);
+    &stories[0]
+}
+
+fn short(ids: &[String]) -> Vec<String> {
+    let mut s: Vec<String> = ids.iter().map(|i| i[..3].to_string()).collect();
+    s.sort();
+    s
+}
+
+/// Facts any of whose variants contains `words`.
+fn facts_with<'a>(s: &'a Value, words: &str) -> Vec<&'a Value> {
+    s["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["variants"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|v| v["text"].as_str().unwrap().contains(words))
+        })
+        .collect()
+}
+
+#[test]
+fn defence_pledge_is_one_fact_from_four_articles() {
+    let v = seeds_digest();
+    let s = story(&v);
+    let pledge = facts_with(s, "2.5%");
+    assert_eq!(pledge.len(), 1, "{pledge:#?}");
+    let arts = strs(&pledge[0]["articles"]);
+    assert!(arts.len() >= 4, "{arts:?}");
+    assert!(pledge[0]["independent_sources"].as_u64().unwrap() >= 3);
+    // Every variant is the verbatim sentence at its index.
+    for var in pledge[0]["variants"].as_array().unwrap() {
+        let a = article(&v, &var["article"].as_str().unwrap()[..3]);
+        let i = var["sentence"].as_u64().unwrap() as usize;
+        assert_eq!(a["sentences"][i], var["text"]);
+    }
+}
+
+#[test]
+fn chagos_and_bruised_hand_are_single_source() {
+    let v = seeds_digest();
+    let s = story(&v);
+    let chagos = facts_with(s, "Chagos");
+    assert!(!chagos.is_empty());
+    for f in &chagos {
+        let arts = short(&strs(&f["articles"]));
+        assert!(arts.iter().all(|a| a == "001" || a == "004"), "{arts:?}");
+    }
+    let hand = facts_with(s, "bruising");
+    assert_eq!(hand.len(), 1);
+    assert_eq!(short(&strs(&hand[0]["articles"])), ["004"]);
+    assert_eq!(hand[0]["independent_sources"], 1);
+}
+
+#[test]
+fn rewrite_000_of_003_is_the_only_derivation() {
+    let v = seeds_digest();
+    let s = story(&v);
+    let d = s["derivations"].as_array().unwrap();
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert!(d[0]["article"].as_str().unwrap().starts_with("000"));
+    assert!(d[0]["source"].as_str().unwrap().starts_with("003"));
+    assert_eq!(d[0]["direction"], "article_from_source");
+    assert!(d[0]["shared_fraction"].as_f64().unwrap() >= 0.6);
+    assert_eq!(s["independent_sources"], 4);
+    // The backstop sentences of 000 and 003 state one fact, from one lineage.
+    let backstop = facts_with(s, "fighter jets");
+    assert_eq!(backstop.len(), 1);
+    assert_eq!(short(&strs(&backstop[0]["articles"])), ["000", "003"]);
+    assert_eq!(backstop[0]["independent_sources"], 1);
+    // Its representative text comes from the original, not the rewrite.
+    assert!(backstop[0]["source"].as_str().unwrap().starts_with("003"));
+}
+
+#[test]
+fn conflicting_dates_of_the_pledge_are_reported() {
+    let v = seeds_digest();
+    let s = story(&v);
+    let c = s["conflicts"].as_array().unwrap();
+    let date = c
+        .iter()
+        .find(|c| c["kind"] == "date")
+        .expect("a date conflict");
+    let values: Vec<&str> = date["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(values, ["2027", "2027-04"]);
+    // "2.5%" is said by all sides alike: no percent conflict.
+    assert!(c.iter().all(|c| c["kind"] != "percent"), "{c:#?}");
+}
+
+#[test]
+fn summary_is_short_verbatim_and_cited() {
+    let v = seeds_digest();
+    let s = story(&v);
+    let summary = s["summary"].as_array().unwrap();
+    assert!(summary.len() >= 3);
+    let words: usize = summary
+        .iter()
+        .map(|x| x["text"].as_str().unwrap().split_whitespace().count())
+        .sum();
+    assert!(words <= 120, "{words}");
+    let all: String = summary
+        .iter()
+        .map(|x| x["text"].as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join(" ");
+    for x in summary {
+        let text = x["text"].as_str().unwrap();
+        let cited = strs(&x["articles"]);
+        assert_eq!(cited[0], x["source"].as_str().unwrap());
+        let src = article(&v, &cited[0][..3]);
+        assert!(src["text"].as_str().unwrap().contains(text), "{text}");
+    }
+    assert!(all.contains("Starmer") || all.contains("Sir Keir"), "{all}");
+    assert!(all.contains("Trump"), "{all}");
+    assert!(
+        all.contains("security guarantee") || all.contains("backstop"),
+        "{all}"
+    );
+    // --words bounds it.
+    let (short_v, _) = digest_json(&["--words", "40", seeds().to_str().unwrap()]);
+    let n: usize = story(&short_v)["summary"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["text"].as_str().unwrap().split_whitespace().count())
+        .sum();
+    assert!(n <= 40 && n > 0, "{n}");
+}
+
+#[test]
+fn renamed_seeds_with_an_exact_copy_keep_the_lineages() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut names = Vec::new();
+    for e in std::fs::read_dir(seeds()).unwrap() {
+        let p = e.unwrap().path();
+        let stem = p.file_stem().unwrap().to_string_lossy().to_string();
+        let name = format!("renamed-{}.txt", &stem[..3]);
+        std::fs::copy(&p, dir.path().join(&name)).unwrap();
+        names.push(name);
+    }
+    std::fs::copy(
+        dir.path().join("renamed-002.txt"),
+        dir.path().join("wire-copy.txt"),
+    )
+    .unwrap();
+    let (v, _) = digest_json(&[dir.path().to_str().unwrap()]);
+    let s = story(&v);
+    assert_eq!(s["independent_sources"], 4);
+    let d = s["derivations"].as_array().unwrap();
+    let pairs: Vec<(String, String, bool)> = d
+        .iter()
+        .map(|x| {
+            let mut p = [
+                x["article"].as_str().unwrap().to_string(),
+                x["source"].as_str().unwrap().to_string(),
+            ];
+            p.sort();
+            (p[0].clone(), p[1].clone(), x["copy"].as_bool().unwrap())
+        })
+        .collect();
+    assert!(pairs.contains(&("renamed-000".into(), "renamed-003".into(), false)));
+    assert!(pairs.contains(&("renamed-002".into(), "wire-copy".into(), true)));
+    assert_eq!(pairs.len(), 2, "{pairs:?}");
+    let copy = d.iter().find(|x| x["copy"] == true).unwrap();
+    assert_eq!(copy["shared_fraction"], 1.0);
+    let _ = Path::new(&names[0]);
+}
+
+#[test]
+fn similar_prints_one_decision_per_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let tsv = dir.path().join("pairs.tsv");
+    std::fs::write(
+        &tsv,
+        "The Prime Minister will urge Mr Trump to provide a backstop in the form of military assistance, potentially including air cover from US fighter jets.\tThe Prime Minister will push a reluctant Mr Trump to provide a US backstop, possibly including fighter jets providing air cover.\n\
+         Sir Keir is prepared to commit British troops to a peacekeeping mission.\tSpeculation has arisen about bruising on Trump's hand.\n",
+    )
+    .unwrap();
+    let out = run(&["similar", "--tsv", tsv.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<(f64, &str)> = text
+        .lines()
+        .map(|l| {
+            let (s, d) = l.split_once('\t').unwrap();
+            (s.parse().unwrap(), d)
+        })
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0].1, "1");
+    assert_eq!(lines[1].1, "0");
+    assert!(lines[0].0 > lines[1].0);
+}
