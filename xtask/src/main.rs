@@ -5,6 +5,11 @@
 //!   CoNLL-2003 (default `../shared/data/conll2003/dev.txt`).
 //! - `cargo xtask eval-quotes`: builds the binary and runs `bench/polnear_quotes.py` (the shared
 //!   PolNeAR scorer) on the train and dev splits.
+//! - `cargo xtask eval-duc [DUC_DIR]`: summarises each DUC 2004 docset (100 words) and scores
+//!   it with the 13 published systems in one run of `../shared/peers/rouge_duc.py`; checks
+//!   every summary sentence is verbatim in its source; prints ms per docset.
+//! - `cargo xtask eval-similar [MSRP_FILE]`: accuracy, precision, recall and F1 of the
+//!   same-fact decision (`corroborate similar`) on MSRP train, and pairs/s.
 //! - `cargo xtask bench`: digest time of the seeds and articles/s of the digest stages on
 //!   `../shared/data/stories/ecbplus.jsonl`.
 //!
@@ -26,9 +31,13 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("eval-entities") => eval_entities(args.get(1).map(PathBuf::from)),
         Some("eval-quotes") => eval_quotes(),
+        Some("eval-duc") => eval_duc(args.get(1).map(PathBuf::from)),
+        Some("eval-similar") => eval_similar(args.get(1).map(PathBuf::from)),
         Some("bench") => bench(),
         _ => {
-            eprintln!("usage: cargo xtask eval-entities [CONLL] | eval-quotes | bench");
+            eprintln!(
+                "usage: cargo xtask eval-entities [CONLL] | eval-quotes | eval-duc [DIR] | eval-similar [FILE] | bench"
+            );
             ExitCode::from(2)
         }
     }
@@ -205,6 +214,190 @@ fn eval_quotes() -> ExitCode {
     } else {
         ExitCode::from(1)
     }
+}
+
+/// The Python with the peers' scorers: the repo's `.venv` if set up, else `python3`.
+fn python() -> PathBuf {
+    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
+    if venv.exists() {
+        venv
+    } else {
+        PathBuf::from("python3")
+    }
+}
+
+/// DUC docs are hard-wrapped: join the lines of each blank-line-separated block.
+fn unwrap_lines(text: &str) -> String {
+    text.split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+fn eval_duc(dir: Option<PathBuf>) -> ExitCode {
+    let dir = dir.unwrap_or_else(|| shared().join("data/duc2004"));
+    let mut sets: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    sets.retain(|p| p.join("docs").is_dir());
+    sets.sort();
+    if sets.is_empty() {
+        eprintln!("no docsets under {}", dir.display());
+        return ExitCode::from(2);
+    }
+    let options = corroborate_pipeline::run::Options { summary_words: 100 };
+    let mut ours = serde_json::Map::new();
+    let mut ms = Vec::new();
+    let mut not_verbatim = 0;
+    let mut sentences = 0;
+    for set in &sets {
+        let mut docs: Vec<PathBuf> = std::fs::read_dir(set.join("docs"))
+            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        docs.sort();
+        let raws: Vec<RawArticle> = docs
+            .iter()
+            .map(|p| RawArticle {
+                id: p.file_stem().unwrap_or_default().to_string_lossy().into(),
+                path: p.to_string_lossy().into(),
+                title: None,
+                date: None,
+                outlet: None,
+                url: None,
+                body: unwrap_lines(&String::from_utf8_lossy(
+                    &std::fs::read(p).unwrap_or_default(),
+                )),
+                body_has_headline: false,
+            })
+            .collect();
+        let t = Instant::now();
+        let d = corroborate_pipeline::run::digest_with(raws, vec![], &options);
+        ms.push(t.elapsed().as_secs_f64() * 1e3);
+        let Some(story) = d.stories.first() else {
+            continue;
+        };
+        for x in &story.summary {
+            sentences += 1;
+            let src = d.articles.iter().find(|a| a.id == x.source);
+            if !src.is_some_and(|a| a.text.contains(&x.text)) {
+                not_verbatim += 1;
+            }
+        }
+        let text: Vec<&str> = story.summary.iter().map(|x| x.text.as_str()).collect();
+
+        let name = set
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        ours.insert(name, text.join(" ").into());
+    }
+    let out = std::env::temp_dir().join(format!("corroborate-duc-{}.json", std::process::id()));
+    if std::fs::write(&out, serde_json::Value::Object(ours).to_string()).is_err() {
+        return ExitCode::from(2);
+    }
+    let scored = Command::new(python())
+        .arg(shared().join("peers/rouge_duc.py"))
+        .arg(&dir)
+        .arg(&out)
+        .output();
+    let _ = std::fs::remove_file(&out);
+    let Ok(scored) = scored.map_err(|e| eprintln!("cannot run the scorer: {e}")) else {
+        return ExitCode::from(2);
+    };
+    let Ok(table) = serde_json::from_slice::<serde_json::Value>(&scored.stdout) else {
+        eprintln!(
+            "scorer failed (needs rouge-score: python3 -m venv .venv && .venv/bin/pip install -r ../shared/peers/requirements.txt): {}",
+            String::from_utf8_lossy(&scored.stderr)
+        );
+        return ExitCode::from(2);
+    };
+    let mut rows: Vec<(String, f64, f64)> = table
+        .as_object()
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v[0].as_f64().unwrap_or(0.0),
+                        v[1].as_f64().unwrap_or(0.0),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    rows.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)));
+    println!(
+        "DUC 2004, {} docsets: ROUGE recall (rouge-score, stemmed, 100 words)",
+        sets.len()
+    );
+    println!("{:<14} {:>6} {:>6}", "system", "R-1", "R-2");
+    for (name, r1, r2) in &rows {
+        let mark = if name == "corroborate" { "  <" } else { "" };
+        println!("{name:<14} {r1:>6.2} {r2:>6.2}{mark}");
+    }
+    ms.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "summary sentences verbatim in their source: {}/{}",
+        sentences - not_verbatim,
+        sentences
+    );
+    println!(
+        "time per 10-article docset (in-process digest): median {:.1} ms, max {:.1} ms",
+        ms[ms.len() / 2],
+        ms[ms.len() - 1]
+    );
+    if not_verbatim == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn eval_similar(file: Option<PathBuf>) -> ExitCode {
+    let file = file.unwrap_or_else(|| shared().join("data/msrp/msr_paraphrase_train.txt"));
+    let Ok(text) = std::fs::read_to_string(&file) else {
+        eprintln!("cannot read {}", file.display());
+        return ExitCode::from(2);
+    };
+    let mut gold = Vec::new();
+    let mut pairs = Vec::new();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() >= 5 {
+            gold.push(f[0].trim_start_matches('\u{feff}') == "1");
+            pairs.push((f[3].to_string(), f[4].to_string()));
+        }
+    }
+    let t = Instant::now();
+    let judged = corroborate_pipeline::similarity::judge_pairs(&pairs);
+    let secs = t.elapsed().as_secs_f64();
+    let (mut tp, mut fp, mut fneg, mut right) = (0.0, 0.0, 0.0, 0.0);
+    for (g, (_, p)) in gold.iter().zip(&judged) {
+        match (*g, *p) {
+            (true, true) => tp += 1.0,
+            (false, true) => fp += 1.0,
+            (true, false) => fneg += 1.0,
+            _ => {}
+        }
+        if g == p {
+            right += 1.0;
+        }
+    }
+    let n = gold.len() as f64;
+    let majority = gold.iter().filter(|g| **g).count() as f64 / n;
+    println!("MSRP {} ({} pairs)", file.display(), gold.len());
+    println!(
+        "accuracy {:.3}  precision {:.3}  recall {:.3}  F1 {:.3}  (majority class {:.3})",
+        right / n,
+        tp / (tp + fp),
+        tp / (tp + fneg),
+        2.0 * tp / (2.0 * tp + fp + fneg),
+        majority.max(1.0 - majority)
+    );
+    println!("{:.0} pairs/s (one core, in-process)", n / secs);
+    ExitCode::SUCCESS
 }
 
 fn load(path: &std::path::Path) -> Vec<RawArticle> {

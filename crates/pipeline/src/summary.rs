@@ -26,11 +26,26 @@ fn word_count(s: &str) -> usize {
     s.split_whitespace().count()
 }
 
-/// Pairs of neighbouring content words: the concepts a summary should cover.
+/// Pairs of neighbouring words, stemmed, where at least one is a content word (as ROUGE-2
+/// counts them): the concepts a summary should cover.
 fn concepts(text: &str) -> Vec<(String, String)> {
-    let s = stems(text);
-    let mut out: Vec<(String, String)> =
-        s.windows(2).map(|w| (w[0].clone(), w[1].clone())).collect();
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let stemmed: Vec<Option<String>> = words.iter().map(|w| stems(w).into_iter().next()).collect();
+    let mut out = Vec::new();
+    for i in 1..words.len() {
+        let (a, b) = (&stemmed[i - 1], &stemmed[i]);
+        if a.is_none() && b.is_none() {
+            continue;
+        }
+        out.push((
+            a.clone().unwrap_or_else(|| words[i - 1].clone()),
+            b.clone().unwrap_or_else(|| words[i].clone()),
+        ));
+    }
     out.sort();
     out.dedup();
     out
@@ -151,7 +166,7 @@ pub fn summarize(articles: &[Article], al: &Alignment, budget: usize) -> Vec<Sum
             }
             let value = gain / (c.words as f64).powf(0.7)
                 * (1.0 + 0.3 * (1.0 - c.position))
-                * c.support.sqrt();
+                * c.support.powf(0.5);
             if best.is_none_or(|(v, _)| value > v + 1e-12) {
                 best = Some((value, c));
             }
