@@ -6,7 +6,7 @@ mod input;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use corroborate_pipeline::run::{digest_with, Options};
-use corroborate_render::{json, markdown, text, View};
+use corroborate_render::{html, json, markdown, text, View};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -26,6 +26,7 @@ enum Format {
     Text,
     Json,
     Markdown,
+    Html,
 }
 
 #[derive(Subcommand)]
@@ -158,6 +159,7 @@ fn run_digest(paths: &[String], format: Format, timings: bool, words: usize) -> 
         Format::Text => text::render(&view),
         Format::Json => json::render(&view),
         Format::Markdown => markdown::render(&view),
+        Format::Html => html::render(&view),
     };
     if !write_stdout(&out) {
         return ExitCode::from(2);

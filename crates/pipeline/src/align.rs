@@ -103,8 +103,11 @@ fn edges(units: &[Unit], vocab: &Vocabulary) -> Vec<(f64, usize, usize)> {
     out
 }
 
+/// An aligned sentence pair between two articles: (position in a, position in b, score).
+type Pair = (usize, usize, f64);
+
 /// Longest chain of aligned pairs increasing in both articles: `pairs` are (pos in a, pos in b).
-fn in_order(mut pairs: Vec<(usize, usize, f64)>) -> Vec<(usize, usize, f64)> {
+fn in_order(mut pairs: Vec<Pair>) -> Vec<Pair> {
     pairs.sort_by(|x, y| x.0.cmp(&y.0).then(y.1.cmp(&x.1)));
     // Patience LIS over b-positions, keeping back-pointers.
     let mut tails: Vec<usize> = Vec::new();
@@ -167,7 +170,7 @@ fn derivations(
     for u in units {
         counts[u.article] += 1;
     }
-    let mut by_pair: BTreeMap<(usize, usize), Vec<(usize, usize, f64)>> = BTreeMap::new();
+    let mut by_pair: BTreeMap<(usize, usize), Vec<Pair>> = BTreeMap::new();
     for &(s, i, j) in edges {
         let (ui, uj) = (&units[i], &units[j]);
         let (a, b, pa, pb) = if ui.article < uj.article {

@@ -10,6 +10,7 @@
 //! assert!(corroborate_render::json::render(&v).contains("\"schema_version\": 1"));
 //! ```
 
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod text;
