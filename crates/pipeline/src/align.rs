@@ -188,11 +188,12 @@ fn derivations(
         }
         let chain = in_order(pairs);
         let shared = chain.len() as f64 / shorter as f64;
-        if shared < DERIVED || chain.len() < 2 {
-            continue;
-        }
         let mean = chain.iter().map(|p| p.2).sum::<f64>() / chain.len() as f64;
         let copy = shared >= COPY && mean >= COPY;
+        // Two short articles agreeing on two facts are not a rewrite; a copy is a copy.
+        if shared < DERIVED || (chain.len() < 3 && !copy) {
+            continue;
+        }
         // Direction: an earlier publication date wins; otherwise a clearly denser article
         // (more names and numbers per sentence) is the original: rewrites dilute specifics
         // with filler and headings, and drop names.
@@ -473,4 +474,71 @@ fn conflicts(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::read_source;
+    use crate::run::digest;
+
+    fn story(files: &[(&str, &str)]) -> corroborate_model::Story {
+        let raws = files
+            .iter()
+            .flat_map(|(name, text)| read_source(name, text.as_bytes()))
+            .filter_map(Result::ok)
+            .collect();
+        digest(raws, vec![]).stories.remove(0)
+    }
+
+    #[test]
+    fn chain_keeps_order_in_both_articles() {
+        let chain = in_order(vec![
+            (0, 0, 1.0),
+            (1, 5, 1.0),
+            (2, 1, 1.0),
+            (3, 2, 1.0),
+            (3, 3, 1.0),
+        ]);
+        let pos: Vec<(usize, usize)> = chain.iter().map(|p| (p.0, p.1)).collect();
+        assert_eq!(pos, [(0, 0), (2, 1), (3, 2)]);
+    }
+
+    const WIRE: &str = "Quake hits coast\n\nA magnitude 6.1 earthquake struck off the coast of Chile on Monday, officials said. \
+        Three people were killed in the port city of Valparaiso when buildings collapsed. \
+        Rescue teams from Santiago searched the rubble through the night. \
+        The national emergency office said 1,200 homes were damaged.";
+
+    #[test]
+    fn an_exact_copy_is_one_lineage() {
+        let s = story(&[
+            ("a.txt", WIRE),
+            ("b.txt", WIRE),
+            ("c.txt", "Storm in Norway\n\nA storm closed roads across northern Norway on Tuesday. Ferries between the islands were cancelled."),
+        ]);
+        assert_eq!(s.derivations.len(), 1);
+        assert!(s.derivations[0].copy);
+        assert_eq!(s.derivations[0].shared_fraction, 1.0);
+        assert_eq!(s.independent_sources, 2);
+        let killed = s.facts.iter().find(|f| f.text.contains("killed")).unwrap();
+        assert_eq!(killed.articles, ["a", "b"]);
+        assert_eq!(killed.independent_sources, 1);
+    }
+
+    #[test]
+    fn differing_figures_in_one_fact_are_a_conflict() {
+        let s = story(&[
+            ("a.txt", WIRE),
+            ("d.txt", "Chile earthquake\n\nA strong earthquake of magnitude 6.1 hit the Chilean coast on Monday. \
+                Five people were killed in the port city of Valparaiso when buildings collapsed, police said."),
+        ]);
+        assert_eq!(s.independent_sources, 2);
+        let c = s
+            .conflicts
+            .iter()
+            .find(|c| c.kind == "count")
+            .expect("a count conflict");
+        let values: Vec<&str> = c.claims.iter().map(|k| k.value.as_str()).collect();
+        assert_eq!(values, ["3", "5"]);
+    }
 }

@@ -42,6 +42,50 @@ pub fn render(v: &View) -> String {
                 removed.join(", ")
             );
         }
+        let _ = writeln!(o, "\n## Summary\n");
+        for x in &s.summary {
+            let _ = writeln!(
+                o,
+                "- {} ({})",
+                escape(&x.text),
+                escape(&x.articles.join(", "))
+            );
+        }
+        let _ = writeln!(
+            o,
+            "\n## Facts\n\n{} independent sources.\n\n| sources | articles | fact |\n|---|---|---|",
+            s.independent_sources
+        );
+        for f in s.facts.iter().filter(|f| f.articles.len() > 1) {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} |",
+                f.independent_sources,
+                escape(&f.articles.join(", ")),
+                escape(&f.text)
+            );
+        }
+        let _ = writeln!(o, "\n## Copies and rewrites\n");
+        for d in &s.derivations {
+            let _ = writeln!(
+                o,
+                "- {} from {}: {:.0}% aligned, {}{}",
+                escape(&d.article),
+                escape(&d.source),
+                d.shared_fraction * 100.0,
+                d.direction.as_str(),
+                if d.copy { ", copy" } else { "" }
+            );
+        }
+        let _ = writeln!(o, "\n## Conflicts\n");
+        for c in &s.conflicts {
+            let sides: Vec<String> = c
+                .claims
+                .iter()
+                .map(|k| format!("“{}” ({})", escape(&k.text), escape(&k.articles.join(", "))))
+                .collect();
+            let _ = writeln!(o, "- {}: {}", escape(&c.about), sides.join(" vs "));
+        }
         let _ = writeln!(o, "\n## Entities\n\n| name | kind | mentions | articles | aliases |\n|---|---|---|---|---|");
         for e in &s.entities {
             let _ = writeln!(
