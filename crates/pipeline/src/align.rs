@@ -406,13 +406,7 @@ fn pick_representative(g: &[usize], units: &[Unit], vocab: &Vocabulary, derived:
         let c: f64 = g
             .iter()
             .filter(|&&v| v != u)
-            .map(|&v| {
-                similarity::score_from(
-                    similarity::shared_mass(vocab, &units[u].terms, &units[v].terms),
-                    units[u].mass,
-                    units[v].mass,
-                )
-            })
+            .map(|&v| similarity::score(vocab, &units[u].terms, &units[v].terms))
             .sum();
         if c > best.0 + 1e-12 {
             best = (c, u);
