@@ -44,6 +44,8 @@ pub struct Alignment {
     pub fact_units: Vec<Vec<usize>>,
     /// The representative unit of each fact.
     pub representative: Vec<usize>,
+    /// Where each fact first appears: the smallest relative sentence position (0 = lead).
+    pub position: Vec<f64>,
     /// Copies and rewrites.
     pub derivations: Vec<Derivation>,
     /// For each article, its lineage (the smallest article index in it).
@@ -326,7 +328,8 @@ pub fn align(articles: &[Article], analyses: &[ArticleAnalysis]) -> Alignment {
     let mut facts = Vec::new();
     let mut fact_units = Vec::new();
     let mut representative = Vec::new();
-    for (independent, _, _, _, g) in keyed {
+    let mut position = Vec::new();
+    for (independent, _, pos, _, g) in keyed {
         let rep = pick_representative(&g, &units, &vocab, &derived);
         let ru = &units[rep];
         let variants: Vec<FactVariant> = g
@@ -373,12 +376,14 @@ pub fn align(articles: &[Article], analyses: &[ArticleAnalysis]) -> Alignment {
         });
         fact_units.push(g);
         representative.push(rep);
+        position.push(pos);
     }
     let conflicts = conflicts(articles, &units, &facts, &fact_units, &lineage);
     Alignment {
         facts,
         fact_units,
         representative,
+        position,
         derivations,
         lineage,
         independent_sources,

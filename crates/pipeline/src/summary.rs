@@ -124,18 +124,11 @@ pub fn summarize(articles: &[Article], al: &Alignment, budget: usize) -> Vec<Sum
         let unit = &al.units[u];
         let text =
             articles[unit.article].slice(articles[unit.article].sentences[unit.sentence].span);
-        let position = al.fact_units[fi]
-            .iter()
-            .map(|&v| {
-                let n = articles[al.units[v].article].sentences.len().max(1);
-                al.units[v].sentence as f64 / n as f64
-            })
-            .fold(f64::MAX, f64::min);
         candidates.push(Candidate {
             fact: fi,
             unit: u,
             words: word_count(text),
-            position,
+            position: al.position[fi],
             support: al.facts[fi].independent_sources as f64,
         });
     }

@@ -56,10 +56,21 @@ fn story_facts(o: &mut String, s: &corroborate_model::Story) {
         .collect();
     let _ = writeln!(o, "\nSINGLE-SOURCE DETAILS ({})", single.len());
     for f in single.iter().take(20) {
+        let others: Vec<&str> = f
+            .articles
+            .iter()
+            .filter(|a| **a != f.source)
+            .map(String::as_str)
+            .collect();
+        let lineage = if others.is_empty() {
+            String::new()
+        } else {
+            format!(" (and its copies or rewrites {})", others.join(", "))
+        };
         let _ = writeln!(
             o,
-            "  only {} reports: {}",
-            f.articles.join(" (and its copy) "),
+            "  only {}{lineage} reports: {}",
+            f.source,
             clip(&f.text, 140)
         );
     }
