@@ -10,10 +10,14 @@
 //!   every summary sentence is verbatim in its source; prints ms per docset.
 //! - `cargo xtask eval-similar [MSRP_FILE]`: accuracy, precision, recall and F1 of the
 //!   same-fact decision (`corroborate similar`) on MSRP train, and pairs/s.
+//! - `cargo xtask eval-stories`: story clustering B-cubed and pairwise F1 on BASIL, ECB+ and
+//!   both mixed with the seeds, beside `ref_cluster.py` and `ref_agglo.py` in the same run.
 //! - `cargo xtask bench`: digest time of the seeds and articles/s of the digest stages on
 //!   `../shared/data/stories/ecbplus.jsonl`.
 //!
 //! Reads the shared data beside the checkout; never downloads anything.
+
+mod stories;
 
 use corroborate_model::{Article, EntityKind, RawArticle, Span};
 use corroborate_pipeline::{clean, entities, read::read_source, run::digest, segment};
@@ -33,10 +37,11 @@ fn main() -> ExitCode {
         Some("eval-quotes") => eval_quotes(),
         Some("eval-duc") => eval_duc(args.get(1).map(PathBuf::from)),
         Some("eval-similar") => eval_similar(args.get(1).map(PathBuf::from)),
+        Some("eval-stories") => stories::eval(&shared()),
         Some("bench") => bench(),
         _ => {
             eprintln!(
-                "usage: cargo xtask eval-entities [CONLL] | eval-quotes | eval-duc [DIR] | eval-similar [FILE] | bench"
+                "usage: cargo xtask eval-entities [CONLL] | eval-quotes | eval-duc [DIR] | eval-similar [FILE] | eval-stories | bench"
             );
             ExitCode::from(2)
         }

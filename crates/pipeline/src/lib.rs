@@ -27,6 +27,7 @@
 
 pub mod align;
 pub mod clean;
+pub mod cluster;
 pub mod consolidate;
 pub mod entities;
 pub mod lexicon;

@@ -1,0 +1,576 @@
+//! Cluster: splits a pile of cleaned articles into stories, online. Each article is first checked
+//! against the articles already seen for an exact copy (hash of its normalized words) or a near
+//! copy (MinHash over 5-word shingles, LSH bands, then the estimated Jaccard); a copy joins the
+//! story of its original. Otherwise it is scored against the stories that share its rarest
+//! terms (TF-IDF cosine with the story centroid, names and numbers weighted up, publication dates
+//! and the years the text names as gates) and joins the best story or opens a new one.
+//! In: [`Features`] (from [`features`]), one at a time. Out: an [`Assignment`] per article.
+//! Never holds article texts: a story keeps a bounded centroid, its names and its date range.
+//! Deterministic: the same features in the same order give the same stories; callers sort a
+//! batch canonically ([`canonical_order`]) so input order does not matter. No IO.
+
+use crate::clean::month_number;
+use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use std::hash::Hasher;
+use std::sync::LazyLock;
+
+/// Number of MinHash values per article.
+pub const MINHASH_LEN: usize = 64;
+/// LSH bands (MINHASH_LEN / BANDS rows each): candidates from about Jaccard 0.6 up.
+const BANDS: usize = 16;
+/// Estimated Jaccard of 5-word shingles from which an article is a near copy.
+pub const NEAR_COPY: f64 = 0.8;
+/// Terms kept in a story centroid.
+const CENTROID_TERMS: usize = 300;
+/// Terms of an article used to look up candidate stories.
+const QUERY_TERMS: usize = 24;
+/// Cosine with a story centroid from which an article joins it.
+pub const JOIN: f64 = 0.26;
+/// Weight of names and numbers against other words in an article vector.
+const NAME_BOOST: f32 = 3.0;
+/// Factor on the score when both texts name years and share none.
+const YEAR_PENALTY: f32 = 0.7;
+/// Days between publication dates beyond which the text must tie an article to the story.
+const DATE_WINDOW: i64 = 21;
+
+static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
+
+static STOPWORDS: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| {
+    "a about above after again against all also am an and any are as at be because been before \
+     being below between both but by can could did do does doing down during each few for from \
+     further had has have having he her here hers herself him himself his how i if in into is it \
+     its itself just me more most my myself no nor not now of off on once only or other our ours \
+     out over own same she should so some such than that the their theirs them themselves then \
+     there these they this those through to too under until up very was we were what when where \
+     which while who whom why will with would you your yours mr mrs ms dr s t said says say told \
+     one two new like get got year years last first time people also would could http https www \
+     com html htm php index article news story stories copyright reserved rights photo image \
+     read more according monday tuesday wednesday thursday friday saturday sunday today \
+     yesterday week day days month"
+        .split_whitespace()
+        .collect()
+});
+
+/// What clustering needs to know about one article; small, and no text.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Features {
+    /// Article id.
+    pub id: String,
+    /// Publication date as days since 1970-01-01, when known.
+    pub day: Option<i64>,
+    /// Hash of the article's normalized words (exact copies share it).
+    pub exact: u64,
+    /// MinHash of the 5-word shingles (empty for very short texts).
+    pub minhash: Vec<u32>,
+    /// Term hash and weight (sublinear term frequency, title and lead counted up), sorted by
+    /// term. Names and numbers are terms too, marked in `names`.
+    pub terms: Vec<(u64, f32)>,
+    /// Terms that are names (capitalised inside a sentence) or numbers, sorted.
+    pub names: Vec<u64>,
+    /// Terms that are numbers, sorted.
+    pub numbers: Vec<u64>,
+    /// Years from 1900 to 2099 the text names, sorted.
+    pub years: Vec<u16>,
+}
+
+fn hash_str(s: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(s.as_bytes());
+    // FxHash leaves low bits weak; finish with a mix.
+    mix(h.finish())
+}
+
+fn mix(mut x: u64) -> u64 {
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51afd7ed558ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ceb9fe1a85ec53);
+    x ^ (x >> 33)
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date.
+pub fn day_number(date: &str) -> Option<i64> {
+    let mut it = date.split('-');
+    let y: i64 = it.next()?.parse().ok()?;
+    let m: i64 = it.next()?.parse().ok()?;
+    let d: i64 = it.next()?.parse().ok()?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146097 + doe - 719468)
+}
+
+/// The features of one article from its title, text and date.
+pub fn features(id: &str, title: &str, text: &str, date: Option<&str>) -> Features {
+    let mut tf: FxHashMap<u64, f32> = FxHashMap::default();
+    let mut names: FxHashSet<u64> = FxHashSet::default();
+    let mut years: Vec<u16> = Vec::new();
+    let mut numbers: FxHashSet<u64> = FxHashSet::default();
+    let mut words: Vec<u64> = Vec::with_capacity(text.len() / 5);
+    let mut lower = String::new();
+    // The title counts three times, the lead (first ~80 words) twice.
+    let sources = [(title, 3.0f32), (text, 1.0)];
+    for (part, base) in sources {
+        let mut sentence_start = true;
+        let mut n = 0usize;
+        for raw in part.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')) {
+            let w = raw.trim_matches(|c: char| c == '\'' || c == '’');
+            let ends = part
+                .get(part_offset(part, raw) + raw.len()..)
+                .and_then(|r| r.chars().next())
+                .is_some_and(|c| matches!(c, '.' | '!' | '?' | '\n'));
+            if w.is_empty() {
+                continue;
+            }
+            lower.clear();
+            for c in w.chars() {
+                lower.extend(c.to_lowercase());
+            }
+            let lw = lower.strip_suffix("'s").unwrap_or(&lower);
+            words.push(hash_str(lw));
+            let initial = std::mem::replace(&mut sentence_start, ends);
+            n += 1;
+            let weight = if base > 1.0 {
+                base
+            } else if n <= 80 {
+                2.0
+            } else {
+                1.0
+            };
+            let is_digit = lw.chars().all(|c| c.is_ascii_digit());
+            if is_digit {
+                if lw.len() == 4 {
+                    if let Ok(y) = lw.parse::<u16>() {
+                        if (1900..2100).contains(&y) {
+                            years.push(y);
+                        }
+                    }
+                }
+                if lw.len() < 2 {
+                    continue;
+                }
+                let h = hash_str(lw);
+                *tf.entry(h).or_default() += weight;
+                names.insert(h);
+                numbers.insert(h);
+                continue;
+            }
+            if lw.len() < 2 || STOPWORDS.contains(lw) || month_number(lw).is_some() {
+                continue;
+            }
+            let stem = STEMMER.stem(lw);
+            let h = hash_str(&stem);
+            *tf.entry(h).or_default() += weight;
+            if !initial && w.chars().next().is_some_and(char::is_uppercase) {
+                names.insert(h);
+            }
+        }
+    }
+    // An article with no words copies nothing.
+    let mut exact = FxHasher::default();
+    exact.write_usize(words.len());
+    for w in &words {
+        exact.write_u64(*w);
+    }
+    let minhash = minhash(&words);
+    let mut terms: Vec<(u64, f32)> = tf
+        .into_iter()
+        .map(|(t, f)| (t, 1.0 + f.ln().max(0.0)))
+        .collect();
+    terms.sort_unstable_by_key(|t| t.0);
+    let mut names: Vec<u64> = names.into_iter().collect();
+    names.sort_unstable();
+    years.sort_unstable();
+    years.dedup();
+    let mut numbers: Vec<u64> = numbers.into_iter().collect();
+    numbers.sort_unstable();
+    Features {
+        id: id.to_string(),
+        day: date.and_then(day_number),
+        exact: mix(exact.finish()),
+        minhash,
+        terms,
+        names,
+        numbers,
+        years,
+    }
+}
+
+/// Byte offset of `sub` (a slice of `whole`) in `whole`.
+fn part_offset(whole: &str, sub: &str) -> usize {
+    (sub.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
+}
+
+/// MinHash of the 5-word shingles of a word-hash sequence.
+fn minhash(words: &[u64]) -> Vec<u32> {
+    if words.len() < 8 {
+        return Vec::new();
+    }
+    let mut mins = [u32::MAX; MINHASH_LEN];
+    for sh in words.windows(5) {
+        let mut h = 0u64;
+        for w in sh {
+            h = mix(h ^ w);
+        }
+        for (i, m) in mins.iter_mut().enumerate() {
+            let v = (mix(h ^ SEEDS[i]) >> 32) as u32;
+            if v < *m {
+                *m = v;
+            }
+        }
+    }
+    mins.to_vec()
+}
+
+static SEEDS: LazyLock<[u64; MINHASH_LEN]> = LazyLock::new(|| {
+    let mut s = [0u64; MINHASH_LEN];
+    let mut x = 0x9e3779b97f4a7c15u64;
+    for v in s.iter_mut() {
+        x = x.wrapping_add(0x9e3779b97f4a7c15);
+        *v = mix(x);
+    }
+    s
+});
+
+/// Share of equal MinHash values: an estimate of the shingles' Jaccard similarity.
+pub fn jaccard_estimate(a: &[u32], b: &[u32]) -> f64 {
+    if a.is_empty() || a.len() != b.len() {
+        return 0.0;
+    }
+    a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / a.len() as f64
+}
+
+/// The canonical order of a batch: by publication date (undated last), then id. Online
+/// clustering in this order makes a batch's stories independent of the order it arrived in.
+pub fn canonical_order(features: &mut [Features]) {
+    features.sort_by(|a, b| {
+        (a.day.is_none(), a.day, &a.id, a.exact).cmp(&(b.day.is_none(), b.day, &b.id, b.exact))
+    });
+}
+
+/// Where one article went.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Assignment {
+    /// Index of the story (in order of creation).
+    pub story: usize,
+    /// The article it is an exact or near copy of, with the estimated Jaccard (1.0 exact).
+    pub copy_of: Option<(String, f64)>,
+}
+
+/// One story's clustering state.
+#[derive(Clone, Debug, Default)]
+pub struct StoryState {
+    /// Summed member term weights (TF-IDF, each member normalized), at most `CENTROID_TERMS`.
+    pub centroid: Vec<(u64, f32)>,
+    /// How many distinct (non-copy) members.
+    pub members: u32,
+    /// Earliest and latest publication day of its members.
+    pub days: Option<(i64, i64)>,
+    /// Years its members' texts name, with counts.
+    pub years: Vec<(u16, u32)>,
+}
+
+/// Document frequencies the term weights come from.
+#[derive(Clone, Debug, Default)]
+pub struct DocFreq {
+    /// Documents counted.
+    pub docs: u64,
+    /// Documents per term.
+    pub df: FxHashMap<u64, u32>,
+}
+
+impl DocFreq {
+    /// Count one article's terms.
+    pub fn add(&mut self, f: &Features) {
+        self.docs += 1;
+        for (t, _) in &f.terms {
+            *self.df.entry(*t).or_default() += 1;
+        }
+    }
+
+    /// Inverse document frequency; a term seen in one document only weighs like a rare one.
+    pub fn idf(&self, term: u64) -> f32 {
+        let df = self.df.get(&term).copied().unwrap_or(0) as f32;
+        ((self.docs as f32 + 1.0) / (df + 1.0)).ln() + 1.0
+    }
+}
+
+/// The online clusterer.
+#[derive(Debug, Default)]
+pub struct Clusterer {
+    /// Weights come from here; callers add a batch before assigning it.
+    pub df: DocFreq,
+    /// All stories, by index.
+    pub stories: Vec<StoryState>,
+    exact: FxHashMap<u64, (String, usize)>,
+    bands: FxHashMap<u64, Vec<u32>>,
+    signatures: Vec<(String, usize, Vec<u32>)>,
+    index: FxHashMap<u64, Vec<u32>>,
+}
+
+impl Clusterer {
+    /// A clusterer with no stories.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The article's TF-IDF vector, unit length, names and numbers weighted up.
+    fn vector(&self, f: &Features) -> Vec<(u64, f32)> {
+        let mut v: Vec<(u64, f32)> = f
+            .terms
+            .iter()
+            .map(|&(t, w)| {
+                let boost = if f.names.binary_search(&t).is_ok() {
+                    NAME_BOOST
+                } else {
+                    1.0
+                };
+                (t, w * self.df.idf(t) * boost)
+            })
+            .collect();
+        let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            for (_, w) in &mut v {
+                *w /= norm;
+            }
+        }
+        v
+    }
+
+    fn copy_of(&self, f: &Features) -> Option<(String, usize, f64)> {
+        if let Some((id, s)) = self.exact.get(&f.exact).filter(|_| !f.terms.is_empty()) {
+            return Some((id.clone(), *s, 1.0));
+        }
+        if f.minhash.is_empty() {
+            return None;
+        }
+        let rows = MINHASH_LEN / BANDS;
+        let mut seen: FxHashSet<u32> = FxHashSet::default();
+        let mut best: Option<(f64, u32)> = None;
+        for b in 0..BANDS {
+            let key = band_key(b, &f.minhash[b * rows..(b + 1) * rows]);
+            for &i in self.bands.get(&key).into_iter().flatten() {
+                if !seen.insert(i) {
+                    continue;
+                }
+                let j = jaccard_estimate(&f.minhash, &self.signatures[i as usize].2);
+                if j >= NEAR_COPY && best.is_none_or(|(bj, _)| j > bj) {
+                    best = Some((j, i));
+                }
+            }
+        }
+        best.map(|(j, i)| {
+            let (id, s, _) = &self.signatures[i as usize];
+            (id.clone(), *s, j)
+        })
+    }
+
+    fn remember(&mut self, f: &Features, story: usize) {
+        self.exact
+            .entry(f.exact)
+            .or_insert_with(|| (f.id.clone(), story));
+        if f.minhash.is_empty() {
+            return;
+        }
+        let i = self.signatures.len() as u32;
+        let rows = MINHASH_LEN / BANDS;
+        for b in 0..BANDS {
+            let key = band_key(b, &f.minhash[b * rows..(b + 1) * rows]);
+            self.bands.entry(key).or_default().push(i);
+        }
+        self.signatures
+            .push((f.id.clone(), story, f.minhash.clone()));
+    }
+
+    /// Score of an article vector against one story.
+    fn score(&self, v: &[(u64, f32)], f: &Features, s: &StoryState) -> f32 {
+        let norm = s.centroid.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        if norm == 0.0 {
+            return 0.0;
+        }
+        let mut dot = 0.0;
+        let (mut i, mut j) = (0, 0);
+        while i < v.len() && j < s.centroid.len() {
+            match v[i].0.cmp(&s.centroid[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    dot += v[i].1 * s.centroid[j].1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        let mut cos = dot / norm;
+
+        // Publication dates far apart: a different event unless the text ties them strongly.
+        if let (Some(d), Some((lo, hi))) = (f.day, s.days) {
+            let gap = (lo - d).max(d - hi).max(0);
+            if gap > DATE_WINDOW {
+                cos *= 0.5;
+            }
+        }
+        // Texts that name years, none of them shared: likely a like event in another year.
+        if !f.years.is_empty() && !s.years.is_empty() {
+            let shared = f
+                .years
+                .iter()
+                .any(|y| s.years.iter().any(|(sy, _)| sy == y));
+            if !shared {
+                cos *= YEAR_PENALTY;
+            }
+        }
+        cos
+    }
+
+    /// Assign one article (whose terms the document frequencies already count).
+    pub fn add(&mut self, f: &Features) -> Assignment {
+        if let Some((id, story, j)) = self.copy_of(f) {
+            self.remember(f, story);
+            return Assignment {
+                story,
+                copy_of: Some((id, j)),
+            };
+        }
+        let v = self.vector(f);
+        // Candidates: stories whose centroid holds one of the article's heaviest terms.
+        let mut top: Vec<&(u64, f32)> = v.iter().collect();
+        top.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut candidates: Vec<u32> = top
+            .iter()
+            .take(QUERY_TERMS)
+            .flat_map(|(t, _)| self.index.get(t).into_iter().flatten().copied())
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut best: Option<(f32, usize)> = None;
+        for &c in &candidates {
+            let s = self.score(&v, f, &self.stories[c as usize]);
+            if s >= JOIN as f32 && best.is_none_or(|(bs, _)| s > bs) {
+                best = Some((s, c as usize));
+            }
+        }
+        let story = match best {
+            Some((_, s)) => s,
+            None => {
+                self.stories.push(StoryState::default());
+                self.stories.len() - 1
+            }
+        };
+        self.absorb(story, &v, f);
+        self.remember(f, story);
+        Assignment {
+            story,
+            copy_of: None,
+        }
+    }
+
+    fn absorb(&mut self, story: usize, v: &[(u64, f32)], f: &Features) {
+        let s = &mut self.stories[story];
+        let before: FxHashSet<u64> = s.centroid.iter().map(|t| t.0).collect();
+        let mut merged: FxHashMap<u64, f32> = s.centroid.iter().copied().collect();
+        for &(t, w) in v {
+            *merged.entry(t).or_default() += w;
+        }
+        let mut c: Vec<(u64, f32)> = merged.into_iter().collect();
+        if c.len() > CENTROID_TERMS {
+            c.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            c.truncate(CENTROID_TERMS);
+        }
+        c.sort_unstable_by_key(|t| t.0);
+        s.centroid = c;
+        s.members += 1;
+        if let Some(d) = f.day {
+            s.days = Some(match s.days {
+                Some((lo, hi)) => (lo.min(d), hi.max(d)),
+                None => (d, d),
+            });
+        }
+        for &y in &f.years {
+            match s.years.iter_mut().find(|(sy, _)| *sy == y) {
+                Some(e) => e.1 += 1,
+                None => s.years.push((y, 1)),
+            }
+        }
+        s.years.sort_unstable();
+        let after: Vec<u64> = s.centroid.iter().map(|t| t.0).collect();
+        for t in after {
+            if !before.contains(&t) {
+                self.index.entry(t).or_default().push(story as u32);
+            }
+        }
+    }
+}
+
+fn band_key(band: usize, rows: &[u32]) -> u64 {
+    let mut h = mix(band as u64 + 1);
+    for &r in rows {
+        h = mix(h ^ r as u64);
+    }
+    h
+}
+
+/// Cluster a whole batch at once: document frequencies from the batch, then online assignment
+/// in canonical order. Returns, for each input (in input order), its story number (numbered by
+/// first appearance in canonical order) and what it copies.
+pub fn cluster_batch(batch: &[Features]) -> Vec<Assignment> {
+    let mut order: Vec<usize> = (0..batch.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&batch[a], &batch[b]);
+        (a.day.is_none(), a.day, &a.id, a.exact).cmp(&(b.day.is_none(), b.day, &b.id, b.exact))
+    });
+    let mut c = Clusterer::new();
+    for f in batch {
+        c.df.add(f);
+    }
+    let mut out = vec![
+        Assignment {
+            story: 0,
+            copy_of: None
+        };
+        batch.len()
+    ];
+    for i in order {
+        out[i] = c.add(&batch[i]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_numbers_are_civil_days() {
+        assert_eq!(day_number("1970-01-01"), Some(0));
+        assert_eq!(day_number("2025-02-27"), Some(20146));
+        assert_eq!(day_number("2024-03-01").unwrap() - day_number("2024-02-28").unwrap(), 2);
+        assert_eq!(day_number("2025-13-01"), None);
+    }
+
+    #[test]
+    fn exact_and_near_copies_join_their_original() {
+        let text = "The mayor of Springfield opened a new bridge over the river on Monday, \
+                    ending three years of works that cost the city 40 million dollars and \
+                    closed the old crossing for months.";
+        let a = features("a", "Bridge opens", text, Some("2020-05-01"));
+        let b = features("b", "Bridge opens", text, Some("2020-05-01"));
+        let near = text.replace("months.", "months, officials said.");
+        let c = features("c", "New bridge", &near, Some("2020-05-02"));
+        let out = cluster_batch(&[a, b, c]);
+        assert_eq!(out[1].copy_of, Some(("a".into(), 1.0)));
+        let (orig, j) = out[2].copy_of.clone().expect("near copy found");
+        assert_eq!(orig, "a");
+        assert!((NEAR_COPY..1.0).contains(&j), "{j}");
+        assert_eq!(out[0].story, out[2].story);
+    }
+}
+
