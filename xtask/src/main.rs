@@ -251,7 +251,10 @@ fn eval_duc(dir: Option<PathBuf>) -> ExitCode {
         eprintln!("no docsets under {}", dir.display());
         return ExitCode::from(2);
     }
-    let options = corroborate_pipeline::run::Options { summary_words: 100 };
+    let options = corroborate_pipeline::run::Options {
+        summary_words: 100,
+        single_story: true,
+    };
     let mut ours = serde_json::Map::new();
     let mut ms = Vec::new();
     let mut not_verbatim = 0;

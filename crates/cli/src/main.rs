@@ -45,8 +45,7 @@ enum Command {
         /// Summary length in words.
         #[arg(long, default_value_t = corroborate_pipeline::summary::DEFAULT_WORDS)]
         words: usize,
-        /// Treat all inputs as one story, whatever clustering would say. (Until stories are
-        /// split, every digest is one story; the flag keeps scripts stable when they are.)
+        /// Treat all inputs as one story instead of splitting them into stories.
         #[arg(long)]
         single_story: bool,
     },
@@ -67,8 +66,8 @@ fn main() -> ExitCode {
             format,
             timings,
             words,
-            single_story: _,
-        } => run_digest(&paths, format, timings, words),
+            single_story,
+        } => run_digest(&paths, format, timings, words, single_story),
         Command::Similar { tsv } => run_similar(&tsv),
     }
 }
@@ -136,13 +135,20 @@ fn run_similar(path: &str) -> ExitCode {
     }
 }
 
-fn run_digest(paths: &[String], format: Format, timings: bool, words: usize) -> ExitCode {
+fn run_digest(
+    paths: &[String],
+    format: Format,
+    timings: bool,
+    words: usize,
+    single_story: bool,
+) -> ExitCode {
     let (raws, rejected) = input::gather(paths);
     for r in &rejected {
         eprintln!("corroborate: {}: {}", r.path, r.reason);
     }
     let options = Options {
         summary_words: words,
+        single_story,
     };
     let d = digest_with(raws, rejected, &options);
     if timings {

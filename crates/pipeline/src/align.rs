@@ -479,15 +479,20 @@ fn conflicts(
 mod tests {
     use super::*;
     use crate::read::read_source;
-    use crate::run::digest;
+    use crate::run::{digest_with, Options};
 
+    /// All files as one story, as `digest --single-story` makes it.
     fn story(files: &[(&str, &str)]) -> corroborate_model::Story {
         let raws = files
             .iter()
             .flat_map(|(name, text)| read_source(name, text.as_bytes()))
             .filter_map(Result::ok)
             .collect();
-        digest(raws, vec![]).stories.remove(0)
+        let options = Options {
+            single_story: true,
+            ..Options::default()
+        };
+        digest_with(raws, vec![], &options).stories.remove(0)
     }
 
     #[test]

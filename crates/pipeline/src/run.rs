@@ -4,7 +4,7 @@
 //! Invariant: the output does not depend on the order of the input (articles are sorted by
 //! id first; duplicate ids get a content-hash suffix). Stages never call each other.
 
-use crate::{clean, consolidate, entities, numbers, quotes, segment};
+use crate::{clean, cluster, consolidate, entities, numbers, quotes, segment};
 use corroborate_model::{Article, ArticleAnalysis, RawArticle, Rejection, Story};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -18,7 +18,7 @@ pub struct Digest {
     pub analyses: Vec<ArticleAnalysis>,
     /// Inputs that could not be read.
     pub rejected: Vec<Rejection>,
-    /// Stories (for now: all articles form one).
+    /// Stories, the largest first.
     pub stories: Vec<Story>,
     /// Time per stage, in pipeline order.
     pub timings: Vec<(&'static str, Duration)>,
@@ -41,14 +41,46 @@ pub fn analyse(article: &Article) -> ArticleAnalysis {
 pub struct Options {
     /// Summary length in words.
     pub summary_words: usize,
+    /// Treat the whole batch as one story instead of clustering it.
+    pub single_story: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             summary_words: crate::summary::DEFAULT_WORDS,
+            single_story: false,
         }
     }
+}
+
+/// Split a batch (sorted by id) into stories: indices into `articles`, each group in id order;
+/// the largest story first, then by earliest date, then by first id.
+pub fn group(articles: &[Article]) -> Vec<Vec<usize>> {
+    let feats: Vec<cluster::Features> = articles
+        .iter()
+        .map(|a| cluster::features(&a.id, &a.title, &a.text, a.date.as_deref()))
+        .collect();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, a) in cluster::cluster_batch(&feats).into_iter().enumerate() {
+        if groups.len() <= a.story {
+            groups.resize(a.story + 1, Vec::new());
+        }
+        groups[a.story].push(i);
+    }
+    let first_date = |g: &Vec<usize>| {
+        g.iter()
+            .filter_map(|&i| articles[i].date.clone())
+            .min()
+            .unwrap_or_else(|| "9999".into())
+    };
+    groups.sort_by(|a, b| {
+        b.len()
+            .cmp(&a.len())
+            .then_with(|| first_date(a).cmp(&first_date(b)))
+            .then(a.first().cmp(&b.first()))
+    });
+    groups
 }
 
 /// Run the whole pipeline on one batch with default options.
@@ -100,15 +132,22 @@ pub fn digest_with(
     let analyses: Vec<ArticleAnalysis> = articles.iter().map(analyse).collect();
     timings.push(("extract", t.elapsed()));
     let t = Instant::now();
-    let stories = if articles.is_empty() {
-        vec![]
+    let groups = if options.single_story {
+        vec![(0..articles.len()).collect()]
     } else {
-        vec![consolidate::consolidate(
-            &articles,
-            &analyses,
-            options.summary_words,
-        )]
+        group(&articles)
     };
+    timings.push(("cluster", t.elapsed()));
+    let t = Instant::now();
+    let stories = groups
+        .iter()
+        .filter(|g| !g.is_empty())
+        .map(|g| {
+            let arts: Vec<Article> = g.iter().map(|&i| articles[i].clone()).collect();
+            let ans: Vec<ArticleAnalysis> = g.iter().map(|&i| analyses[i].clone()).collect();
+            consolidate::consolidate(&arts, &ans, options.summary_words)
+        })
+        .collect();
     timings.push(("consolidate", t.elapsed()));
     Digest {
         articles,
