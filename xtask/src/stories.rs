@@ -59,9 +59,21 @@ pub fn score(
     }
     let n = items.len().max(1) as f64;
     let (p, r) = (p / n, r / n);
-    let f1 = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
-    let pp = if pred_pairs > 0.0 { tp / pred_pairs } else { 1.0 };
-    let pr = if gold_pairs > 0.0 { tp / gold_pairs } else { 1.0 };
+    let f1 = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
+    let pp = if pred_pairs > 0.0 {
+        tp / pred_pairs
+    } else {
+        1.0
+    };
+    let pr = if gold_pairs > 0.0 {
+        tp / gold_pairs
+    } else {
+        1.0
+    };
     let pair_f1 = if pp + pr > 0.0 {
         2.0 * pp * pr / (pp + pr)
     } else {
@@ -112,7 +124,11 @@ fn run_peer(python: &Path, script: &Path, input: &Path) -> Option<(HashMap<Strin
     Some((labels, secs))
 }
 
-fn load_jsonl(path: &Path, part: &'static str, gold: &mut HashMap<String, Gold>) -> Vec<RawArticle> {
+fn load_jsonl(
+    path: &Path,
+    part: &'static str,
+    gold: &mut HashMap<String, Gold>,
+) -> Vec<RawArticle> {
     let bytes = std::fs::read(path).unwrap_or_default();
     for line in String::from_utf8_lossy(&bytes).lines() {
         if let Ok(v) = serde_json::from_str::<serde_json::Value>(line) {
@@ -162,7 +178,11 @@ fn load_seeds(dir: &Path, gold: &mut HashMap<String, Gold>) -> Vec<RawArticle> {
 pub fn eval(shared: &Path) -> ExitCode {
     let mut gold: HashMap<String, Gold> = HashMap::new();
     let basil = load_jsonl(&shared.join("data/stories/basil.jsonl"), "basil", &mut gold);
-    let ecb = load_jsonl(&shared.join("data/stories/ecbplus.jsonl"), "ecbplus", &mut gold);
+    let ecb = load_jsonl(
+        &shared.join("data/stories/ecbplus.jsonl"),
+        "ecbplus",
+        &mut gold,
+    );
     let seeds = load_seeds(&shared.join("seeds"), &mut gold);
     if basil.is_empty() || ecb.is_empty() || seeds.is_empty() {
         eprintln!("story data missing under {}", shared.display());

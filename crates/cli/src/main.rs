@@ -3,11 +3,13 @@
 //! usable or a usage error. A closed output pipe counts as success.
 
 mod input;
+mod store;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use corroborate_pipeline::run::{digest_with, Options};
 use corroborate_render::{html, json, markdown, text, View};
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -22,11 +24,17 @@ struct Cli {
 }
 
 #[derive(Copy, Clone, ValueEnum)]
-enum Format {
+pub(crate) enum Format {
     Text,
     Json,
     Markdown,
     Html,
+}
+
+#[derive(Copy, Clone, ValueEnum)]
+enum ListFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -49,6 +57,48 @@ enum Command {
         #[arg(long)]
         single_story: bool,
     },
+    /// Add articles to the store: each joins the story it belongs to or opens a new one.
+    /// Articles already stored (same id) are skipped. Each batch commits on its own.
+    Ingest {
+        /// Files, directories (read recursively, sorted), JSONL files, or `-` for stdin.
+        #[arg(required = true)]
+        paths: Vec<String>,
+        /// The store (default: $CORROBORATE_DB, else ./corroborate.db).
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// No progress bar and no closing report.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Articles per transaction.
+        #[arg(long, default_value_t = 2000)]
+        batch: usize,
+    },
+    /// List the stored stories, newest first.
+    Stories {
+        /// The store (default: $CORROBORATE_DB, else ./corroborate.db).
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ListFormat,
+        /// At most this many stories (0: all).
+        #[arg(long, default_value_t = 0)]
+        limit: usize,
+    },
+    /// Render one stored story as `digest` would.
+    Show {
+        /// The story id, as `stories` lists it.
+        story: String,
+        /// The store (default: $CORROBORATE_DB, else ./corroborate.db).
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Summary length in words.
+        #[arg(long, default_value_t = corroborate_pipeline::summary::DEFAULT_WORDS)]
+        words: usize,
+    },
     /// For each line `sentence A<TAB>sentence B` of a file (or `-`), print `score<TAB>1|0`
     /// (1 = they state the same fact): the decision the fact aligner makes.
     Similar {
@@ -69,10 +119,27 @@ fn main() -> ExitCode {
             single_story,
         } => run_digest(&paths, format, timings, words, single_story),
         Command::Similar { tsv } => run_similar(&tsv),
+        Command::Ingest {
+            paths,
+            db,
+            quiet,
+            batch,
+        } => store::ingest(&paths, &store::db_path(db), quiet, batch.max(1)),
+        Command::Stories { db, format, limit } => store::stories(
+            &store::db_path(db),
+            matches!(format, ListFormat::Json),
+            limit,
+        ),
+        Command::Show {
+            story,
+            db,
+            format,
+            words,
+        } => store::show(&store::db_path(db), &story, format, words),
     }
 }
 
-fn write_stdout(out: &str) -> bool {
+pub(crate) fn write_stdout(out: &str) -> bool {
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(out.as_bytes())

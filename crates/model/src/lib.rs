@@ -81,6 +81,23 @@ impl RemovedKind {
             RemovedKind::Metadata => "metadata",
         }
     }
+
+    /// The kind named by [`RemovedKind::as_str`].
+    pub fn from_name(name: &str) -> Option<Self> {
+        [
+            RemovedKind::Appeal,
+            RemovedKind::CallToAction,
+            RemovedKind::Newsletter,
+            RemovedKind::Cookie,
+            RemovedKind::Share,
+            RemovedKind::RepeatedHeadline,
+            RemovedKind::Byline,
+            RemovedKind::RepeatedBoilerplate,
+            RemovedKind::Metadata,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == name)
+    }
 }
 
 /// A piece of source text that cleaning took out, kept so a user can see it.

@@ -25,6 +25,10 @@ pub const NEAR_COPY: f64 = 0.8;
 const CENTROID_TERMS: usize = 300;
 /// Terms of an article used to look up candidate stories.
 const QUERY_TERMS: usize = 24;
+/// Stories per term looked at: the most recent ones holding it.
+const POSTINGS: usize = 400;
+/// Candidate stories scored in full.
+const SCORED: usize = 16;
 /// Cosine with a story centroid from which an article joins it.
 pub const JOIN: f64 = 0.26;
 /// Weight of names and numbers against other words in an article vector.
@@ -270,8 +274,10 @@ pub struct Assignment {
 pub struct StoryState {
     /// Summed member term weights (TF-IDF, each member normalized), at most `CENTROID_TERMS`.
     pub centroid: Vec<(u64, f32)>,
-    /// How many distinct (non-copy) members.
+    /// How many members that are not copies.
     pub members: u32,
+    /// How many members that are exact or near copies of another member.
+    pub copies: u32,
     /// Earliest and latest publication day of its members.
     pub days: Option<(i64, i64)>,
     /// Years its members' texts name, with counts.
@@ -303,6 +309,17 @@ impl DocFreq {
     }
 }
 
+/// An article the clusterer remembers for copy detection: no text, 300 bytes.
+#[derive(Clone, Debug)]
+pub struct Seen {
+    /// Article id.
+    pub id: Box<str>,
+    /// Its story.
+    pub story: u32,
+    /// Its MinHash (empty for very short texts).
+    pub minhash: Box<[u32]>,
+}
+
 /// The online clusterer.
 #[derive(Debug, Default)]
 pub struct Clusterer {
@@ -310,9 +327,10 @@ pub struct Clusterer {
     pub df: DocFreq,
     /// All stories, by index.
     pub stories: Vec<StoryState>,
-    exact: FxHashMap<u64, (String, usize)>,
-    bands: FxHashMap<u64, Vec<u32>>,
-    signatures: Vec<(String, usize, Vec<u32>)>,
+    /// Every article assigned so far, in order.
+    pub seen: Vec<Seen>,
+    exact: FxHashMap<u64, u32>,
+    bands: FxHashMap<u64, u32>,
     index: FxHashMap<u64, Vec<u32>>,
 }
 
@@ -320,6 +338,20 @@ impl Clusterer {
     /// A clusterer with no stories.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Restore a story saved earlier (stories must come back in index order).
+    pub fn restore_story(&mut self, s: StoryState) {
+        let i = self.stories.len() as u32;
+        for (t, _) in &s.centroid {
+            self.index.entry(*t).or_default().push(i);
+        }
+        self.stories.push(s);
+    }
+
+    /// Restore an article seen earlier (in the order they were seen).
+    pub fn restore_seen(&mut self, seen: Seen, exact: u64) {
+        self.remember(seen, exact);
     }
 
     /// The article's TF-IDF vector, unit length, names and numbers weighted up.
@@ -345,49 +377,45 @@ impl Clusterer {
         v
     }
 
-    fn copy_of(&self, f: &Features) -> Option<(String, usize, f64)> {
-        if let Some((id, s)) = self.exact.get(&f.exact).filter(|_| !f.terms.is_empty()) {
-            return Some((id.clone(), *s, 1.0));
+    fn copy_of(&self, f: &Features) -> Option<(String, u32, f64)> {
+        let found = |i: u32, j: f64| {
+            let s = &self.seen[i as usize];
+            (s.id.to_string(), s.story, j)
+        };
+        if let Some(&i) = self.exact.get(&f.exact).filter(|_| !f.terms.is_empty()) {
+            return Some(found(i, 1.0));
         }
         if f.minhash.is_empty() {
             return None;
         }
         let rows = MINHASH_LEN / BANDS;
-        let mut seen: FxHashSet<u32> = FxHashSet::default();
         let mut best: Option<(f64, u32)> = None;
         for b in 0..BANDS {
             let key = band_key(b, &f.minhash[b * rows..(b + 1) * rows]);
-            for &i in self.bands.get(&key).into_iter().flatten() {
-                if !seen.insert(i) {
-                    continue;
-                }
-                let j = jaccard_estimate(&f.minhash, &self.signatures[i as usize].2);
-                if j >= NEAR_COPY && best.is_none_or(|(bj, _)| j > bj) {
+            if let Some(&i) = self.bands.get(&key) {
+                let j = jaccard_estimate(&f.minhash, &self.seen[i as usize].minhash);
+                if j >= NEAR_COPY && best.is_none_or(|(bj, bi)| j > bj || (j == bj && i < bi)) {
                     best = Some((j, i));
                 }
             }
         }
-        best.map(|(j, i)| {
-            let (id, s, _) = &self.signatures[i as usize];
-            (id.clone(), *s, j)
-        })
+        best.map(|(j, i)| found(i, j))
     }
 
-    fn remember(&mut self, f: &Features, story: usize) {
-        self.exact
-            .entry(f.exact)
-            .or_insert_with(|| (f.id.clone(), story));
-        if f.minhash.is_empty() {
-            return;
+    /// Remember an article for copy detection. Each LSH bucket keeps its latest article only:
+    /// copies come in bursts, and the latest member of a bucket is as good a witness as the
+    /// first, at a fraction of the memory.
+    fn remember(&mut self, seen: Seen, exact: u64) {
+        let i = self.seen.len() as u32;
+        self.exact.entry(exact).or_insert(i);
+        if !seen.minhash.is_empty() {
+            let rows = MINHASH_LEN / BANDS;
+            for b in 0..BANDS {
+                let key = band_key(b, &seen.minhash[b * rows..(b + 1) * rows]);
+                self.bands.insert(key, i);
+            }
         }
-        let i = self.signatures.len() as u32;
-        let rows = MINHASH_LEN / BANDS;
-        for b in 0..BANDS {
-            let key = band_key(b, &f.minhash[b * rows..(b + 1) * rows]);
-            self.bands.entry(key).or_default().push(i);
-        }
-        self.signatures
-            .push((f.id.clone(), story, f.minhash.clone()));
+        self.seen.push(seen);
     }
 
     /// Score of an article vector against one story.
@@ -433,40 +461,54 @@ impl Clusterer {
 
     /// Assign one article (whose terms the document frequencies already count).
     pub fn add(&mut self, f: &Features) -> Assignment {
+        let seen = |story: usize| Seen {
+            id: f.id.as_str().into(),
+            story: story as u32,
+            minhash: f.minhash.clone().into_boxed_slice(),
+        };
         if let Some((id, story, j)) = self.copy_of(f) {
-            self.remember(f, story);
+            self.remember(seen(story as usize), f.exact);
+            self.stories[story as usize].copies += 1;
             return Assignment {
-                story,
+                story: story as usize,
                 copy_of: Some((id, j)),
             };
         }
         let v = self.vector(f);
-        // Candidates: stories whose centroid holds one of the article's heaviest terms.
+        // Candidates: recent stories whose centroid holds one of the article's heaviest terms,
+        // ranked by the weight of those terms; only the best few are scored in full.
         let mut top: Vec<&(u64, f32)> = v.iter().collect();
         top.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut candidates: Vec<u32> = top
-            .iter()
-            .take(QUERY_TERMS)
-            .flat_map(|(t, _)| self.index.get(t).into_iter().flatten().copied())
-            .collect();
-        candidates.sort_unstable();
-        candidates.dedup();
+        let mut hits: FxHashMap<u32, f32> = FxHashMap::default();
+        for (t, w) in top.iter().take(QUERY_TERMS) {
+            let Some(list) = self.index.get(t) else {
+                continue;
+            };
+            for &c in &list[list.len().saturating_sub(POSTINGS)..] {
+                *hits.entry(c).or_default() += w;
+            }
+        }
+        let mut candidates: Vec<(f32, u32)> = hits.into_iter().map(|(c, w)| (w, c)).collect();
+        candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        candidates.truncate(SCORED);
         let mut best: Option<(f32, usize)> = None;
-        for &c in &candidates {
+        for &(_, c) in &candidates {
             let s = self.score(&v, f, &self.stories[c as usize]);
-            if s >= JOIN as f32 && best.is_none_or(|(bs, _)| s > bs) {
+            if s >= JOIN as f32
+                && best.is_none_or(|(bs, bi)| s > bs || (s == bs && (c as usize) < bi))
+            {
                 best = Some((s, c as usize));
             }
         }
         let story = match best {
-            Some((_, s)) => s,
+            Some((_, i)) => i,
             None => {
                 self.stories.push(StoryState::default());
                 self.stories.len() - 1
             }
         };
         self.absorb(story, &v, f);
-        self.remember(f, story);
+        self.remember(seen(story), f.exact);
         Assignment {
             story,
             copy_of: None,
@@ -552,7 +594,10 @@ mod tests {
     fn day_numbers_are_civil_days() {
         assert_eq!(day_number("1970-01-01"), Some(0));
         assert_eq!(day_number("2025-02-27"), Some(20146));
-        assert_eq!(day_number("2024-03-01").unwrap() - day_number("2024-02-28").unwrap(), 2);
+        assert_eq!(
+            day_number("2024-03-01").unwrap() - day_number("2024-02-28").unwrap(),
+            2
+        );
         assert_eq!(day_number("2025-13-01"), None);
     }
 
@@ -573,4 +618,3 @@ mod tests {
         assert_eq!(out[0].story, out[2].story);
     }
 }
-

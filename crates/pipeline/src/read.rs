@@ -74,55 +74,66 @@ fn field(obj: &serde_json::Map<String, Value>, key: &str) -> Option<String> {
     }
 }
 
-fn read_jsonl(path: &str, text: &str) -> Vec<Result<RawArticle, Rejection>> {
-    let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let lineno = n + 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let here = format!("{path}:{lineno}");
-        if line.len() > MAX_ARTICLE_BYTES {
-            out.push(Err(reject(
-                &here,
-                format!(
-                    "line too large ({} bytes, limit {MAX_ARTICLE_BYTES})",
-                    line.len()
-                ),
-            )));
-            continue;
-        }
-        let obj = match serde_json::from_str::<Value>(line) {
-            Ok(Value::Object(o)) => o,
-            Ok(_) => {
-                out.push(Err(reject(&here, "not a JSON object")));
-                continue;
-            }
-            Err(e) => {
-                out.push(Err(reject(&here, format!("not valid JSON ({e})"))));
-                continue;
-            }
-        };
-        let Some(body) = field(&obj, "text") else {
-            out.push(Err(reject(&here, "no \"text\" field (or it is empty)")));
-            continue;
-        };
-        let id = field(&obj, "id").unwrap_or_else(|| format!("{}-{lineno}", stem_of(path)));
-        out.push(Ok(RawArticle {
-            id,
-            path: here,
-            title: field(&obj, "title"),
-            date: field(&obj, "date").and_then(|d| crate::clean::parse_date(&d)),
-            outlet: field(&obj, "outlet"),
-            url: field(&obj, "url"),
-            body,
-            body_has_headline: false,
-        }));
+/// Read one line of a JSON Lines file (`lineno` counts from 1). `None` for a blank line.
+pub fn read_jsonl_line(
+    path: &str,
+    lineno: usize,
+    line: &str,
+) -> Option<Result<RawArticle, Rejection>> {
+    let line = if lineno == 1 {
+        line.strip_prefix('\u{feff}').unwrap_or(line)
+    } else {
+        line
+    };
+    if line.trim().is_empty() {
+        return None;
     }
+    let here = format!("{path}:{lineno}");
+    if line.len() > MAX_ARTICLE_BYTES {
+        return Some(Err(reject(
+            &here,
+            format!(
+                "line too large ({} bytes, limit {MAX_ARTICLE_BYTES})",
+                line.len()
+            ),
+        )));
+    }
+    let obj = match serde_json::from_str::<Value>(line) {
+        Ok(Value::Object(o)) => o,
+        Ok(_) => return Some(Err(reject(&here, "not a JSON object"))),
+        Err(e) => return Some(Err(reject(&here, format!("not valid JSON ({e})")))),
+    };
+    let Some(body) = field(&obj, "text") else {
+        return Some(Err(reject(&here, "no \"text\" field (or it is empty)")));
+    };
+    let id = field(&obj, "id").unwrap_or_else(|| format!("{}-{lineno}", stem_of(path)));
+    Some(Ok(RawArticle {
+        id,
+        path: here,
+        title: field(&obj, "title"),
+        date: field(&obj, "date").and_then(|d| crate::clean::parse_date(&d)),
+        outlet: field(&obj, "outlet"),
+        url: field(&obj, "url"),
+        body,
+        body_has_headline: false,
+    }))
+}
+
+fn read_jsonl(path: &str, text: &str) -> Vec<Result<RawArticle, Rejection>> {
+    let out: Vec<_> = text
+        .lines()
+        .enumerate()
+        .filter_map(|(n, line)| read_jsonl_line(path, n + 1, line))
+        .collect();
     if out.is_empty() {
-        out.push(Err(reject(path, "no articles in JSONL file")));
+        return vec![Err(reject(path, "no articles in JSONL file"))];
     }
     out
+}
+
+/// True when a file should be read as JSON Lines, from its name or its first line.
+pub fn looks_like_jsonl(path: &str, first_line: &str) -> bool {
+    is_jsonl(path, first_line)
 }
 
 /// Read one input. `path` is used for ids and messages only.
