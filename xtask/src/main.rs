@@ -12,11 +12,16 @@
 //!   same-fact decision (`corroborate similar`) on MSRP train, and pairs/s.
 //! - `cargo xtask eval-stories`: story clustering B-cubed and pairwise F1 on BASIL, ECB+ and
 //!   both mixed with the seeds, beside `ref_cluster.py` and `ref_agglo.py` in the same run.
+//! - `cargo xtask gen-corpus N OUT.jsonl`: a deterministic corpus of N articles grown from the
+//!   real ones (renamed variants of real stories, perturbed, with wire copies).
+//! - `cargo xtask bench-scale N`: ingest rate, peak RSS, store size, `stories` and `show` time
+//!   on such a corpus, and the Python reference's rate on a sample.
 //! - `cargo xtask bench`: digest time of the seeds and articles/s of the digest stages on
 //!   `../shared/data/stories/ecbplus.jsonl`.
 //!
 //! Reads the shared data beside the checkout; never downloads anything.
 
+mod scale;
 mod stories;
 
 use corroborate_model::{Article, EntityKind, RawArticle, Span};
@@ -38,10 +43,24 @@ fn main() -> ExitCode {
         Some("eval-duc") => eval_duc(args.get(1).map(PathBuf::from)),
         Some("eval-similar") => eval_similar(args.get(1).map(PathBuf::from)),
         Some("eval-stories") => stories::eval(&shared()),
+        Some("gen-corpus") => match (args.get(1).and_then(|n| n.parse().ok()), args.get(2)) {
+            (Some(n), Some(out)) => scale::gen_corpus(&shared(), n, &PathBuf::from(out)),
+            _ => {
+                eprintln!("usage: cargo xtask gen-corpus N OUT.jsonl");
+                ExitCode::from(2)
+            }
+        },
+        Some("bench-scale") => match args.get(1).and_then(|n| n.parse().ok()) {
+            Some(n) => scale::bench_scale(&shared(), n),
+            None => {
+                eprintln!("usage: cargo xtask bench-scale N");
+                ExitCode::from(2)
+            }
+        },
         Some("bench") => bench(),
         _ => {
             eprintln!(
-                "usage: cargo xtask eval-entities [CONLL] | eval-quotes | eval-duc [DIR] | eval-similar [FILE] | eval-stories | bench"
+                "usage: cargo xtask eval-entities [CONLL] | eval-quotes | eval-duc [DIR] | eval-similar [FILE] | eval-stories | gen-corpus N OUT | bench-scale N | bench"
             );
             ExitCode::from(2)
         }

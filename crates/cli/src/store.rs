@@ -7,7 +7,7 @@ use crate::{write_stdout, Format};
 use corroborate_model::RawArticle;
 use corroborate_pipeline::{consolidate, run, segment};
 use corroborate_render::{html, json, markdown, text, View};
-use corroborate_store::{Ingest, Store};
+use corroborate_store::{Ingest, Prepared, Store};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -69,36 +69,50 @@ pub fn ingest(paths: &[String], db: &Path, quiet: bool, batch: usize) -> ExitCod
         (0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
     let mut failed = false;
     let mut pending: Vec<RawArticle> = Vec::with_capacity(batch);
-    let mut flush = |pending: &mut Vec<RawArticle>, ing: &mut Ingest, bar: &ProgressBar| {
-        if pending.is_empty() {
-            return true;
+    // Batches are prepared (cleaned, featurized) on a worker thread while the previous one
+    // is clustered and committed here.
+    let (to_prepare, prepare_rx) = std::sync::mpsc::sync_channel::<Vec<RawArticle>>(1);
+    let (prepared_tx, prepared) = std::sync::mpsc::sync_channel::<Prepared>(1);
+    let worker = std::thread::spawn(move || {
+        for raws in prepare_rx {
+            if prepared_tx.send(Ingest::prepare(raws)).is_err() {
+                break;
+            }
         }
-        match ing.add_batch(std::mem::take(pending)) {
-            Ok(r) => {
-                stored += r.stored;
-                already += r.already;
-                copies += r.copies;
-                new_stories += r.new_stories;
-                let secs = start.elapsed().as_secs_f64().max(1e-9);
-                bar.set_message(format!(
-                    "{stored} stored, {} stories, {:.0} articles/s",
-                    ing.story_count(),
-                    stored as f64 / secs
-                ));
-                true
-            }
-            Err(e) => {
-                bar.suspend(|| eprintln!("corroborate: {}: batch not stored: {e}", db.display()));
-                false
-            }
+    });
+    let mut commit = |p: Prepared, ing: &mut Ingest, bar: &ProgressBar| match ing.commit(p) {
+        Ok(r) => {
+            stored += r.stored;
+            already += r.already;
+            copies += r.copies;
+            new_stories += r.new_stories;
+            let secs = start.elapsed().as_secs_f64().max(1e-9);
+            bar.set_message(format!(
+                "{stored} stored, {} stories, {:.0} articles/s",
+                ing.story_count(),
+                stored as f64 / secs
+            ));
+            true
+        }
+        Err(e) => {
+            bar.suspend(|| eprintln!("corroborate: {}: batch not stored: {e}", db.display()));
+            false
         }
     };
     input::stream(paths, &mut |item| match item {
         Item::Article(a) => {
             read += 1;
+            // Skip what is stored already before any work is spent on it.
+            if ing.store().has_article(&a.id).unwrap_or(false) {
+                already += 1;
+                return;
+            }
             pending.push(a);
-            if pending.len() >= batch && !flush(&mut pending, &mut ing, &bar) {
-                failed = true;
+            if pending.len() >= batch {
+                let _ = to_prepare.send(std::mem::take(&mut pending));
+                while let Ok(p) = prepared.try_recv() {
+                    failed |= !commit(p, &mut ing, &bar);
+                }
             }
         }
         Item::Rejected(r) => {
@@ -107,9 +121,14 @@ pub fn ingest(paths: &[String], db: &Path, quiet: bool, batch: usize) -> ExitCod
         }
         Item::Bytes(n) => bar.inc(n),
     });
-    if !flush(&mut pending, &mut ing, &bar) {
-        failed = true;
+    if !pending.is_empty() {
+        let _ = to_prepare.send(std::mem::take(&mut pending));
     }
+    drop(to_prepare);
+    for p in prepared.iter() {
+        failed |= !commit(p, &mut ing, &bar);
+    }
+    let _ = worker.join();
     bar.finish_and_clear();
     if !quiet {
         let total = ing.store().article_count().unwrap_or(0);

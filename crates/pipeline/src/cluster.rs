@@ -93,6 +93,27 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 33)
 }
 
+thread_local! {
+    static STEMS: std::cell::RefCell<FxHashMap<String, u64>> =
+        std::cell::RefCell::new(FxHashMap::default());
+}
+
+/// Hash of a lower-cased word's stem, cached per thread (news vocabulary repeats).
+fn stem_hash(word: &str) -> u64 {
+    STEMS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(&h) = cache.get(word) {
+            return h;
+        }
+        if cache.len() > 500_000 {
+            cache.clear();
+        }
+        let h = hash_str(&STEMMER.stem(word));
+        cache.insert(word.to_string(), h);
+        h
+    })
+}
+
 /// Days since 1970-01-01 of a `YYYY-MM-DD` date.
 pub fn day_number(date: &str) -> Option<i64> {
     let mut it = date.split('-');
@@ -170,8 +191,7 @@ pub fn features(id: &str, title: &str, text: &str, date: Option<&str>) -> Featur
             if lw.len() < 2 || STOPWORDS.contains(lw) || month_number(lw).is_some() {
                 continue;
             }
-            let stem = STEMMER.stem(lw);
-            let h = hash_str(&stem);
+            let h = stem_hash(lw);
             *tf.entry(h).or_default() += weight;
             if !initial && w.chars().next().is_some_and(char::is_uppercase) {
                 names.insert(h);
@@ -213,7 +233,9 @@ fn part_offset(whole: &str, sub: &str) -> usize {
     (sub.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
 }
 
-/// MinHash of the 5-word shingles of a word-hash sequence.
+/// MinHash of the 5-word shingles of a word-hash sequence. The 64 hash functions are
+/// `h1 + i * h2` of two independent shingle hashes (Kirsch and Mitzenmacher), which keeps
+/// MinHash's estimate and costs one add per function.
 fn minhash(words: &[u64]) -> Vec<u32> {
     if words.len() < 8 {
         return Vec::new();
@@ -224,25 +246,19 @@ fn minhash(words: &[u64]) -> Vec<u32> {
         for w in sh {
             h = mix(h ^ w);
         }
-        for (i, m) in mins.iter_mut().enumerate() {
-            let v = (mix(h ^ SEEDS[i]) >> 32) as u32;
-            if v < *m {
-                *m = v;
+        let h1 = h;
+        let h2 = mix(h ^ 0x9e3779b97f4a7c15) | 1;
+        let mut v = h1;
+        for m in mins.iter_mut() {
+            let x = (v >> 32) as u32;
+            if x < *m {
+                *m = x;
             }
+            v = v.wrapping_add(h2);
         }
     }
     mins.to_vec()
 }
-
-static SEEDS: LazyLock<[u64; MINHASH_LEN]> = LazyLock::new(|| {
-    let mut s = [0u64; MINHASH_LEN];
-    let mut x = 0x9e3779b97f4a7c15u64;
-    for v in s.iter_mut() {
-        x = x.wrapping_add(0x9e3779b97f4a7c15);
-        *v = mix(x);
-    }
-    s
-});
 
 /// Share of equal MinHash values: an estimate of the shingles' Jaccard similarity.
 pub fn jaccard_estimate(a: &[u32], b: &[u32]) -> f64 {
@@ -517,17 +533,44 @@ impl Clusterer {
 
     fn absorb(&mut self, story: usize, v: &[(u64, f32)], f: &Features) {
         let s = &mut self.stories[story];
-        let before: FxHashSet<u64> = s.centroid.iter().map(|t| t.0).collect();
-        let mut merged: FxHashMap<u64, f32> = s.centroid.iter().copied().collect();
-        for &(t, w) in v {
-            *merged.entry(t).or_default() += w;
+        // Both are sorted by term: merge them.
+        let mut c: Vec<(u64, f32)> = Vec::with_capacity(s.centroid.len() + v.len());
+        let mut added: Vec<u64> = Vec::new();
+        let (mut i, mut j) = (0, 0);
+        while i < s.centroid.len() || j < v.len() {
+            let take_old = j >= v.len() || (i < s.centroid.len() && s.centroid[i].0 < v[j].0);
+            let take_new = i >= s.centroid.len() || (j < v.len() && v[j].0 < s.centroid[i].0);
+            if take_old {
+                c.push(s.centroid[i]);
+                i += 1;
+            } else if take_new {
+                c.push(v[j]);
+                added.push(v[j].0);
+                j += 1;
+            } else {
+                c.push((v[j].0, s.centroid[i].1 + v[j].1));
+                i += 1;
+                j += 1;
+            }
         }
-        let mut c: Vec<(u64, f32)> = merged.into_iter().collect();
         if c.len() > CENTROID_TERMS {
-            c.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            c.truncate(CENTROID_TERMS);
+            let mut ws: Vec<f32> = c.iter().map(|t| t.1).collect();
+            let k = ws.len() - CENTROID_TERMS;
+            ws.select_nth_unstable_by(k, |a, b| a.total_cmp(b));
+            let cut = ws[k];
+            // Keep the heaviest terms; ties at the cut are broken by term for determinism.
+            let mut above = c.iter().filter(|t| t.1 > cut).count();
+            c.retain(|t| {
+                if t.1 > cut {
+                    true
+                } else if t.1 == cut && above < CENTROID_TERMS {
+                    above += 1;
+                    true
+                } else {
+                    false
+                }
+            });
         }
-        c.sort_unstable_by_key(|t| t.0);
         s.centroid = c;
         s.members += 1;
         if let Some(d) = f.day {
@@ -543,9 +586,13 @@ impl Clusterer {
             }
         }
         s.years.sort_unstable();
-        let after: Vec<u64> = s.centroid.iter().map(|t| t.0).collect();
-        for t in after {
-            if !before.contains(&t) {
+        // Index the new terms that survived the cut.
+        for t in added {
+            if self.stories[story]
+                .centroid
+                .binary_search_by_key(&t, |c| c.0)
+                .is_ok()
+            {
                 self.index.entry(t).or_default().push(story as u32);
             }
         }

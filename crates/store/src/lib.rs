@@ -428,6 +428,14 @@ pub struct BatchReport {
     pub new_stories: usize,
 }
 
+/// A batch cleaned and featurized, ready to commit.
+pub struct Prepared {
+    paths: Vec<String>,
+    articles: Vec<Article>,
+    feats: Vec<Features>,
+    repeated: usize,
+}
+
 /// An ingest session: the store and the clustering state loaded from it.
 pub struct Ingest {
     store: Store,
@@ -451,28 +459,20 @@ impl Ingest {
         self.clusterer.stories.len()
     }
 
-    /// Clean, cluster and store one batch in one transaction. Articles are processed in the
-    /// batch's canonical order (date, then id), so a batch's stories do not depend on the
-    /// order of its input. On error nothing of the batch is stored and the in-memory state is
-    /// reloaded from the store.
-    pub fn add_batch(&mut self, mut raws: Vec<RawArticle>) -> Result<BatchReport> {
-        let mut report = BatchReport::default();
+    /// Clean, cluster and store one batch in one transaction: [`Ingest::prepare`] then
+    /// [`Ingest::commit`].
+    pub fn add_batch(&mut self, raws: Vec<RawArticle>) -> Result<BatchReport> {
+        self.commit(Ingest::prepare(raws))
+    }
+
+    /// The part of a batch that needs no store: cleaning and features (on every core). Pure,
+    /// so a caller may prepare the next batch on another thread while one commits.
+    pub fn prepare(mut raws: Vec<RawArticle>) -> Prepared {
         raws.sort_by(|a, b| a.id.cmp(&b.id).then(a.body.cmp(&b.body)));
         let before = raws.len();
         raws.dedup_by(|a, b| a.id == b.id);
-        report.already += before - raws.len();
-        let mut fresh = Vec::with_capacity(raws.len());
-        for r in raws {
-            if self.store.has_article(&r.id)? {
-                report.already += 1;
-            } else {
-                fresh.push(r);
-            }
-        }
-        if fresh.is_empty() {
-            return Ok(report);
-        }
-        let mut articles = clean::clean(&fresh);
+        let repeated = before - raws.len();
+        let mut articles = clean::clean(&raws);
         for a in &mut articles {
             if a.title.is_empty() {
                 // As digest does: an untitled article is headed by its first sentence.
@@ -483,21 +483,48 @@ impl Ingest {
             }
         }
         let feats = features_parallel(&articles);
-        for f in &feats {
-            self.clusterer.df.add(f);
+        Prepared {
+            paths: raws.into_iter().map(|r| r.path).collect(),
+            articles,
+            feats,
+            repeated,
         }
-        let mut order: Vec<usize> = (0..feats.len()).collect();
-        order.sort_by(|&a, &b| {
-            let (a, b) = (&feats[a], &feats[b]);
+    }
+
+    /// Cluster and store a prepared batch in one transaction. Articles already stored are
+    /// skipped; the rest are assigned in the batch's canonical order (date, then id), so a
+    /// batch's stories do not depend on the order of its input. On error nothing of the batch
+    /// is stored and the in-memory state is reloaded from the store.
+    pub fn commit(&mut self, p: Prepared) -> Result<BatchReport> {
+        let mut report = BatchReport {
+            already: p.repeated,
+            ..BatchReport::default()
+        };
+        let mut keep = Vec::with_capacity(p.articles.len());
+        for (i, a) in p.articles.iter().enumerate() {
+            if self.store.has_article(&a.id)? {
+                report.already += 1;
+            } else {
+                keep.push(i);
+            }
+        }
+        if keep.is_empty() {
+            return Ok(report);
+        }
+        for &i in &keep {
+            self.clusterer.df.add(&p.feats[i]);
+        }
+        keep.sort_by(|&a, &b| {
+            let (a, b) = (&p.feats[a], &p.feats[b]);
             (a.day.is_none(), a.day, &a.id).cmp(&(b.day.is_none(), b.day, &b.id))
         });
         let stories_before = self.clusterer.stories.len();
-        let mut assigned = Vec::with_capacity(order.len());
-        for &i in &order {
-            assigned.push((i, self.clusterer.add(&feats[i])));
+        let mut assigned = Vec::with_capacity(keep.len());
+        for &i in &keep {
+            assigned.push((i, self.clusterer.add(&p.feats[i])));
         }
         report.new_stories = self.clusterer.stories.len() - stories_before;
-        match self.write(&fresh, &articles, &feats, &assigned, &mut report) {
+        match self.write(&p, &assigned, &mut report) {
             Ok(()) => Ok(report),
             Err(e) => {
                 self.clusterer = self.store.load_clusterer()?;
@@ -508,12 +535,11 @@ impl Ingest {
 
     fn write(
         &mut self,
-        raws: &[RawArticle],
-        articles: &[Article],
-        feats: &[Features],
+        p: &Prepared,
         assigned: &[(usize, cluster::Assignment)],
         report: &mut BatchReport,
     ) -> Result<()> {
+        let (articles, feats) = (&p.articles, &p.feats);
         let tx = self.store.conn.transaction()?;
         let mut touched: FxHashSet<usize> = FxHashSet::default();
         let mut founders: FxHashMap<usize, usize> = FxHashMap::default();
@@ -564,10 +590,7 @@ impl Ingest {
                     art.date,
                     art.outlet,
                     art.url,
-                    raws.get(*i)
-                        .filter(|r| r.id == art.id)
-                        .map(|r| r.path.as_str())
-                        .unwrap_or(""),
+                    p.paths.get(*i).map(String::as_str).unwrap_or(""),
                     art.text,
                     serde_json::to_string(&removed).unwrap_or_else(|_| "[]".into()),
                     f.exact as i64,
@@ -598,8 +621,8 @@ impl Ingest {
                 ])?;
             }
             let mut batch_df: FxHashMap<u64, u32> = FxHashMap::default();
-            for f in feats {
-                for (t, _) in &f.terms {
+            for (i, _) in assigned {
+                for (t, _) in &feats[*i].terms {
                     *batch_df.entry(*t).or_default() += 1;
                 }
             }

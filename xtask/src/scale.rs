@@ -1,0 +1,447 @@
+//! Scale: a deterministic corpus generator that grows the real labelled articles into a corpus
+//! of any size, and the ingest benchmark over it.
+//!
+//! `cargo xtask gen-corpus N OUT.jsonl`: N articles. Story k of the corpus is a variant of real
+//! story k mod S (S real stories: BASIL, ECB+, the seeds): its names are replaced by invented
+//! names (consistently within the variant, so each variant is a distinct event told by several
+//! outlets), its dates shifted, and each article perturbed: paragraphs dropped or swapped, words
+//! substituted; about one in ten is an exact wire copy of another. Every line carries the gold
+//! `story`.
+//!
+//! `cargo xtask bench-scale N`: generates (or reuses) the corpus, ingests it into a fresh store
+//! with the release binary, and prints articles/s, peak RSS, store size, and the time of
+//! `stories` and `show`; then runs `ref_cluster.py` on the first 5,000 articles for the ratio.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+/// SplitMix64: a small, fixed pseudo-random sequence (the corpus must not depend on a crate's
+/// version).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e3779b97f4a7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58476d1ce4e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d049bb133111eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    fn chance(&mut self, p: f64) -> bool {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64 > 1.0 - p
+    }
+}
+
+struct Base {
+    id: String,
+    title: String,
+    date: Option<String>,
+    outlet: Option<String>,
+    text: String,
+}
+
+fn load_base(shared: &Path) -> Vec<(String, Vec<Base>)> {
+    let mut stories: BTreeMap<String, Vec<Base>> = BTreeMap::new();
+    for f in ["basil.jsonl", "ecbplus.jsonl"] {
+        let text = std::fs::read_to_string(shared.join("data/stories").join(f)).unwrap_or_default();
+        for line in text.lines() {
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+                continue;
+            };
+            let s = |k: &str| v[k].as_str().map(str::to_string);
+            if let (Some(id), Some(story), Some(text)) = (s("id"), s("story"), s("text")) {
+                stories.entry(story).or_default().push(Base {
+                    id,
+                    title: s("title").unwrap_or_default(),
+                    date: s("date"),
+                    outlet: s("outlet"),
+                    text,
+                });
+            }
+        }
+    }
+    let mut seeds: Vec<PathBuf> = std::fs::read_dir(shared.join("seeds"))
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    seeds.sort();
+    for p in seeds {
+        let text = std::fs::read_to_string(&p).unwrap_or_default();
+        let (title, body) = text.split_once('\n').unwrap_or(("", &text));
+        stories.entry("seeds".into()).or_default().push(Base {
+            id: p.file_stem().unwrap_or_default().to_string_lossy().into(),
+            title: title.trim().to_string(),
+            date: Some("2025-02-27".into()),
+            outlet: None,
+            text: body.trim().to_string(),
+        });
+    }
+    stories.into_iter().collect()
+}
+
+const SYLLABLES: &[&str] = &[
+    "ka", "lo", "mir", "ten", "vas", "dor", "el", "qui", "ran", "sto", "bel", "nov", "tar", "esh",
+    "ul", "gri", "pan", "zo", "wen", "fal", "cor", "di", "mun", "ash",
+];
+
+/// Capitalised words that are not names.
+const KEEP: &[&str] = &[
+    "the",
+    "and",
+    "but",
+    "for",
+    "his",
+    "her",
+    "she",
+    "they",
+    "this",
+    "that",
+    "these",
+    "those",
+    "when",
+    "while",
+    "after",
+    "before",
+    "with",
+    "from",
+    "its",
+    "our",
+    "their",
+    "there",
+    "what",
+    "who",
+    "how",
+    "why",
+    "mrs",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "sir",
+    "president",
+    "minister",
+    "prime",
+];
+
+/// An invented name for `word` in variant `v`: same input, same name.
+fn invent(word: &str, v: u64) -> String {
+    let mut h = 0xcbf29ce484222325u64 ^ v.wrapping_mul(0x100000001b3);
+    for b in word.bytes() {
+        h = (h ^ b as u64).wrapping_mul(0x100000001b3);
+    }
+    let mut r = Rng(h);
+    let n = 2 + r.below(2);
+    let mut s: String = (0..n)
+        .map(|_| SYLLABLES[r.below(SYLLABLES.len())])
+        .collect();
+    if let Some(f) = s.get_mut(0..1) {
+        f.make_ascii_uppercase();
+    }
+    s
+}
+
+/// Replace capitalised words (names, places, sentence starts alike) by invented ones.
+fn rename(text: &str, v: u64, cache: &mut HashMap<String, String>) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String, cache: &mut HashMap<String, String>| {
+        if word.len() >= 3
+            && word.chars().next().is_some_and(|c| c.is_uppercase())
+            && !KEEP.contains(&word.to_lowercase().as_str())
+        {
+            let new = cache
+                .entry(word.clone())
+                .or_insert_with(|| invent(word, v))
+                .clone();
+            out.push_str(&new);
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out, cache);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out, cache);
+    out
+}
+
+fn shift_date(date: &str, days: i64) -> Option<String> {
+    let d = corroborate_pipeline::cluster::day_number(date)? + days;
+    // Civil from days.
+    let z = d + 719468;
+    let era = z.div_euclid(146097);
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    Some(format!("{y:04}-{m:02}-{day:02}"))
+}
+
+fn perturb(text: &str, r: &mut Rng) -> String {
+    let mut paras: Vec<&str> = text.split("\n\n").collect();
+    if paras.len() > 3 && r.chance(0.4) {
+        let i = 1 + r.below(paras.len() - 1);
+        paras.remove(i);
+    }
+    if paras.len() > 3 && r.chance(0.3) {
+        let i = 1 + r.below(paras.len() - 2);
+        paras.swap(i, i + 1);
+    }
+    let joined = paras.join("\n\n");
+    let words: Vec<&str> = joined.split(' ').collect();
+    let mut out = String::with_capacity(joined.len());
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if r.chance(0.02) {
+            out.push_str(words[r.below(words.len())]);
+        } else {
+            out.push_str(w);
+        }
+    }
+    out
+}
+
+/// Write `n` articles to `out` (JSONL with gold `story`).
+pub fn generate(shared: &Path, n: usize, out: &mut dyn Write) -> std::io::Result<()> {
+    let base = load_base(shared);
+    if base.is_empty() {
+        return Err(std::io::Error::other(
+            "no story data under ../shared/data/stories",
+        ));
+    }
+    let mut written = 0usize;
+    let mut k = 0u64;
+    while written < n {
+        let (story, arts) = &base[(k as usize) % base.len()];
+        let v = k / base.len() as u64;
+        let mut r = Rng(k.wrapping_mul(0x2545f4914f6cdd1d) ^ 0x5bd1e995);
+        let mut cache = HashMap::new();
+        let shift = (v as i64) * 9 % 3650;
+        for a in arts {
+            if written >= n {
+                break;
+            }
+            let (title, text) = if v == 0 {
+                (a.title.clone(), a.text.clone())
+            } else {
+                (
+                    rename(&a.title, v, &mut cache),
+                    perturb(&rename(&a.text, v, &mut cache), &mut r),
+                )
+            };
+            let date = a.date.as_deref().and_then(|d| shift_date(d, shift));
+            let line = serde_json::json!({
+                "id": format!("{}-g{v}", a.id), "story": format!("{story}-g{v}"),
+                "outlet": a.outlet, "title": title, "date": date, "text": text,
+            });
+            writeln!(out, "{line}")?;
+            written += 1;
+            // About one article in ten is picked up as an exact wire copy by another outlet.
+            if written < n && r.chance(0.1) {
+                let line = serde_json::json!({
+                    "id": format!("{}-g{v}-copy", a.id), "story": format!("{story}-g{v}"),
+                    "outlet": "wire", "title": title, "date": date, "text": text,
+                });
+                writeln!(out, "{line}")?;
+                written += 1;
+            }
+        }
+        k += 1;
+    }
+    Ok(())
+}
+
+/// `cargo xtask gen-corpus N OUT`.
+pub fn gen_corpus(shared: &Path, n: usize, out: &Path) -> ExitCode {
+    let t = Instant::now();
+    let file = match std::fs::File::create(out) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("{}: {e}", out.display());
+            return ExitCode::from(2);
+        }
+    };
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    if let Err(e) = generate(shared, n, &mut w).and_then(|_| w.flush()) {
+        eprintln!("{}: {e}", out.display());
+        return ExitCode::from(2);
+    }
+    eprintln!(
+        "{n} articles in {} ({:.1} s)",
+        out.display(),
+        t.elapsed().as_secs_f64()
+    );
+    ExitCode::SUCCESS
+}
+
+/// Run a command, polling its peak resident set size (VmHWM) until it exits.
+fn run_measured(cmd: &mut Command) -> Option<(Duration, u64, bool)> {
+    let t = Instant::now();
+    let mut child = cmd.stdout(Stdio::null()).spawn().ok()?;
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0u64;
+    loop {
+        if let Ok(s) = std::fs::read_to_string(&status_path) {
+            for line in s.lines() {
+                if let Some(v) = line.strip_prefix("VmHWM:") {
+                    let kb: u64 = v.trim().trim_end_matches("kB").trim().parse().unwrap_or(0);
+                    peak_kb = peak_kb.max(kb);
+                }
+            }
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            return Some((t.elapsed(), peak_kb, status.success()));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn best_of(n: usize, mut f: impl FnMut() -> bool) -> f64 {
+    let mut best = f64::MAX;
+    for _ in 0..n {
+        let t = Instant::now();
+        if !f() {
+            return f64::NAN;
+        }
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    best * 1e3
+}
+
+/// `cargo xtask bench-scale N`.
+pub fn bench_scale(shared: &Path, n: usize) -> ExitCode {
+    let exe = std::env::current_exe().unwrap_or_default();
+    let bin = exe.with_file_name("corroborate");
+    if !bin.exists() {
+        eprintln!(
+            "{} missing: cargo build --release -p corroborate",
+            bin.display()
+        );
+        return ExitCode::from(2);
+    }
+    let dir = exe.parent().map(Path::to_path_buf).unwrap_or_default();
+    let corpus = dir.join(format!("corpus-{n}.jsonl"));
+    if !corpus.exists() && gen_corpus(shared, n, &corpus) != ExitCode::SUCCESS {
+        return ExitCode::from(2);
+    }
+    let db = dir.join(format!("bench-{n}.db"));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let Some((took, peak_kb, ok)) = run_measured(
+        Command::new(&bin)
+            .args(["ingest", "--quiet", "--db"])
+            .arg(&db)
+            .arg(&corpus),
+    ) else {
+        eprintln!("cannot run {}", bin.display());
+        return ExitCode::from(2);
+    };
+    if !ok {
+        eprintln!("ingest failed");
+        return ExitCode::from(2);
+    }
+    let size: u64 = ["", "-wal"]
+        .iter()
+        .filter_map(|s| std::fs::metadata(format!("{}{s}", db.display())).ok())
+        .map(|m| m.len())
+        .sum();
+    let rate = n as f64 / took.as_secs_f64();
+    println!(
+        "ingest {n} articles: {:.1} s, {rate:.0} articles/s ({:.0} per core on {} cores), peak RSS {:.0} MiB, store {:.0} MiB",
+        took.as_secs_f64(),
+        rate / std::thread::available_parallelism().map(|p| p.get()).unwrap_or(1) as f64,
+        std::thread::available_parallelism().map(|p| p.get()).unwrap_or(1),
+        peak_kb as f64 / 1024.0,
+        size as f64 / 1_048_576.0
+    );
+    let run = |args: &[&str]| {
+        Command::new(&bin)
+            .args(args)
+            .arg("--db")
+            .arg(&db)
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let listing = best_of(5, || run(&["stories"]));
+    let out = Command::new(&bin)
+        .args(["stories", "--format", "json", "--limit", "1", "--db"])
+        .arg(&db)
+        .output()
+        .ok();
+    let first: Option<String> = out
+        .and_then(|o| serde_json::from_slice::<serde_json::Value>(&o.stdout).ok())
+        .and_then(|v| v["stories"][0]["id"].as_str().map(str::to_string));
+    let show = first
+        .as_deref()
+        .map(|id| best_of(5, || run(&["show", id, "--format", "json"])))
+        .unwrap_or(f64::NAN);
+    println!(
+        "stories (default listing, whole process): {listing:.1} ms; show {}: {show:.1} ms",
+        first.unwrap_or_default()
+    );
+    // The Python reference on a sample (its cost grows with the pile; a sample favours it).
+    let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
+    if python.exists() {
+        let sample = dir.join("corpus-sample-5000.jsonl");
+        let lines: String = std::fs::File::open(&corpus)
+            .map(|f| {
+                std::io::BufRead::lines(std::io::BufReader::new(f))
+                    .take(5000)
+                    .map_while(Result::ok)
+                    .map(|l| l + "\n")
+                    .collect()
+            })
+            .unwrap_or_default();
+        let m = lines.lines().count();
+        if std::fs::write(&sample, lines).is_ok() {
+            let t = Instant::now();
+            let ok = Command::new(&python)
+                .arg(shared.join("peers/ref_cluster.py"))
+                .arg(&sample)
+                .arg(dir.join("corpus-sample.out.json"))
+                .stdout(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            if ok {
+                let py = m as f64 / t.elapsed().as_secs_f64();
+                println!(
+                    "ref_cluster.py on the first {m} articles: {py:.0} articles/s; corroborate ingest is {:.0}x",
+                    rate / py
+                );
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
