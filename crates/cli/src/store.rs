@@ -68,6 +68,7 @@ pub fn ingest(paths: &[String], db: &Path, quiet: bool, batch: usize) -> ExitCod
     let (mut stored, mut already, mut copies, mut new_stories, mut rejected, mut read) =
         (0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
     let mut failed = false;
+    let mut skipped = 0usize;
     let mut pending: Vec<RawArticle> = Vec::with_capacity(batch);
     // Batches are prepared (cleaned, featurized) on a worker thread while the previous one
     // is clustered and committed here.
@@ -104,7 +105,7 @@ pub fn ingest(paths: &[String], db: &Path, quiet: bool, batch: usize) -> ExitCod
             read += 1;
             // Skip what is stored already before any work is spent on it.
             if ing.store().has_article(&a.id).unwrap_or(false) {
-                already += 1;
+                skipped += 1;
                 return;
             }
             pending.push(a);
@@ -130,6 +131,7 @@ pub fn ingest(paths: &[String], db: &Path, quiet: bool, batch: usize) -> ExitCod
     }
     let _ = worker.join();
     bar.finish_and_clear();
+    already += skipped;
     if !quiet {
         let total = ing.store().article_count().unwrap_or(0);
         let secs = start.elapsed().as_secs_f64();
