@@ -81,9 +81,12 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: ListFormat,
-        /// At most this many stories (0: all).
-        #[arg(long, default_value_t = 0)]
+        /// At most this many stories, the newest (0: all).
+        #[arg(long, default_value_t = 100)]
         limit: usize,
+        /// Run SQLite's integrity check on the store first (exit 2 if it fails).
+        #[arg(long)]
+        check: bool,
     },
     /// Render one stored story as `digest` would.
     Show {
@@ -125,10 +128,16 @@ fn main() -> ExitCode {
             quiet,
             batch,
         } => store::ingest(&paths, &store::db_path(db), quiet, batch.max(1)),
-        Command::Stories { db, format, limit } => store::stories(
+        Command::Stories {
+            db,
+            format,
+            limit,
+            check,
+        } => store::stories(
             &store::db_path(db),
             matches!(format, ListFormat::Json),
             limit,
+            check,
         ),
         Command::Show {
             story,

@@ -154,7 +154,7 @@ pub fn ingest(paths: &[String], db: &Path, quiet: bool, batch: usize) -> ExitCod
 }
 
 /// `corroborate stories`.
-pub fn stories(db: &Path, as_json: bool, limit: usize) -> ExitCode {
+pub fn stories(db: &Path, as_json: bool, limit: usize, check: bool) -> ExitCode {
     if !db.exists() {
         eprintln!(
             "corroborate: {}: no store here (run `corroborate ingest` first)",
@@ -165,6 +165,12 @@ pub fn stories(db: &Path, as_json: bool, limit: usize) -> ExitCode {
     let Some(store) = open(db) else {
         return ExitCode::from(2);
     };
+    if check {
+        if let Err(e) = store.check() {
+            eprintln!("corroborate: {}: {e}", db.display());
+            return ExitCode::from(2);
+        }
+    }
     let rows = match store.stories(limit) {
         Ok(r) => r,
         Err(e) => {
