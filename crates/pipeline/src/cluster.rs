@@ -660,7 +660,8 @@ mod tests {
         let out = cluster_batch(&[a, b, c]);
         assert_eq!(out[1].copy_of, Some(("a".into(), 1.0)));
         let (orig, j) = out[2].copy_of.clone().expect("near copy found");
-        assert_eq!(orig, "a");
+        // a and b are one text: either is the witness.
+        assert!(orig == "a" || orig == "b", "{orig}");
         assert!((NEAR_COPY..1.0).contains(&j), "{j}");
         assert_eq!(out[0].story, out[2].story);
     }

@@ -328,12 +328,14 @@ impl Store {
         Ok(c)
     }
 
-    /// Stories, newest (latest member date) first, undated last; at most `limit` (0: all).
+    /// Stories, newest (latest member date) first, undated last (SQLite sorts NULL last in
+    /// descending order, so the `stories_newest` index serves the query); at most `limit`
+    /// (0: all).
     pub fn stories(&self, limit: usize) -> Result<Vec<StoryRow>> {
         let limit = if limit == 0 { -1 } else { limit as i64 };
         let mut st = self.conn.prepare(
             "SELECT idx, id, headline, independent_sources, first_date, last_date FROM stories \
-             ORDER BY last_date IS NULL, last_date DESC, idx DESC LIMIT ?1",
+             ORDER BY last_date DESC, idx DESC LIMIT ?1",
         )?;
         let rows = st.query_map([limit], |r| {
             Ok((
