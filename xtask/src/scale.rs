@@ -191,18 +191,8 @@ fn rename(text: &str, v: u64, cache: &mut HashMap<String, String>) -> String {
 }
 
 fn shift_date(date: &str, days: i64) -> Option<String> {
-    let d = corroborate_pipeline::cluster::day_number(date)? + days;
-    // Civil from days.
-    let z = d + 719468;
-    let era = z.div_euclid(146097);
-    let doe = z - era * 146097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    Some(format!("{y:04}-{m:02}-{day:02}"))
+    let d = corroborate_pipeline::cluster::day_number(date)?;
+    Some(corroborate_pipeline::cluster::date_of_day(d + days))
 }
 
 fn perturb(text: &str, r: &mut Rng) -> String {

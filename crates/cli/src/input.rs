@@ -64,67 +64,15 @@ fn take(
     any
 }
 
-/// Read every PATH argument.
+/// Read every PATH argument (all of it in memory, for `digest`).
 pub fn gather(paths: &[String]) -> (Vec<RawArticle>, Vec<Rejection>) {
     let mut raws = Vec::new();
     let mut rejected = Vec::new();
-    for p in paths {
-        if p == "-" {
-            let mut bytes = Vec::new();
-            match std::io::stdin()
-                .lock()
-                .take(MAX_FILE_BYTES)
-                .read_to_end(&mut bytes)
-            {
-                Ok(_) => {
-                    take(read_source("stdin", &bytes), &mut raws, &mut rejected);
-                }
-                Err(e) => rejected.push(reject("-", format!("cannot read standard input: {e}"))),
-            }
-            continue;
-        }
-        let path = Path::new(p);
-        if !path.exists() {
-            rejected.push(reject(p, "no such file or directory"));
-            continue;
-        }
-        if path.is_dir() {
-            let mut found = false;
-            let walker = walkdir::WalkDir::new(path)
-                .sort_by_file_name()
-                .follow_links(false);
-            for entry in walker {
-                let entry = match entry {
-                    Ok(e) => e,
-                    Err(e) => {
-                        rejected.push(reject(p, format!("cannot walk directory: {e}")));
-                        continue;
-                    }
-                };
-                let name = entry.file_name().to_string_lossy();
-                if !entry.file_type().is_file() || name.starts_with('.') {
-                    continue;
-                }
-                let ext = entry
-                    .path()
-                    .extension()
-                    .map(|e| e.to_string_lossy().to_lowercase());
-                if ext
-                    .as_deref()
-                    .is_some_and(|e| !ARTICLE_EXTENSIONS.contains(&e))
-                {
-                    continue;
-                }
-                let label = entry.path().to_string_lossy().to_string();
-                found |= read_file(entry.path(), &label, &mut raws, &mut rejected);
-            }
-            if !found {
-                rejected.push(reject(p, "no readable articles in directory"));
-            }
-            continue;
-        }
-        read_file(path, p, &mut raws, &mut rejected);
-    }
+    stream(paths, &mut |item| match item {
+        Item::Article(a) => raws.push(a),
+        Item::Rejected(r) => rejected.push(r),
+        Item::Bytes(_) => {}
+    });
     (raws, rejected)
 }
 

@@ -133,6 +133,21 @@ pub fn day_number(date: &str) -> Option<i64> {
     Some(era * 146097 + doe - 719468)
 }
 
+/// The `YYYY-MM-DD` date of a day number (inverse of [`day_number`]).
+pub fn date_of_day(day: i64) -> String {
+    // Civil from days (Howard Hinnant's algorithm).
+    let z = day + 719468;
+    let era = z.div_euclid(146097);
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 /// The features of one article from its title, text and date.
 pub fn features(id: &str, title: &str, text: &str, date: Option<&str>) -> Features {
     let mut tf: FxHashMap<u64, f32> = FxHashMap::default();

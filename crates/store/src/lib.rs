@@ -8,7 +8,7 @@
 //! changes an article once stored (re-ingesting an id is a no-op).
 
 use corroborate_model::{Article, RawArticle, Removed, RemovedKind, Span};
-use corroborate_pipeline::cluster::{self, Clusterer, Features, Seen, StoryState};
+use corroborate_pipeline::cluster::{self, date_of_day, Clusterer, Features, Seen, StoryState};
 use corroborate_pipeline::{clean, consolidate};
 use rusqlite::{params, Connection, OptionalExtension};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -90,21 +90,6 @@ pub struct StoryRow {
 /// An open store.
 pub struct Store {
     conn: Connection,
-}
-
-fn date_of_day(day: i64) -> String {
-    // Civil from days (Howard Hinnant's algorithm).
-    let z = day + 719468;
-    let era = z.div_euclid(146097);
-    let doe = z - era * 146097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 fn encode_state(s: &StoryState) -> Vec<u8> {
