@@ -29,6 +29,18 @@ fn open(path: &Path) -> Option<Store> {
     }
 }
 
+/// Open a store that must exist already (reading commands never create one).
+fn open_existing(path: &Path) -> Option<Store> {
+    if !path.exists() {
+        eprintln!(
+            "corroborate: {}: no store here (run `corroborate ingest` first)",
+            path.display()
+        );
+        return None;
+    }
+    open(path)
+}
+
 fn progress(quiet: bool, total: u64) -> ProgressBar {
     if quiet {
         return ProgressBar::hidden();
@@ -155,14 +167,7 @@ pub fn ingest(paths: &[String], db: &Path, quiet: bool, batch: usize) -> ExitCod
 
 /// `corroborate stories`.
 pub fn stories(db: &Path, as_json: bool, limit: usize, check: bool) -> ExitCode {
-    if !db.exists() {
-        eprintln!(
-            "corroborate: {}: no store here (run `corroborate ingest` first)",
-            db.display()
-        );
-        return ExitCode::from(2);
-    }
-    let Some(store) = open(db) else {
+    let Some(store) = open_existing(db) else {
         return ExitCode::from(2);
     };
     if check {
@@ -219,14 +224,7 @@ pub fn stories(db: &Path, as_json: bool, limit: usize, check: bool) -> ExitCode 
 
 /// `corroborate show`.
 pub fn show(db: &Path, story: &str, format: Format, words: usize) -> ExitCode {
-    if !db.exists() {
-        eprintln!(
-            "corroborate: {}: no store here (run `corroborate ingest` first)",
-            db.display()
-        );
-        return ExitCode::from(2);
-    }
-    let Some(store) = open(db) else {
+    let Some(store) = open_existing(db) else {
         return ExitCode::from(2);
     };
     let mut articles = match store.story_articles(story) {

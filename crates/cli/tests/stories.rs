@@ -82,17 +82,7 @@ fn write_jsonl(dir: &Path, name: &str, lines: &[String]) -> PathBuf {
 }
 
 fn seed_ids() -> BTreeSet<String> {
-    std::fs::read_dir(seeds())
-        .unwrap()
-        .map(|e| {
-            e.unwrap()
-                .path()
-                .file_stem()
-                .unwrap()
-                .to_string_lossy()
-                .to_string()
-        })
-        .collect()
+    common::seed_ids().into_iter().collect()
 }
 
 #[test]

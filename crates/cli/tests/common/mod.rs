@@ -9,6 +9,23 @@ pub fn seeds() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds")
 }
 
+/// The seed articles' ids (their file stems), sorted.
+pub fn seed_ids() -> Vec<String> {
+    let mut stems: Vec<String> = std::fs::read_dir(seeds())
+        .unwrap()
+        .map(|e| {
+            e.unwrap()
+                .path()
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .to_string()
+        })
+        .collect();
+    stems.sort();
+    stems
+}
+
 pub fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_corroborate"))
         .args(args)
