@@ -12,6 +12,8 @@
 //!   same-fact decision (`corroborate similar`) on MSRP train, and pairs/s.
 //! - `cargo xtask eval-stories`: story clustering B-cubed and pairwise F1 on BASIL, ECB+ and
 //!   both mixed with the seeds, beside `ref_cluster.py` and `ref_agglo.py` in the same run.
+//! - `cargo xtask eval-extract [--quick] [--worst N]`: HTML main-text extraction on Zyte AEB,
+//!   WCXB and trafilatura-eval (metrics, dates, authors, pages/s), beside trafilatura.
 //! - `cargo xtask gen-corpus N OUT.jsonl`: a deterministic corpus of N articles grown from the
 //!   real ones (renamed variants of real stories, perturbed, with wire copies).
 //! - `cargo xtask bench-scale N`: ingest rate, peak RSS, store size, `stories` and `show` time
@@ -21,6 +23,7 @@
 //!
 //! Reads the shared data beside the checkout; never downloads anything.
 
+mod extract;
 mod scale;
 mod stories;
 
@@ -58,9 +61,10 @@ fn main() -> ExitCode {
             }
         },
         Some("bench") => bench(),
+        Some("eval-extract") => extract::eval(&shared(), &args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask eval-entities [CONLL] | eval-quotes | eval-duc [DIR] | eval-similar [FILE] | eval-stories | gen-corpus N OUT | bench-scale N | bench"
+                "usage: cargo xtask eval-entities [CONLL] | eval-quotes | eval-duc [DIR] | eval-similar [FILE] | eval-stories | eval-extract [--quick] [--worst N] | gen-corpus N OUT | bench-scale N | bench"
             );
             ExitCode::from(2)
         }

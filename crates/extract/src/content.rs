@@ -1,0 +1,248 @@
+//! Content: chooses the page's main text from the walked blocks. In: [`Walked`]. Out: the
+//! main-text paragraphs, in page order.
+//!
+//! How: each block is judged on its own (a *content* block is prose: long enough, few of its
+//! characters in links; a *noise* block is link text or a short fragment). Boilerplate
+//! containers (nav, aside, footer, comments, share/related/newsletter widgets, captions) are
+//! dropped, except a wrapper that holds most of the page's prose. Every element is scored by
+//! the prose under it minus the noise under it, with a bonus for elements that name the
+//! article body; the best-scoring element is the article, and its blocks that are not noise
+//! form the text. Leading and trailing fragments (datelines, "Advertisement", share lines)
+//! are trimmed, and the headline is not repeated in the body.
+//!
+//! Deliberately no site-specific rules. Linear in the number of blocks and elements.
+
+use crate::walk::{flag, Walked};
+
+/// The largest share of a block's characters in links for it to count as prose.
+const PROSE_MAX_LINK_SHARE: f64 = 0.3;
+/// A block with more of its characters in links than this is link noise.
+const NOISE_LINK_SHARE: f64 = 0.5;
+
+/// How much prose-like a block is.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Kind {
+    Prose,
+    Neutral,
+    Noise,
+}
+
+fn words(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+fn kind_of(text: &str, chars: u32, link_chars: u32, flags: u16) -> Kind {
+    let share = link_chars as f64 / chars.max(1) as f64;
+    if share > NOISE_LINK_SHARE {
+        return Kind::Noise;
+    }
+    if flags & flag::HEADING != 0 {
+        return Kind::Neutral;
+    }
+    let w = words(text);
+    // Scripts without spaces (Chinese, Japanese) have few "words": judge by characters.
+    let long = w >= 12 || chars >= 80 && w >= 6 || chars >= 60 && !text.is_ascii() && w < 3;
+    if long && share <= PROSE_MAX_LINK_SHARE {
+        return Kind::Prose;
+    }
+    if chars < 25 && flags & flag::ITEM == 0 {
+        return Kind::Noise;
+    }
+    Kind::Neutral
+}
+
+/// The main text of a walked page: one string per paragraph.
+pub fn main_text(w: &Walked, title: Option<&str>) -> Vec<String> {
+    let n = w.els.len();
+    if n == 0 || w.blocks.is_empty() {
+        return Vec::new();
+    }
+    let kinds: Vec<Kind> = w
+        .blocks
+        .iter()
+        .map(|b| kind_of(&b.text, b.chars, b.link_chars, w.els[b.el as usize].flags))
+        .collect();
+
+    // Prose under each element, before any dropping; and whether a body hint lies below.
+    let mut prose_all = vec![0f64; n];
+    let mut good_below = vec![false; n];
+    for (b, k) in w.blocks.iter().zip(&kinds) {
+        if *k == Kind::Prose {
+            prose_all[b.el as usize] += b.chars as f64;
+        }
+    }
+    for i in (1..n).rev() {
+        let p = w.els[i].parent as usize;
+        prose_all[p] += prose_all[i];
+        if w.els[i].flags & flag::GOOD != 0 || good_below[i] {
+            good_below[p] = true;
+        }
+    }
+    let total = prose_all[0].max(1.0);
+
+    // Which elements are dropped with everything under them.
+    let mut dropped = vec![false; n];
+    for i in 1..n {
+        let p = w.els[i].parent as usize;
+        if dropped[p] {
+            dropped[i] = true;
+            continue;
+        }
+        let f = w.els[i].flags;
+        let boiler = f & (flag::BAD_TAG | flag::BAD_CLASS | flag::CAPTION) != 0;
+        if !boiler || f & flag::GOOD != 0 {
+            continue;
+        }
+        let wrapper = prose_all[i] >= 0.5 * total || good_below[i];
+        dropped[i] = f & flag::COMMENTS != 0 && !good_below[i] || !wrapper;
+    }
+
+    // Prose minus noise under each element, over what is kept.
+    let mut score = vec![0f64; n];
+    for (b, k) in w.blocks.iter().zip(&kinds) {
+        let e = b.el as usize;
+        if dropped[e] {
+            continue;
+        }
+        score[e] += match k {
+            Kind::Prose => b.chars as f64,
+            Kind::Neutral => 0.0,
+            Kind::Noise => -(b.chars as f64),
+        };
+    }
+    let mut sum = score.clone();
+    for i in (1..n).rev() {
+        let p = w.els[i].parent as usize;
+        sum[p] += sum[i];
+    }
+    let mut best = 0usize;
+    let mut best_score = f64::MIN;
+    for i in 0..n {
+        if dropped[i] {
+            continue;
+        }
+        let f = w.els[i].flags;
+        let bonus = if f & flag::GOOD != 0 {
+            1.15
+        } else if f & flag::ARTICLE != 0 {
+            1.05
+        } else {
+            1.0
+        };
+        let s = sum[i] * bonus;
+        // Later (deeper) elements win ties: they hold the same prose with less around it.
+        if s >= best_score {
+            best_score = s;
+            best = i;
+        }
+    }
+
+    // Elements inside the chosen one.
+    let mut inside = vec![false; n];
+    inside[best] = true;
+    for i in best + 1..n {
+        let p = w.els[i].parent as usize;
+        if inside[p] {
+            inside[i] = true;
+        }
+    }
+    let mut out: Vec<(String, Kind, u16)> = Vec::new();
+    for (b, k) in w.blocks.iter().zip(&kinds) {
+        let e = b.el as usize;
+        if !inside[e] || dropped[e] || *k == Kind::Noise {
+            continue;
+        }
+        out.push((b.text.clone(), *k, w.els[e].flags));
+    }
+    trim(&mut out, title);
+    let mut seen = std::collections::HashSet::new();
+    out.into_iter()
+        .filter(|(t, _, _)| t.len() > 300 || seen.insert(t.clone()))
+        .map(|(t, _, _)| t)
+        .collect()
+}
+
+/// Drop the headline (it is the title, not body), and fragments before the first and after
+/// the last prose block that are not headings.
+fn trim(out: &mut Vec<(String, Kind, u16)>, title: Option<&str>) {
+    if let Some(t) = title {
+        let t = crate::walk::collapse(t).to_lowercase();
+        out.retain(|(s, _, f)| !(f & flag::HEADING != 0 && s.to_lowercase() == t));
+    }
+    // Headings at the very top are usually the headline and deck repeated.
+    let first = out.iter().position(|(_, k, _)| *k == Kind::Prose);
+    let last = out.iter().rposition(|(_, k, _)| *k == Kind::Prose);
+    let (Some(first), Some(last)) = (first, last) else {
+        return;
+    };
+    let mut i = 0;
+    out.retain(|(s, _, f)| {
+        let keep = if i < first {
+            // A standfirst or subheading may open the text; datelines and bylines do not.
+            f & flag::BYLINE == 0 && words(s) >= 6
+        } else if i > last {
+            f & flag::BYLINE == 0 && (f & (flag::ITEM | flag::HEADING) == 0 || words(s) >= 6)
+                && words(s) >= 4
+        } else {
+            f & flag::BYLINE == 0 || words(s) >= 12
+        };
+        i += 1;
+        keep
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(html: &str, must: &[&str], must_not: &[&str]) {
+        let doc = scraper::Html::parse_document(html);
+        let w = crate::walk::walk(&doc);
+        let text = main_text(&w, w.title.as_deref()).join("\n\n");
+        for m in must {
+            assert!(text.contains(m), "missing {m:?} in {text:?}");
+        }
+        for m in must_not {
+            assert!(!text.contains(m), "unwanted {m:?} in {text:?}");
+        }
+    }
+
+    const PROSE: &str = "The council voted on Tuesday to approve the new budget, which raises spending on schools by four per cent and cuts the roads programme.";
+
+    #[test]
+    fn article_body_wins_over_navigation_and_widgets() {
+        let html = format!(
+            "<html><head><title>Budget approved</title></head><body>
+             <nav><ul><li><a href=/>Home</a></li><li><a href=/n>News</a></li></ul></nav>
+             <div class=page><h1>Budget approved</h1><div class=byline>By Jane Doe</div>
+             <div class=article-body><p>{PROSE}</p><p>Second paragraph: {PROSE}</p>
+             <div class=share-tools><a href=#>Share on Facebook</a></div>
+             <p>Third paragraph, the last one of the story, says more about the vote.</p></div>
+             <div class=related><h3>Related</h3><p><a href=/x>{PROSE}</a></p></div>
+             <div id=comments><p>I disagree with this budget entirely, it is a disgrace to our town and everyone knows it.</p></div>
+             </div><footer><p>Copyright 2024 Example Media. All rights reserved.</p></footer></body></html>"
+        );
+        check(
+            &html,
+            &["The council voted", "Second paragraph", "Third paragraph"],
+            &["Home", "Budget approved", "Jane Doe", "Share on", "Related", "disgrace", "Copyright"],
+        );
+    }
+
+    #[test]
+    fn a_wrapper_named_like_boilerplate_is_kept_when_it_holds_the_story() {
+        let html = format!(
+            "<body class='has-sidebar'><div id=main-sidebar-layout><p>{PROSE}</p><p>{PROSE} Again.</p></div>
+             <aside><p>{PROSE} In the aside.</p></aside></body>"
+        );
+        check(&html, &["Again."], &["In the aside"]);
+    }
+
+    #[test]
+    fn paragraphs_split_by_ads_stay_together() {
+        let html = format!(
+            "<article><p>{PROSE}</p><div class=ad-slot>Advertisement</div><p>After the ad: {PROSE}</p></article>"
+        );
+        check(&html, &["The council", "After the ad"], &["Advertisement"]);
+    }
+}

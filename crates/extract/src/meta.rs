@@ -1,0 +1,446 @@
+//! Metadata: title, authors, publication date, outlet, language and canonical URL of a page,
+//! from JSON-LD, Open Graph / Dublin Core / `<meta>` tags, microdata, `<time>`, the URL and
+//! byline text, in that order of trust. In: [`Walked`], the JSON-LD texts, an optional URL
+//! hint, the main text (for language detection). Out: [`Meta`].
+//!
+//! The publication date is never taken from a modification date while a publication date
+//! exists. Pure; never panics on malformed JSON-LD.
+
+use crate::date::{parse_date, url_date};
+use crate::walk::{flag, Walked};
+use serde_json::Value;
+
+/// What a page says about itself.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Meta {
+    /// The headline.
+    pub title: Option<String>,
+    /// Authors, in page order.
+    pub authors: Vec<String>,
+    /// Publication date, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// The outlet or site name.
+    pub outlet: Option<String>,
+    /// ISO 639-1 language code (or 639-3 when there is no two-letter code).
+    pub language: Option<String>,
+    /// The canonical URL.
+    pub url: Option<String>,
+}
+
+/// The article-like object of a page's JSON-LD.
+#[derive(Default)]
+struct LdArticle {
+    headline: Option<String>,
+    published: Option<String>,
+    modified: Option<String>,
+    authors: Vec<String>,
+    publisher: Option<String>,
+    language: Option<String>,
+    url: Option<String>,
+    rank: u8,
+}
+
+fn ld_type_rank(v: &Value) -> u8 {
+    let types: Vec<&str> = match v.get("@type") {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+        _ => return 0,
+    };
+    let mut rank = 0;
+    for t in types {
+        let r = match t {
+            "NewsArticle" | "ReportageNewsArticle" | "AnalysisNewsArticle" | "OpinionNewsArticle"
+            | "LiveBlogPosting" => 4,
+            "Article" | "BlogPosting" | "Report" | "ScholarlyArticle" | "TechArticle"
+            | "SocialMediaPosting" | "Review" | "Recipe" | "HowTo" => 3,
+            "WebPage" | "ItemPage" | "AboutPage" => 1,
+            _ => 0,
+        };
+        rank = rank.max(r);
+    }
+    rank
+}
+
+fn text_of(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => {
+            let s = crate::walk::collapse(s);
+            (!s.is_empty()).then_some(s)
+        }
+        Value::Array(a) => a.iter().find_map(text_of),
+        Value::Object(o) => o.get("name").and_then(text_of),
+        _ => None,
+    }
+}
+
+fn names_of(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => {
+            let s = crate::walk::collapse(s);
+            if !s.is_empty() && !s.starts_with("http") {
+                out.push(s);
+            }
+        }
+        Value::Array(a) => a.iter().take(10).for_each(|x| names_of(x, out)),
+        Value::Object(o) => {
+            if let Some(n) = o.get("name") {
+                names_of(n, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn visit_ld(v: &Value, best: &mut LdArticle, depth: usize) {
+    if depth > 6 {
+        return;
+    }
+    match v {
+        Value::Array(a) => a.iter().for_each(|x| visit_ld(x, best, depth + 1)),
+        Value::Object(o) => {
+            let rank = ld_type_rank(v);
+            if rank > best.rank {
+                let mut a = LdArticle {
+                    rank,
+                    headline: o.get("headline").or_else(|| o.get("name")).and_then(text_of),
+                    published: o
+                        .get("datePublished")
+                        .or_else(|| o.get("dateCreated"))
+                        .and_then(text_of),
+                    modified: o.get("dateModified").and_then(text_of),
+                    publisher: o.get("publisher").and_then(text_of),
+                    language: o.get("inLanguage").and_then(text_of),
+                    url: o
+                        .get("url")
+                        .and_then(Value::as_str)
+                        .or_else(|| match o.get("mainEntityOfPage") {
+                            Some(Value::String(s)) => Some(s.as_str()),
+                            Some(m) => m.get("@id").and_then(Value::as_str),
+                            None => None,
+                        })
+                        .map(str::to_string),
+                    authors: Vec::new(),
+                };
+                if let Some(au) = o.get("author").or_else(|| o.get("creator")) {
+                    names_of(au, &mut a.authors);
+                }
+                *best = a;
+            }
+            for key in ["@graph", "mainEntity", "itemListElement"] {
+                if let Some(x) = o.get(key) {
+                    visit_ld(x, best, depth + 1);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn json_ld(texts: &[String]) -> LdArticle {
+    let mut best = LdArticle::default();
+    for t in texts {
+        let t = t.trim().trim_start_matches("<!--").trim_end_matches("-->").trim();
+        if let Ok(v) = serde_json::from_str::<Value>(t) {
+            visit_ld(&v, &mut best, 0);
+        }
+    }
+    best
+}
+
+fn meta_get<'a>(w: &'a Walked, keys: &[&str]) -> Option<&'a str> {
+    keys.iter()
+        .find_map(|k| w.meta.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str()))
+}
+
+/// Split a byline ("By Jane Doe and John Roe, Reuters") into names.
+pub fn byline_names(s: &str) -> Vec<String> {
+    let mut s = crate::walk::collapse(s);
+    for p in ["By ", "by ", "BY ", "Von ", "von ", "Par ", "par ", "Por ", "Written by ", "Words by "] {
+        if let Some(r) = s.strip_prefix(p) {
+            s = r.to_string();
+            break;
+        }
+    }
+    let mut out = Vec::new();
+    for part in s.split([',', '|', '&', ';', '\n']).flat_map(|p| p.split(" and ")) {
+        let p = part.trim().trim_end_matches('.');
+        let wc = p.split_whitespace().count();
+        if !(2..=4).contains(&wc)
+            || p.chars().any(|c| c.is_ascii_digit() || c == '@' || c == ':')
+            || !p.chars().next().is_some_and(char::is_uppercase)
+        {
+            continue;
+        }
+        if !out.iter().any(|o: &String| o == p) {
+            out.push(p.to_string());
+        }
+    }
+    out
+}
+
+/// A two-letter language code from a `lang` value (`en-GB` -> `en`).
+fn lang_code(s: &str) -> Option<String> {
+    let p = s.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+    (p.len() == 2 || p.len() == 3)
+        .then_some(p)
+        .filter(|p| p.chars().all(|c| c.is_ascii_alphabetic()))
+}
+
+pub(crate) fn detect_language(text: &str) -> Option<String> {
+    let sample: String = text.chars().take(2000).collect();
+    let info = whatlang::detect(&sample)?;
+    if !info.is_reliable() {
+        return None;
+    }
+    let code = info.lang().code();
+    const TWO: &[(&str, &str)] = &[
+        ("eng", "en"),
+        ("deu", "de"),
+        ("fra", "fr"),
+        ("spa", "es"),
+        ("ita", "it"),
+        ("por", "pt"),
+        ("nld", "nl"),
+        ("rus", "ru"),
+        ("pol", "pl"),
+        ("ces", "cs"),
+        ("swe", "sv"),
+        ("dan", "da"),
+        ("nob", "no"),
+        ("fin", "fi"),
+        ("tur", "tr"),
+        ("ara", "ar"),
+        ("cmn", "zh"),
+        ("jpn", "ja"),
+        ("kor", "ko"),
+        ("ukr", "uk"),
+        ("ell", "el"),
+        ("hun", "hu"),
+        ("ron", "ro"),
+        ("heb", "he"),
+        ("hin", "hi"),
+    ];
+    Some(
+        TWO.iter()
+            .find(|(a, _)| *a == code)
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_else(|| code.to_string()),
+    )
+}
+
+/// Strip the site name from a `<title>` ("Headline | Site" -> "Headline").
+fn clean_title(t: &str, site: Option<&str>) -> String {
+    for sep in [" | ", " - ", " – ", " — ", " :: ", " · ", " » "] {
+        if let Some(i) = t.rfind(sep) {
+            let (head, tail) = (&t[..i], &t[i + sep.len()..]);
+            let tail_is_site = site.is_some_and(|s| tail.eq_ignore_ascii_case(s))
+                || tail.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 2;
+            if tail_is_site {
+                return head.trim().to_string();
+            }
+        }
+    }
+    t.to_string()
+}
+
+fn resolve(base: Option<&str>, href: &str) -> String {
+    match base.and_then(|b| url::Url::parse(b).ok()) {
+        Some(b) => b.join(href).map(|u| u.to_string()).unwrap_or_else(|_| href.to_string()),
+        None => href.to_string(),
+    }
+}
+
+/// Read a page's metadata.
+pub fn metadata(w: &Walked, ld_texts: &[String], url_hint: Option<&str>, text: &str) -> Meta {
+    let ld = json_ld(ld_texts);
+    let mut m = Meta::default();
+
+    // URL first: it resolves relative links and may carry the date.
+    let canonical = w
+        .canonical
+        .as_deref()
+        .filter(|c| !c.is_empty())
+        .or_else(|| meta_get(w, &["og:url", "twitter:url"]))
+        .or(ld.url.as_deref())
+        .map(|c| resolve(url_hint, c));
+    m.url = canonical
+        .filter(|c| c.starts_with("http"))
+        .or_else(|| url_hint.map(str::to_string));
+
+    m.outlet = meta_get(w, &["og:site_name", "application-name", "twitter:site", "publisher"])
+        .map(|s| s.trim().trim_start_matches('@').to_string())
+        .or(ld.publisher.clone())
+        .or_else(|| {
+            let u = url::Url::parse(m.url.as_deref()?).ok()?;
+            let h = u.host_str()?;
+            Some(h.strip_prefix("www.").unwrap_or(h).to_string())
+        })
+        .filter(|s| !s.is_empty());
+
+    m.title = ld
+        .headline
+        .clone()
+        .filter(|_| ld.rank >= 3)
+        .or_else(|| meta_get(w, &["og:title", "twitter:title", "dc.title", "headline"]).map(crate::walk::collapse))
+        .or_else(|| w.title.as_deref().map(|t| clean_title(t, m.outlet.as_deref())))
+        .filter(|t| !t.is_empty());
+    if let (Some(t), Some(o)) = (m.title.as_mut(), m.outlet.as_deref()) {
+        *t = clean_title(t, Some(o));
+    }
+
+    m.date = ld
+        .published
+        .as_deref()
+        .and_then(parse_date)
+        .or_else(|| {
+            meta_get(
+                w,
+                &[
+                    "article:published_time",
+                    "datepublished",
+                    "og:published_time",
+                    "published_time",
+                    "article.published",
+                    "publishdate",
+                    "publish-date",
+                    "publish_date",
+                    "pubdate",
+                    "sailthru.date",
+                    "parsely-pub-date",
+                    "dc.date.issued",
+                    "dcterms.issued",
+                    "dc.date.created",
+                    "dcterms.created",
+                    "dc.date",
+                    "dcterms.date",
+                    "date",
+                    "created",
+                    "citation_publication_date",
+                    "cxenseparse:recs:publishtime",
+                ],
+            )
+            .and_then(parse_date)
+        })
+        .or_else(|| {
+            w.times
+                .iter()
+                .filter(|t| t.published && !t.modified)
+                .find_map(|t| parse_date(&t.value))
+        })
+        .or_else(|| {
+            w.times
+                .iter()
+                .filter(|t| !t.modified && w.els[t.el as usize].flags & flag::BAD_TAG == 0)
+                .find_map(|t| parse_date(&t.value))
+        })
+        .or_else(|| m.url.as_deref().and_then(url_date))
+        .or_else(|| url_hint.and_then(url_date))
+        .or_else(|| w.bylines.iter().find_map(|b| parse_date(b)))
+        .or_else(|| ld.modified.as_deref().and_then(parse_date))
+        .or_else(|| {
+            meta_get(w, &["article:modified_time", "og:updated_time", "datemodified", "last-modified"])
+                .and_then(parse_date)
+        })
+        .or_else(|| w.times.iter().find_map(|t| parse_date(&t.value)));
+
+    let mut authors = ld.authors.clone();
+    if authors.is_empty() {
+        if let Some(a) = meta_get(
+            w,
+            &["author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl", "twitter:creator"],
+        ) {
+            if !a.starts_with("http") && !a.starts_with('@') {
+                authors = byline_names(a);
+                if authors.is_empty() && a.split_whitespace().count() <= 4 {
+                    authors.push(crate::walk::collapse(a));
+                }
+            }
+        }
+    }
+    if authors.is_empty() {
+        for a in &w.author_marks {
+            for n in byline_names(a) {
+                if !authors.contains(&n) {
+                    authors.push(n);
+                }
+            }
+        }
+    }
+    if authors.is_empty() {
+        if let Some(names) = w
+            .bylines
+            .iter()
+            .filter(|b| b.len() < 200)
+            .map(|b| byline_names(b))
+            .find(|n| !n.is_empty())
+        {
+            authors = names;
+        }
+    }
+    authors.dedup();
+    m.authors = authors;
+
+    m.language = w
+        .lang
+        .as_deref()
+        .and_then(lang_code)
+        .or_else(|| meta_get(w, &["content-language", "og:locale", "language", "dc.language"]).and_then(lang_code))
+        .or_else(|| ld.language.as_deref().and_then(lang_code))
+        .or_else(|| detect_language(text));
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta_of(html: &str, url: Option<&str>) -> Meta {
+        let pruned = crate::prune::prune(html);
+        let doc = scraper::Html::parse_document(&pruned.html);
+        let w = crate::walk::walk(&doc);
+        metadata(&w, &pruned.json_ld, url, "")
+    }
+
+    #[test]
+    fn json_ld_comes_first() {
+        let m = meta_of(
+            r#"<html lang="en-US"><head><title>Page | Site</title>
+            <meta property="article:published_time" content="2020-02-02T10:00:00Z">
+            <script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+              {"@type":"WebSite","name":"Site"},
+              {"@type":"NewsArticle","headline":"The Headline","datePublished":"2020-01-31T23:30:00-05:00",
+               "dateModified":"2020-02-03","author":[{"@type":"Person","name":"Jane Doe"},{"name":"John Roe"}],
+               "publisher":{"@type":"Organization","name":"The Paper"}}]}</script></head><body></body></html>"#,
+            None,
+        );
+        assert_eq!(m.title.as_deref(), Some("The Headline"));
+        assert_eq!(m.date.as_deref(), Some("2020-01-31"));
+        assert_eq!(m.authors, ["Jane Doe", "John Roe"]);
+        assert_eq!(m.outlet.as_deref(), Some("The Paper"));
+        assert_eq!(m.language.as_deref(), Some("en"));
+    }
+
+    #[test]
+    fn meta_tags_and_fallbacks() {
+        let m = meta_of(
+            r#"<html><head><title>A long headline about things - Example News</title>
+            <meta name="author" content="By Jane Doe and John Roe">
+            <meta property="og:site_name" content="Example News">
+            <link rel="canonical" href="/2019/11/19/story.html"></head>
+            <body><time datetime="2019-11-20T08:00" class="updated">x</time></body></html>"#,
+            Some("https://example.com/x"),
+        );
+        assert_eq!(m.title.as_deref(), Some("A long headline about things"));
+        assert_eq!(m.authors, ["Jane Doe", "John Roe"]);
+        assert_eq!(m.url.as_deref(), Some("https://example.com/2019/11/19/story.html"));
+        // The URL's date beats a modification time.
+        assert_eq!(m.date.as_deref(), Some("2019-11-19"));
+        assert_eq!(m.outlet.as_deref(), Some("Example News"));
+    }
+
+    #[test]
+    fn bylines_split_into_names() {
+        assert_eq!(byline_names("By Jane Doe, John Roe and Ann Poe"), ["Jane Doe", "John Roe", "Ann Poe"]);
+        assert!(byline_names("Updated 5:34 PM ET, Tue November 19, 2019").is_empty());
+    }
+}

@@ -1,0 +1,796 @@
+//! Walk: one pass over the parsed page that flattens it into what extraction needs: the
+//! block-level elements (tag, parent, class/id hints) and the text blocks they own (text,
+//! link share), plus the metadata tags (`<title>`, `<meta>`, `<link rel=canonical>`, `<time>`,
+//! `itemprop`, `<html lang>`). In: `scraper::Html`. Out: [`Walked`].
+//!
+//! The walk is iterative (no recursion), so 100,000 nested tags cost time, not stack;
+//! elements deeper than [`MAX_DEPTH`] are folded into their ancestor at that depth so that
+//! ancestor chains stay short. It never panics on any tree html5ever builds.
+
+use aho_corasick::AhoCorasick;
+use scraper::Node;
+use std::sync::LazyLock;
+
+/// Elements deeper than this are treated as part of their ancestor at this depth.
+pub const MAX_DEPTH: usize = 200;
+
+/// Element flags.
+pub mod flag {
+    /// Its subtree is never text: forms controls, media, hidden elements.
+    pub const SKIP: u16 = 1;
+    /// A structural boilerplate element: nav, aside, footer, header, form, menu.
+    pub const BAD_TAG: u16 = 1 << 1;
+    /// Its class or id names boilerplate (share, related, newsletter, ...).
+    pub const BAD_CLASS: u16 = 1 << 2;
+    /// Its class or id names comments: dropped even when large.
+    pub const COMMENTS: u16 = 1 << 3;
+    /// Its class, id or itemprop names the article body.
+    pub const GOOD: u16 = 1 << 4;
+    /// An `<article>` or `<main>` element, or role=main/article.
+    pub const ARTICLE: u16 = 1 << 5;
+    /// A caption or credit (figcaption, class caption/credit).
+    pub const CAPTION: u16 = 1 << 6;
+    /// A byline or dateline container (class/id byline, author, date, meta).
+    pub const BYLINE: u16 = 1 << 7;
+    /// A heading element (h1-h6).
+    pub const HEADING: u16 = 1 << 8;
+    /// A list item.
+    pub const ITEM: u16 = 1 << 9;
+}
+
+/// One block-level element.
+#[derive(Clone, Debug)]
+pub struct El {
+    /// Index of the parent element (the root is its own parent, index 0).
+    pub parent: u32,
+    /// Flags from [`flag`].
+    pub flags: u16,
+    /// Heading level 1-6, else 0.
+    pub level: u8,
+}
+
+/// One run of text owned by a block-level element.
+#[derive(Clone, Debug)]
+pub struct Block {
+    /// The element that owns the text.
+    pub el: u32,
+    /// The text, whitespace collapsed; `<br>` kept as a newline.
+    pub text: String,
+    /// Characters of text.
+    pub chars: u32,
+    /// Characters inside links.
+    pub link_chars: u32,
+}
+
+/// A `<time>` element or an element with a date `itemprop`.
+#[derive(Clone, Debug)]
+pub struct TimeTag {
+    /// Its `datetime` (or `content`) attribute, else its text.
+    pub value: String,
+    /// The element it stands in (its nearest block-level ancestor).
+    pub el: u32,
+    /// True when marked as the publication date (itemprop datePublished, pubdate, class
+    /// published/pubdate).
+    pub published: bool,
+    /// True when marked as a modification date.
+    pub modified: bool,
+}
+
+/// What one walk over a page collects.
+#[derive(Default, Debug)]
+pub struct Walked {
+    /// Block-level elements in document order; index 0 is the document.
+    pub els: Vec<El>,
+    /// Text blocks in document order.
+    pub blocks: Vec<Block>,
+    /// `<meta>` tags as (lower-case name, property or itemprop, content).
+    pub meta: Vec<(String, String)>,
+    /// The text of `<title>`.
+    pub title: Option<String>,
+    /// `<link rel=canonical>`.
+    pub canonical: Option<String>,
+    /// `<html lang>`.
+    pub lang: Option<String>,
+    /// Dates marked up in the page.
+    pub times: Vec<TimeTag>,
+    /// Texts of `rel=author` links and itemprop=author elements.
+    pub author_marks: Vec<String>,
+    /// Text of elements whose class names a byline (first few).
+    pub bylines: Vec<String>,
+}
+
+/// Inline elements: their text belongs to the enclosing block.
+fn is_inline(name: &str) -> bool {
+    matches!(
+        name,
+        "a" | "abbr"
+            | "b"
+            | "bdi"
+            | "bdo"
+            | "big"
+            | "cite"
+            | "code"
+            | "data"
+            | "del"
+            | "dfn"
+            | "em"
+            | "font"
+            | "i"
+            | "ins"
+            | "kbd"
+            | "mark"
+            | "nobr"
+            | "q"
+            | "s"
+            | "samp"
+            | "small"
+            | "span"
+            | "strike"
+            | "strong"
+            | "sub"
+            | "sup"
+            | "time"
+            | "tt"
+            | "u"
+            | "var"
+            | "wbr"
+            | "label"
+            | "img"
+            | "picture"
+            | "source"
+    )
+}
+
+/// Elements whose subtree is never article text.
+fn is_skipped(name: &str) -> bool {
+    matches!(
+        name,
+        "head"
+            | "select"
+            | "option"
+            | "button"
+            | "input"
+            | "textarea"
+            | "canvas"
+            | "video"
+            | "audio"
+            | "object"
+            | "embed"
+            | "map"
+            | "dialog"
+            | "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "svg"
+            | "math"
+            | "iframe"
+    )
+}
+
+static BAD: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new([
+        "share",
+        "social",
+        "related",
+        "newsletter",
+        "subscri",
+        "promo",
+        "advert",
+        "sponsor",
+        "cookie",
+        "consent",
+        "banner",
+        "popup",
+        "modal",
+        "sidebar",
+        "widget",
+        "breadcrumb",
+        "pagination",
+        "footer",
+        "navbar",
+        "nav-",
+        "-nav",
+        "_nav",
+        "nav_",
+        "menu",
+        "recommend",
+        "popular",
+        "trending",
+        "outbrain",
+        "taboola",
+        "signup",
+        "sign-up",
+        "tags",
+        "tag-list",
+        "toolbar",
+        "masthead",
+        "sr-only",
+        "visually-hidden",
+        "screen-reader",
+        "skip-link",
+        "ad-slot",
+        "ad-container",
+        "ad-wrapper",
+        "adslot",
+        "adunit",
+        "ad-unit",
+        "dfp",
+        "more-from",
+        "read-more",
+        "readmore",
+        "also-read",
+        "see-also",
+        "next-post",
+        "prev-post",
+        "post-nav",
+        "donat",
+        "support-us",
+        "login",
+        "follow",
+        "rating",
+        "survey",
+        "zergnet",
+        "author-bio",
+        "about-author",
+        "author-box",
+        "bio-box",
+        "most-read",
+        "mostread",
+        "headlines",
+        "rail",
+        "teaser",
+        "carousel",
+        "slideshow",
+        "gallery",
+        "print",
+        "topics",
+        "keywords",
+        "disclaimer",
+        "copyright",
+        "inline-link",
+        "further",
+        "jump",
+        "toc",
+        "listing",
+    ])
+    .expect("static patterns")
+});
+
+static GOOD: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new([
+        "article-body",
+        "articlebody",
+        "article__body",
+        "article_body",
+        "story-body",
+        "storybody",
+        "story__body",
+        "entry-content",
+        "post-content",
+        "post-body",
+        "postbody",
+        "article-content",
+        "articlecontent",
+        "article__content",
+        "story-content",
+        "content-body",
+        "body-text",
+        "bodytext",
+        "article-text",
+        "articletext",
+        "post-entry",
+        "rich-text",
+        "richtext",
+        "main-text",
+        "entry-body",
+        "article-main",
+        "story-text",
+        "text-body",
+        "field-body",
+        "body-copy",
+        "page-content",
+        "single-content",
+        "paywall",
+    ])
+    .expect("static patterns")
+});
+
+static BYLINE: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new([
+        "byline", "author", "dateline", "timestamp", "date", "meta", "posted", "published",
+    ])
+    .expect("static patterns")
+});
+
+/// Flags from an element's class and id.
+fn class_flags(hint: &str) -> u16 {
+    let mut f = 0;
+    for tok in hint.split(|c: char| c.is_whitespace()) {
+        if matches!(
+            tok,
+            "ad" | "ads" | "advert" | "hidden" | "hide" | "nav" | "share" | "comments" | "caption"
+        ) || tok.starts_with("ad-")
+            || tok.starts_with("ads-")
+            || tok.ends_with("-ad")
+            || tok.ends_with("-ads")
+            || tok.ends_with("_ad")
+        {
+            f |= flag::BAD_CLASS;
+        }
+    }
+    if hint.contains("comment") || hint.contains("disqus") || hint.contains("respond") {
+        f |= flag::COMMENTS | flag::BAD_CLASS;
+    }
+    if GOOD.is_match(hint) && f & flag::COMMENTS == 0 {
+        return f & !flag::BAD_CLASS | flag::GOOD;
+    }
+    if BAD.is_match(hint) {
+        f |= flag::BAD_CLASS;
+    }
+    if hint.contains("caption") || hint.contains("credit") {
+        f |= flag::CAPTION;
+    }
+    if BYLINE.is_match(hint) {
+        f |= flag::BYLINE;
+    }
+    f
+}
+
+fn tag_flags(name: &str) -> (u16, u8) {
+    match name {
+        "nav" | "aside" | "footer" | "header" | "form" | "menu" => (flag::BAD_TAG, 0),
+        "article" | "main" => (flag::ARTICLE, 0),
+        "figcaption" => (flag::CAPTION, 0),
+        "li" | "dt" | "dd" => (flag::ITEM, 0),
+        "h1" => (flag::HEADING, 1),
+        "h2" => (flag::HEADING, 2),
+        "h3" => (flag::HEADING, 3),
+        "h4" => (flag::HEADING, 4),
+        "h5" => (flag::HEADING, 5),
+        "h6" => (flag::HEADING, 6),
+        _ => (0, 0),
+    }
+}
+
+fn is_hidden(el: &scraper::node::Element) -> bool {
+    if el.attr("hidden").is_some() {
+        return true;
+    }
+    if let Some(style) = el.attr("style") {
+        let s: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if s.contains("display:none") || s.contains("visibility:hidden") {
+            return true;
+        }
+    }
+    false
+}
+
+/// Text being gathered for the current block.
+#[derive(Default)]
+struct Buffer {
+    text: String,
+    chars: u32,
+    link_chars: u32,
+    pending_space: bool,
+}
+
+impl Buffer {
+    fn push(&mut self, s: &str, in_link: bool) {
+        for c in s.chars() {
+            if c.is_whitespace() {
+                self.pending_space = !self.text.is_empty();
+                continue;
+            }
+            if self.pending_space {
+                if !self.text.ends_with('\n') {
+                    self.text.push(' ');
+                }
+                self.pending_space = false;
+            }
+            self.text.push(c);
+            self.chars += 1;
+            if in_link {
+                self.link_chars += 1;
+            }
+        }
+    }
+    fn newline(&mut self) {
+        if !self.text.is_empty() && !self.text.ends_with('\n') {
+            self.text.push('\n');
+        }
+        self.pending_space = false;
+    }
+    fn take(&mut self, el: u32) -> Option<Block> {
+        let text = std::mem::take(&mut self.text);
+        let chars = std::mem::replace(&mut self.chars, 0);
+        let link_chars = std::mem::replace(&mut self.link_chars, 0);
+        self.pending_space = false;
+        let t = text.trim_end();
+        if chars == 0 {
+            return None;
+        }
+        Some(Block {
+            el,
+            text: t.to_string(),
+            chars,
+            link_chars,
+        })
+    }
+}
+
+enum Frame {
+    /// A block-level element, with its index.
+    Block(u32),
+    /// An inline element; `link` when it is an `<a>`, `mark` when it opened a capture.
+    Inline { link: bool, capture: bool },
+    /// An element whose subtree is skipped.
+    Skip,
+    /// `<title>`.
+    Title,
+}
+
+/// Walk a parsed page.
+pub fn walk(doc: &scraper::Html) -> Walked {
+    let mut w = Walked {
+        els: vec![El {
+            parent: 0,
+            flags: 0,
+            level: 0,
+        }],
+        ..Walked::default()
+    };
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut owners: Vec<u32> = vec![0];
+    let mut buf = Buffer::default();
+    let mut skip_depth = 0usize;
+    let mut link_depth = 0usize;
+    let mut title = String::new();
+    let mut in_title = false;
+    let mut capture: Option<(String, bool)> = None; // (text, is_author) for author/byline marks
+    let mut capture_depth = 0usize;
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(node) => match node.value() {
+                Node::Element(el) => {
+                    let name = el.name();
+                    if skip_depth > 0 {
+                        stack.push(Frame::Skip);
+                        skip_depth += 1;
+                        continue;
+                    }
+                    match name {
+                        "meta" => {
+                            collect_meta(el, &mut w);
+                            stack.push(Frame::Skip);
+                            skip_depth += 1;
+                            continue;
+                        }
+                        "link" => {
+                            let rel = el.attr("rel").unwrap_or("").to_ascii_lowercase();
+                            if rel.split_whitespace().any(|r| r == "canonical")
+                                && w.canonical.is_none()
+                            {
+                                w.canonical = el.attr("href").map(|h| h.trim().to_string());
+                            }
+                            stack.push(Frame::Skip);
+                            skip_depth += 1;
+                            continue;
+                        }
+                        "title" if w.title.is_none() && !in_title => {
+                            in_title = true;
+                            stack.push(Frame::Title);
+                            continue;
+                        }
+                        "html" => {
+                            if let Some(l) = el.attr("lang").or_else(|| el.attr("xml:lang")) {
+                                w.lang = Some(l.trim().to_string());
+                            }
+                        }
+                        _ => {}
+                    }
+                    let owner = *owners.last().unwrap_or(&0);
+                    collect_marks(el, owner, &mut w);
+                    if name != "head" && (is_skipped(name) || is_hidden(el)) {
+                        stack.push(Frame::Skip);
+                        skip_depth += 1;
+                        continue;
+                    }
+                    if name == "head" {
+                        // Its <title>, <meta> and <link> children are read above.
+                        stack.push(Frame::Inline {
+                            link: false,
+                            capture: false,
+                        });
+                        continue;
+                    }
+                    let author_mark = is_author_mark(el);
+                    if name == "br" {
+                        buf.newline();
+                        stack.push(Frame::Inline {
+                            link: false,
+                            capture: false,
+                        });
+                        continue;
+                    }
+                    if is_inline(name) {
+                        let link = name == "a";
+                        if link {
+                            link_depth += 1;
+                        }
+                        let cap = author_mark && capture.is_none();
+                        if cap {
+                            capture = Some((String::new(), true));
+                            capture_depth = 0;
+                        }
+                        stack.push(Frame::Inline { link, capture: cap });
+                        continue;
+                    }
+                    if let Some(b) = buf.take(owner) {
+                        w.blocks.push(b);
+                    }
+                    let depth = owners.len();
+                    if depth > MAX_DEPTH {
+                        stack.push(Frame::Inline {
+                            link: false,
+                            capture: false,
+                        });
+                        continue;
+                    }
+                    let (mut flags, level) = tag_flags(name);
+                    let mut hint = String::new();
+                    if let Some(c) = el.attr("class") {
+                        hint.push_str(c);
+                    }
+                    if let Some(i) = el.attr("id") {
+                        hint.push(' ');
+                        hint.push_str(i);
+                    }
+                    if !hint.is_empty() {
+                        hint.make_ascii_lowercase();
+                        flags |= class_flags(&hint);
+                    }
+                    if let Some(r) = el.attr("role") {
+                        match r {
+                            "navigation" | "complementary" | "contentinfo" | "banner"
+                            | "menu" | "search" => flags |= flag::BAD_TAG,
+                            "main" | "article" => flags |= flag::ARTICLE,
+                            _ => {}
+                        }
+                    }
+                    if el.attr("aria-hidden") == Some("true") {
+                        flags |= flag::BAD_CLASS;
+                    }
+                    if let Some(p) = el.attr("itemprop") {
+                        if p.eq_ignore_ascii_case("articleBody") || p == "text" {
+                            flags = flags & !flag::BAD_CLASS | flag::GOOD;
+                        }
+                    }
+                    if (flags & flag::BYLINE != 0 && w.bylines.len() < 8 || author_mark)
+                        && capture.is_none()
+                    {
+                        capture = Some((String::new(), author_mark));
+                        capture_depth = 0;
+                    }
+                    let idx = w.els.len() as u32;
+                    w.els.push(El {
+                        parent: owner,
+                        flags,
+                        level,
+                    });
+                    owners.push(idx);
+                    stack.push(Frame::Block(idx));
+                    if capture.is_some() {
+                        capture_depth += 1;
+                    }
+                }
+                Node::Text(t) => {
+                    if skip_depth > 0 {
+                        continue;
+                    }
+                    if in_title {
+                        title.push_str(t);
+                        continue;
+                    }
+                    buf.push(t, link_depth > 0);
+                    if let Some((c, _)) = capture.as_mut() {
+                        if c.len() < 400 {
+                            c.push_str(t);
+                        }
+                    }
+                }
+                _ => {}
+            },
+            ego_tree::iter::Edge::Close(node) => {
+                if !matches!(node.value(), Node::Element(_)) {
+                    continue;
+                }
+                match stack.pop() {
+                    Some(Frame::Skip) => skip_depth = skip_depth.saturating_sub(1),
+                    Some(Frame::Title) => {
+                        in_title = false;
+                        let t = collapse(&title);
+                        if !t.is_empty() {
+                            w.title = Some(t);
+                        }
+                    }
+                    Some(Frame::Inline { link, capture: cap }) => {
+                        if link {
+                            link_depth = link_depth.saturating_sub(1);
+                        }
+                        if cap {
+                            if let Some((text, _)) = capture.take() {
+                                let t = collapse(&text);
+                                if !t.is_empty() {
+                                    w.author_marks.push(t);
+                                }
+                            }
+                        }
+                    }
+                    Some(Frame::Block(idx)) => {
+                        if let Some(b) = buf.take(idx) {
+                            w.blocks.push(b);
+                        }
+                        owners.pop();
+                        if capture.is_some() {
+                            capture_depth = capture_depth.saturating_sub(1);
+                            if capture_depth == 0 {
+                                if let Some((text, is_author)) = capture.take() {
+                                    let t = collapse(&text);
+                                    if !t.is_empty() {
+                                        if is_author {
+                                            w.author_marks.push(t);
+                                        } else {
+                                            w.bylines.push(t);
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+    let owner = *owners.last().unwrap_or(&0);
+    if let Some(b) = buf.take(owner) {
+        w.blocks.push(b);
+    }
+    w
+}
+
+/// Collapse whitespace runs to one space and trim.
+pub fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn is_author_mark(el: &scraper::node::Element) -> bool {
+    el.attr("rel")
+        .is_some_and(|r| r.split_whitespace().any(|r| r.eq_ignore_ascii_case("author")))
+        || el
+            .attr("itemprop")
+            .is_some_and(|p| p.eq_ignore_ascii_case("author"))
+}
+
+fn collect_meta(el: &scraper::node::Element, w: &mut Walked) {
+    let Some(content) = el.attr("content") else {
+        return;
+    };
+    let content = content.trim();
+    if content.is_empty() {
+        return;
+    }
+    for key in [el.attr("name"), el.attr("property"), el.attr("itemprop"), el.attr("http-equiv")]
+        .into_iter()
+        .flatten()
+    {
+        let k = key.trim().to_ascii_lowercase();
+        if !k.is_empty() && w.meta.len() < 400 {
+            w.meta.push((k, content.to_string()));
+        }
+    }
+}
+
+/// Dates in `<time>` and date `itemprop`s, and author `itemprop`s.
+fn collect_marks(el: &scraper::node::Element, owner: u32, w: &mut Walked) {
+    if w.times.len() >= 32 {
+        return;
+    }
+    let name = el.name();
+    let prop = el.attr("itemprop").unwrap_or("").to_ascii_lowercase();
+    let is_date_prop = matches!(
+        prop.as_str(),
+        "datepublished" | "datecreated" | "datemodified" | "uploaddate"
+    );
+    if name != "time" && !is_date_prop {
+        return;
+    }
+    let value = el
+        .attr("datetime")
+        .or_else(|| el.attr("content"))
+        .map(str::to_string)
+        .unwrap_or_default();
+    let hint = format!(
+        "{} {} {}",
+        el.attr("class").unwrap_or(""),
+        el.attr("id").unwrap_or(""),
+        prop
+    )
+    .to_ascii_lowercase();
+    let published = prop == "datepublished"
+        || prop == "datecreated"
+        || el.attr("pubdate").is_some()
+        || hint.contains("publish")
+        || hint.contains("pubdate")
+        || hint.contains("posted");
+    let modified = prop == "datemodified" || hint.contains("modif") || hint.contains("updat");
+    w.times.push(TimeTag {
+        value,
+        el: owner,
+        published,
+        modified,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blocks(html: &str) -> Vec<(String, u32, u32)> {
+        let doc = scraper::Html::parse_document(html);
+        walk(&doc)
+            .blocks
+            .into_iter()
+            .map(|b| (b.text, b.chars, b.link_chars))
+            .collect()
+    }
+
+    #[test]
+    fn blocks_follow_block_elements() {
+        assert_eq!(
+            blocks("<div>One <b>two</b><p>Three <a href=x>four</a></p>five<br>six</div>"),
+            vec![
+                ("One two".to_string(), 6, 0),
+                ("Three four".to_string(), 9, 4),
+                ("five\nsix".to_string(), 7, 0),
+            ]
+        );
+    }
+
+    #[test]
+    fn skipped_and_hidden_subtrees_give_no_text() {
+        assert_eq!(
+            blocks("<p>a</p><button>Click</button><div style='display: none'>b</div><p hidden>c</p><select><option>d</select><p>e</p>"),
+            vec![("a".to_string(), 1, 0), ("e".to_string(), 1, 0)]
+        );
+    }
+
+    #[test]
+    fn metadata_tags_are_collected() {
+        let doc = scraper::Html::parse_document(
+            "<html lang=en-GB><head><title> A  title </title><meta property='og:site_name' content='Paper'><link rel=canonical href='https://x.org/a'></head><body><time datetime='2020-01-02' pubdate>2 Jan</time><a rel=author href=/a>Jane Doe</a></body></html>",
+        );
+        let w = walk(&doc);
+        assert_eq!(w.title.as_deref(), Some("A title"));
+        assert_eq!(w.lang.as_deref(), Some("en-GB"));
+        assert_eq!(w.canonical.as_deref(), Some("https://x.org/a"));
+        assert_eq!(w.meta, vec![("og:site_name".to_string(), "Paper".to_string())]);
+        assert_eq!(w.times[0].value, "2020-01-02");
+        assert!(w.times[0].published);
+        assert_eq!(w.author_marks, vec!["Jane Doe".to_string()]);
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        let html = format!("{}deep{}", "<div>".repeat(100_000), "</div>".repeat(100_000));
+        let doc = scraper::Html::parse_document(&crate::prune::prune(&html).html);
+        let w = walk(&doc);
+        assert!(w.els.len() <= MAX_DEPTH + 2);
+        assert_eq!(w.blocks.len(), 1);
+    }
+}
