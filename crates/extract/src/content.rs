@@ -53,6 +53,15 @@ fn kind_of(text: &str, chars: u32, link_chars: u32, flags: u16) -> Kind {
 
 /// The main text of a walked page: one string per paragraph.
 pub fn main_text(w: &Walked, title: Option<&str>) -> Vec<String> {
+    main_text_explained(w, title, None)
+}
+
+/// [`main_text`], optionally writing why each block was kept or not into `explain`.
+pub fn main_text_explained(
+    w: &Walked,
+    title: Option<&str>,
+    mut explain: Option<&mut String>,
+) -> Vec<String> {
     let n = w.els.len();
     if n == 0 || w.blocks.is_empty() {
         return Vec::new();
@@ -79,6 +88,15 @@ pub fn main_text(w: &Walked, title: Option<&str>) -> Vec<String> {
         }
     }
     let total = prose_all[0].max(1.0);
+    // A large element named as boilerplate is spared as a wrapper, unless an element named
+    // as the article body holds comparable prose elsewhere.
+    let good: Vec<f64> = (1..n)
+        .filter(|&i| w.els[i].flags & flag::GOOD != 0)
+        .map(|i| prose_all[i])
+        .collect();
+    let good_max = good.iter().copied().fold(0.0, f64::max);
+    // The most prose in a body-named element smaller than `p` (so not an ancestor).
+    let good_besides = |p: f64| good.iter().copied().filter(|&g| g < p).fold(0.0, f64::max);
 
     // Which elements are dropped with everything under them.
     let mut dropped = vec![false; n];
@@ -93,7 +111,8 @@ pub fn main_text(w: &Walked, title: Option<&str>) -> Vec<String> {
         if !boiler || f & flag::GOOD != 0 {
             continue;
         }
-        let wrapper = prose_all[i] >= 0.5 * total || good_below[i];
+        let wrapper = good_below[i]
+            || prose_all[i] >= 0.5 * total && prose_all[i] >= 2.0 * good_besides(prose_all[i]);
         dropped[i] = f & flag::COMMENTS != 0 && !good_below[i] || !wrapper;
     }
 
@@ -117,6 +136,14 @@ pub fn main_text(w: &Walked, title: Option<&str>) -> Vec<String> {
     }
     let mut best = 0usize;
     let mut best_score = f64::MIN;
+    if let Some(x) = explain.as_deref_mut() {
+        x.push_str(&format!("prose total {total:.0}, largest body-named {good_max:.0}\n"));
+        for i in 1..n {
+            if dropped[i] && !dropped[w.els[i].parent as usize] {
+                x.push_str(&format!("drop el {i} flags {:#x} prose {:.0}\n", w.els[i].flags, prose_all[i]));
+            }
+        }
+    }
     for i in 0..n {
         if dropped[i] {
             continue;
@@ -149,6 +176,17 @@ pub fn main_text(w: &Walked, title: Option<&str>) -> Vec<String> {
     let mut out: Vec<(String, Kind, u16)> = Vec::new();
     for (b, k) in w.blocks.iter().zip(&kinds) {
         let e = b.el as usize;
+        if let Some(x) = explain.as_deref_mut() {
+            let t: String = b.text.chars().take(70).collect();
+            x.push_str(&format!(
+                "{}{} el {e} flags {:#x} {:?} sum {:.0} | {t}\n",
+                if inside[e] { "IN " } else { "   " },
+                if dropped[e] { "DROP" } else { "    " },
+                w.els[e].flags,
+                k,
+                sum[e]
+            ));
+        }
         if !inside[e] || dropped[e] || *k == Kind::Noise {
             continue;
         }

@@ -134,3 +134,14 @@ impl Page {
         }
     }
 }
+
+/// Why each text block of a page was kept or left out (for `corroborate extract --explain`).
+pub fn explain(html: &str) -> String {
+    let pruned = prune::prune(html);
+    let doc = scraper::Html::parse_document(&pruned.html);
+    let walked = walk::walk(&doc);
+    let m = meta::metadata(&walked, &pruned.json_ld, None, "");
+    let mut out = String::new();
+    content::main_text_explained(&walked, m.title.as_deref(), Some(&mut out));
+    out
+}

@@ -72,36 +72,47 @@ pub fn prune(src: &str) -> Pruned {
             continue;
         }
         let Some(name) = DROPPED.iter().find(|n| tag_is(rest, n)) else {
-            // Count nesting; tags past the cap are cut (their text stays).
             let closing = rest.first() == Some(&b'/');
             let name_at = lt + 1 + closing as usize;
             let name_len = bytes[name_at..]
                 .iter()
-                .take_while(|b| b.is_ascii_alphanumeric())
+                .take_while(|b| b.is_ascii_alphanumeric() || **b == b':' || **b == b'-')
                 .count();
             if name_len == 0 || !bytes[name_at].is_ascii_alphabetic() {
                 pos = lt + 1;
                 continue;
             }
             let tag = &bytes[name_at..name_at + name_len];
-            if !counts_for_nesting(tag) {
-                pos = lt + 1;
-                continue;
-            }
-            let over = if closing { depth > MAX_NESTING } else { depth >= MAX_NESTING };
-            if closing {
+            // Count nesting; tags past the cap are cut (their text stays).
+            let over = if !counts_for_nesting(tag) {
+                false
+            } else if closing {
+                let over = depth > MAX_NESTING;
                 depth = depth.saturating_sub(1);
+                over
             } else {
                 depth += 1;
+                depth > MAX_NESTING
+            };
+            if closing {
+                if over {
+                    html.push_str(&src[copied..lt]);
+                    let end = start_tag_end(bytes, name_at + name_len);
+                    copied = end;
+                    pos = end;
+                } else {
+                    pos = name_at + name_len;
+                }
+                continue;
             }
-            if over {
-                html.push_str(&src[copied..lt]);
-                let end = start_tag_end(bytes, name_at + name_len);
-                copied = end;
-                pos = end;
+            html.push_str(&src[copied..lt]);
+            let end = if over {
+                start_tag_end(bytes, name_at + name_len)
             } else {
-                pos = lt + 1;
-            }
+                rewrite_start_tag(src, name_at, name_len, &mut html)
+            };
+            copied = end;
+            pos = end;
             continue;
         };
         html.push_str(&src[copied..lt]);
@@ -127,6 +138,107 @@ fn tag_is(rest: &[u8], name: &[u8]) -> bool {
     rest.len() > name.len()
         && rest[..name.len()].eq_ignore_ascii_case(name)
         && matches!(rest[name.len()], b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'>' | b'/')
+}
+
+/// Whether extraction reads attribute `attr` of element `tag` (both lower case).
+fn keeps(tag: &[u8], attr: &[u8]) -> bool {
+    match attr {
+        b"class" | b"id" | b"role" | b"itemprop" | b"hidden" | b"aria-hidden" | b"rel"
+        | b"datetime" | b"pubdate" | b"content" => true,
+        b"name" | b"property" | b"http-equiv" | b"charset" => tag.eq_ignore_ascii_case(b"meta"),
+        b"href" => tag.eq_ignore_ascii_case(b"link"),
+        b"lang" | b"xml:lang" => tag.eq_ignore_ascii_case(b"html"),
+        _ => false,
+    }
+}
+
+/// True when an inline style hides the element.
+fn hides(style: &[u8]) -> bool {
+    let squeezed: Vec<u8> = style
+        .iter()
+        .filter(|b| !b.is_ascii_whitespace())
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
+    memmem::find(&squeezed, b"display:none").is_some()
+        || memmem::find(&squeezed, b"visibility:hidden").is_some()
+}
+
+/// Copy the start tag whose name is at `name_at` into `out` with only the attributes
+/// extraction reads (a hiding inline style becomes `hidden`); returns the index past its `>`.
+/// Most of a modern page's markup is attributes nobody reads here (srcset, data-*, style,
+/// href), and the HTML tokenizer is slow on them.
+fn rewrite_start_tag(src: &str, name_at: usize, name_len: usize, out: &mut String) -> usize {
+    let b = src.as_bytes();
+    let tag = &b[name_at..name_at + name_len];
+    out.push('<');
+    out.push_str(&src[name_at..name_at + name_len]);
+    let mut i = name_at + name_len;
+    let mut self_closing = false;
+    loop {
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+            self_closing = b[i] == b'/';
+            i += 1;
+        }
+        if i >= b.len() {
+            out.push('>');
+            return b.len();
+        }
+        if b[i] == b'>' {
+            if self_closing {
+                out.push('/');
+            }
+            out.push('>');
+            return i + 1;
+        }
+        self_closing = false;
+        let name_start = i;
+        while i < b.len() && !matches!(b[i], b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'/' | b'>' | b'=')
+        {
+            i += 1;
+        }
+        // Attribute names never start with '=' in the tokenizer: take one as part of the name.
+        if i == name_start {
+            i += 1;
+        }
+        let name_end = i;
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let mut value: Option<(usize, usize)> = None;
+        if i < b.len() && b[i] == b'=' {
+            i += 1;
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
+                let q = b[i];
+                let v_start = i;
+                let v_end = memchr::memchr(q, &b[i + 1..]).map(|e| i + 1 + e + 1).unwrap_or(b.len());
+                value = Some((v_start, v_end));
+                i = v_end;
+            } else {
+                let v_start = i;
+                while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+                    i += 1;
+                }
+                value = Some((v_start, i));
+            }
+        }
+        let attr = src[name_start..name_end].to_ascii_lowercase();
+        let attr = attr.as_bytes();
+        if attr == b"style" {
+            if value.is_some_and(|(s, e)| hides(&b[s..e])) {
+                out.push_str(" hidden");
+            }
+        } else if keeps(tag, attr) {
+            out.push(' ');
+            out.push_str(&src[name_start..name_end]);
+            if let Some((s, e)) = value {
+                out.push('=');
+                out.push_str(&src[s..e]);
+            }
+        }
+    }
 }
 
 /// The index just past the `>` that ends a start tag whose name ends at `from`, skipping
@@ -206,6 +318,20 @@ mod tests {
         assert_eq!(p.html.matches("<div>").count(), MAX_NESTING);
         assert_eq!(p.html.matches("</div>").count(), MAX_NESTING);
         assert!(p.html.contains("deep"));
+    }
+
+    #[test]
+    fn start_tags_keep_only_what_extraction_reads() {
+        check(
+            "<div class=\"a b\" data-x='1>2' style=\"display: none\"><a href=\"/x?a=1&b=2\" rel=author>A</a><img src=x.jpg srcset=\"a 1x, b 2x\"/>",
+            "<div class=\"a b\" hidden><a rel=author>A</a><img/>",
+            &[],
+        );
+        check(
+            "<meta name=\"author\" content=\"Jane\"><link rel=canonical href='https://x.org/a'><html lang=en>",
+            "<meta name=\"author\" content=\"Jane\"><link rel=canonical href='https://x.org/a'><html lang=en>",
+            &[],
+        );
     }
 
     #[test]

@@ -353,21 +353,61 @@ fn tag_flags(name: &str) -> (u16, u8) {
     }
 }
 
-fn is_hidden(el: &scraper::node::Element) -> bool {
-    if el.attr("hidden").is_some() {
+/// The attributes the walk reads, gathered in one pass (scraper's `attr` interns its
+/// argument on every call, which costs more than reading them all).
+#[derive(Default)]
+struct Attrs<'a> {
+    class: Option<&'a str>,
+    id: Option<&'a str>,
+    role: Option<&'a str>,
+    itemprop: Option<&'a str>,
+    rel: Option<&'a str>,
+    datetime: Option<&'a str>,
+    content: Option<&'a str>,
+    style: Option<&'a str>,
+    lang: Option<&'a str>,
+    hidden: bool,
+    aria_hidden: bool,
+    pubdate: bool,
+}
+
+impl<'a> Attrs<'a> {
+    fn of(el: &'a scraper::node::Element) -> Self {
+        let mut a = Attrs::default();
+        for (k, v) in el.attrs() {
+            match k {
+                "class" => a.class = Some(v),
+                "id" => a.id = Some(v),
+                "role" => a.role = Some(v),
+                "itemprop" => a.itemprop = Some(v),
+                "rel" => a.rel = Some(v),
+                "datetime" => a.datetime = Some(v),
+                "content" => a.content = Some(v),
+                "style" => a.style = Some(v),
+                "lang" | "xml:lang" => a.lang = Some(v),
+                "hidden" => a.hidden = true,
+                "aria-hidden" => a.aria_hidden = v.trim() == "true",
+                "pubdate" => a.pubdate = true,
+                _ => {}
+            }
+        }
+        a
+    }
+}
+
+fn is_hidden(a: &Attrs) -> bool {
+    if a.hidden {
         return true;
     }
-    if let Some(style) = el.attr("style") {
+    // `prune` turns a hiding inline style into `hidden`; a page parsed without it keeps it.
+    a.style.is_some_and(|style| {
         let s: String = style
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect::<String>()
             .to_ascii_lowercase();
-        if s.contains("display:none") || s.contains("visibility:hidden") {
-            return true;
-        }
-    }
-    false
+        s.contains("display:none") || s.contains("visibility:hidden")
+    })
 }
 
 /// Text being gathered for the current block.
@@ -381,22 +421,28 @@ struct Buffer {
 
 impl Buffer {
     fn push(&mut self, s: &str, in_link: bool) {
-        for c in s.chars() {
-            if c.is_whitespace() {
-                self.pending_space = !self.text.is_empty();
-                continue;
+        if s.starts_with(char::is_whitespace) && !self.text.is_empty() {
+            self.pending_space = true;
+        }
+        for (i, word) in s.split_whitespace().enumerate() {
+            if (i > 0 || self.pending_space) && !self.text.is_empty() && !self.text.ends_with('\n')
+            {
+                self.text.push(' ');
             }
-            if self.pending_space {
-                if !self.text.ends_with('\n') {
-                    self.text.push(' ');
-                }
-                self.pending_space = false;
-            }
-            self.text.push(c);
-            self.chars += 1;
+            self.pending_space = false;
+            self.text.push_str(word);
+            let n = if word.is_ascii() {
+                word.len()
+            } else {
+                word.chars().count()
+            } as u32;
+            self.chars += n;
             if in_link {
-                self.link_chars += 1;
+                self.link_chars += n;
             }
+        }
+        if s.ends_with(char::is_whitespace) && !self.text.is_empty() {
+            self.pending_space = true;
         }
     }
     fn newline(&mut self) {
@@ -486,16 +532,17 @@ pub fn walk(doc: &scraper::Html) -> Walked {
                             stack.push(Frame::Title);
                             continue;
                         }
-                        "html" => {
-                            if let Some(l) = el.attr("lang").or_else(|| el.attr("xml:lang")) {
-                                w.lang = Some(l.trim().to_string());
-                            }
-                        }
                         _ => {}
                     }
+                    let attrs = Attrs::of(el);
+                    if name == "html" {
+                        if let Some(l) = attrs.lang {
+                            w.lang = Some(l.trim().to_string());
+                        }
+                    }
                     let owner = *owners.last().unwrap_or(&0);
-                    collect_marks(el, owner, &mut w);
-                    if name != "head" && (is_skipped(name) || is_hidden(el)) {
+                    collect_marks(name, &attrs, owner, &mut w);
+                    if name != "head" && (is_skipped(name) || is_hidden(&attrs)) {
                         stack.push(Frame::Skip);
                         skip_depth += 1;
                         continue;
@@ -508,7 +555,7 @@ pub fn walk(doc: &scraper::Html) -> Walked {
                         });
                         continue;
                     }
-                    let author_mark = is_author_mark(el);
+                    let author_mark = is_author_mark(&attrs);
                     if name == "br" {
                         buf.newline();
                         stack.push(Frame::Inline {
@@ -543,10 +590,10 @@ pub fn walk(doc: &scraper::Html) -> Walked {
                     }
                     let (mut flags, level) = tag_flags(name);
                     let mut hint = String::new();
-                    if let Some(c) = el.attr("class") {
+                    if let Some(c) = attrs.class {
                         hint.push_str(c);
                     }
-                    if let Some(i) = el.attr("id") {
+                    if let Some(i) = attrs.id {
                         hint.push(' ');
                         hint.push_str(i);
                     }
@@ -554,7 +601,7 @@ pub fn walk(doc: &scraper::Html) -> Walked {
                         hint.make_ascii_lowercase();
                         flags |= class_flags(&hint);
                     }
-                    if let Some(r) = el.attr("role") {
+                    if let Some(r) = attrs.role {
                         match r {
                             "navigation" | "complementary" | "contentinfo" | "banner"
                             | "menu" | "search" => flags |= flag::BAD_TAG,
@@ -562,10 +609,10 @@ pub fn walk(doc: &scraper::Html) -> Walked {
                             _ => {}
                         }
                     }
-                    if el.attr("aria-hidden") == Some("true") {
+                    if attrs.aria_hidden {
                         flags |= flag::BAD_CLASS;
                     }
-                    if let Some(p) = el.attr("itemprop") {
+                    if let Some(p) = attrs.itemprop {
                         if p.eq_ignore_ascii_case("articleBody") || p == "text" {
                             flags = flags & !flag::BAD_CLASS | flag::GOOD;
                         }
@@ -669,12 +716,10 @@ pub fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn is_author_mark(el: &scraper::node::Element) -> bool {
-    el.attr("rel")
+fn is_author_mark(a: &Attrs) -> bool {
+    a.rel
         .is_some_and(|r| r.split_whitespace().any(|r| r.eq_ignore_ascii_case("author")))
-        || el
-            .attr("itemprop")
-            .is_some_and(|p| p.eq_ignore_ascii_case("author"))
+        || a.itemprop.is_some_and(|p| p.eq_ignore_ascii_case("author"))
 }
 
 fn collect_meta(el: &scraper::node::Element, w: &mut Walked) {
@@ -697,12 +742,11 @@ fn collect_meta(el: &scraper::node::Element, w: &mut Walked) {
 }
 
 /// Dates in `<time>` and date `itemprop`s, and author `itemprop`s.
-fn collect_marks(el: &scraper::node::Element, owner: u32, w: &mut Walked) {
-    if w.times.len() >= 32 {
+fn collect_marks(name: &str, a: &Attrs, owner: u32, w: &mut Walked) {
+    if w.times.len() >= 32 || name != "time" && a.itemprop.is_none() {
         return;
     }
-    let name = el.name();
-    let prop = el.attr("itemprop").unwrap_or("").to_ascii_lowercase();
+    let prop = a.itemprop.unwrap_or("").to_ascii_lowercase();
     let is_date_prop = matches!(
         prop.as_str(),
         "datepublished" | "datecreated" | "datemodified" | "uploaddate"
@@ -710,21 +754,12 @@ fn collect_marks(el: &scraper::node::Element, owner: u32, w: &mut Walked) {
     if name != "time" && !is_date_prop {
         return;
     }
-    let value = el
-        .attr("datetime")
-        .or_else(|| el.attr("content"))
-        .map(str::to_string)
-        .unwrap_or_default();
-    let hint = format!(
-        "{} {} {}",
-        el.attr("class").unwrap_or(""),
-        el.attr("id").unwrap_or(""),
-        prop
-    )
-    .to_ascii_lowercase();
+    let value = a.datetime.or(a.content).map(str::to_string).unwrap_or_default();
+    let hint = format!("{} {} {}", a.class.unwrap_or(""), a.id.unwrap_or(""), prop)
+        .to_ascii_lowercase();
     let published = prop == "datepublished"
         || prop == "datecreated"
-        || el.attr("pubdate").is_some()
+        || a.pubdate
         || hint.contains("publish")
         || hint.contains("pubdate")
         || hint.contains("posted");
