@@ -30,10 +30,13 @@
 pub mod charset;
 mod content;
 pub mod date;
+pub mod feed;
 mod meta;
 mod prune;
+pub mod newsplease;
 pub mod sniff;
 mod walk;
+pub mod warc;
 
 pub use meta::Meta;
 pub use sniff::Format;
@@ -133,6 +136,20 @@ impl Page {
             body_has_headline: false,
         }
     }
+}
+
+/// All the text of an HTML fragment (a feed item's content), paragraphs joined by a blank
+/// line: no main-text selection, scripts and hidden elements still dropped.
+pub fn all_text(html: &str) -> String {
+    let pruned = prune::prune(html);
+    let doc = scraper::Html::parse_document(&pruned.html);
+    let walked = walk::walk(&doc);
+    walked
+        .blocks
+        .iter()
+        .map(|b| b.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 /// Why each text block of a page was kept or left out (for `corroborate extract --explain`).

@@ -91,3 +91,20 @@ mod tests {
         assert_eq!(sniff(b"Headline\n\nBody text.", "a.html"), Format::Text);
     }
 }
+
+/// Inflate gzip data (all members), refusing output larger than `cap` bytes (a gzip bomb).
+pub fn gunzip_capped(bytes: &[u8], cap: usize) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::MultiGzDecoder::new(bytes)
+        .take(cap as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| format!("corrupt gzip data ({e})"))?;
+    if out.len() > cap {
+        return Err(format!(
+            "decompresses to more than {} MB (gzip bomb?)",
+            cap >> 20
+        ));
+    }
+    Ok(out)
+}
