@@ -2,6 +2,7 @@
 //! reads files: paths (files, directories read recursively in sorted order, `-` for stdin),
 //! size limits, and one rejection per unreadable input naming the path and the reason.
 
+use corroborate_extract::{sniff, Format, Hints, Page};
 use corroborate_model::{RawArticle, Rejection};
 use corroborate_pipeline::read::read_source;
 use std::io::{BufRead, Read};
@@ -11,7 +12,191 @@ use std::path::Path;
 const MAX_FILE_BYTES: u64 = 1 << 30;
 
 /// Extensions read from directories (files named explicitly are always read).
-const ARTICLE_EXTENSIONS: &[&str] = &["txt", "text", "jsonl", "ndjson", "json", "md"];
+const ARTICLE_EXTENSIONS: &[&str] = &[
+    "txt", "text", "jsonl", "ndjson", "json", "md", "html", "htm", "xhtml", "gz", "warc", "xml",
+    "rss", "atom",
+];
+
+/// Largest compressed or uncompressed web file read whole (feeds, pages); WARC streams.
+const MAX_WEB_BYTES: usize = 64 * 1024 * 1024;
+
+/// A web page or feed item read from an input, with the label to name it by.
+pub struct WebItem {
+    /// `PATH`, `PATH#N` (the Nth item of a feed or WARC) for messages and ids.
+    pub label: String,
+    /// The id the article gets.
+    pub id: String,
+    /// The page, or why it could not be read.
+    pub page: Result<Page, String>,
+}
+
+/// Read a web-format input (HTML, gzip, WARC, feed, news-please JSON) already sniffed as
+/// `format`, calling `sink` for every page found. Returns the number of WARC records skipped
+/// (not HTML), or `None` when the input is not a web format.
+pub fn read_web(
+    label: &str,
+    format: Format,
+    reader: &mut dyn std::io::BufRead,
+    sink: &mut dyn FnMut(WebItem),
+) -> Option<usize> {
+    let stem = corroborate_pipeline::read::stem_of(label.trim_end_matches(".gz"));
+    let whole = |reader: &mut dyn std::io::BufRead| -> Result<Vec<u8>, String> {
+        let mut bytes = Vec::new();
+        reader
+            .take(MAX_WEB_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read: {e}"))?;
+        if bytes.len() > MAX_WEB_BYTES {
+            return Err(format!("too large (over {} MB)", MAX_WEB_BYTES >> 20));
+        }
+        Ok(bytes)
+    };
+    match format {
+        Format::Gzip => {
+            let mut inner = std::io::BufReader::new(flate2::bufread::MultiGzDecoder::new(reader));
+            let head = match inner.fill_buf() {
+                Ok(h) => h.to_vec(),
+                Err(e) => {
+                    sink(WebItem {
+                        label: label.to_string(),
+                        id: stem,
+                        page: Err(format!("corrupt gzip data ({e})")),
+                    });
+                    return Some(0);
+                }
+            };
+            let inner_format = sniff::sniff(&head, label.trim_end_matches(".gz"));
+            if inner_format == Format::Gzip {
+                sink(WebItem {
+                    label: label.to_string(),
+                    id: stem,
+                    page: Err("gzip inside gzip is not read".into()),
+                });
+                return Some(0);
+            }
+            if matches!(inner_format, Format::Html | Format::Feed | Format::Json) {
+                // Read at most the cap: a gzip bomb stops there.
+                let mut bytes = Vec::new();
+                let r = (&mut inner)
+                    .take(corroborate_extract::MAX_PAGE_BYTES as u64 + 1)
+                    .read_to_end(&mut bytes);
+                let page_err = match r {
+                    Err(e) => Some(format!("corrupt gzip data ({e})")),
+                    Ok(_) if bytes.len() > corroborate_extract::MAX_PAGE_BYTES => Some(format!(
+                        "decompresses to more than {} MB (gzip bomb?)",
+                        corroborate_extract::MAX_PAGE_BYTES >> 20
+                    )),
+                    Ok(_) => None,
+                };
+                if let Some(e) = page_err {
+                    sink(WebItem { label: label.to_string(), id: stem, page: Err(e) });
+                    return Some(0);
+                }
+                return read_web(label, inner_format, &mut &bytes[..], sink);
+            }
+            return read_web(label, inner_format, &mut inner, sink).or_else(|| {
+                sink(WebItem {
+                    label: label.to_string(),
+                    id: stem,
+                    page: Err("gzip file holds neither web pages nor articles".into()),
+                });
+                Some(0)
+            });
+        }
+        Format::Html => {
+            let page = whole(reader).and_then(|b| corroborate_extract::extract_html(&b, &Hints::default()));
+            let page = page.and_then(|p| {
+                if p.text.trim().is_empty() {
+                    Err("no article text found in the page".to_string())
+                } else {
+                    Ok(p)
+                }
+            });
+            sink(WebItem { label: label.to_string(), id: stem, page });
+            Some(0)
+        }
+        Format::Feed => {
+            match whole(reader).and_then(|b| corroborate_extract::feed::read_feed(&b)) {
+                Ok(pages) if pages.is_empty() => sink(WebItem {
+                    label: label.to_string(),
+                    id: stem,
+                    page: Err("feed has no items with text".into()),
+                }),
+                Ok(pages) => {
+                    for (n, p) in pages.into_iter().enumerate() {
+                        sink(WebItem {
+                            label: format!("{label}#{}", n + 1),
+                            id: format!("{stem}-{}", n + 1),
+                            page: Ok(p),
+                        });
+                    }
+                }
+                Err(e) => sink(WebItem { label: label.to_string(), id: stem, page: Err(e) }),
+            }
+            Some(0)
+        }
+        Format::Warc => {
+            let mut skipped = 0;
+            let mut n = 0;
+            for entry in corroborate_extract::warc::WarcReader::new(reader) {
+                match entry {
+                    corroborate_extract::warc::Entry::Skipped(_) => skipped += 1,
+                    corroborate_extract::warc::Entry::Error { offset, reason } => sink(WebItem {
+                        label: format!("{label}@{offset}"),
+                        id: stem.clone(),
+                        page: Err(reason),
+                    }),
+                    corroborate_extract::warc::Entry::Page(wp) => {
+                        n += 1;
+                        let hints = Hints { url: wp.url.clone(), content_type: wp.content_type.clone() };
+                        let page = corroborate_extract::extract_html(&wp.body, &hints).and_then(|mut p| {
+                            if p.text.trim().is_empty() {
+                                return Err("no article text found in the page".to_string());
+                            }
+                            if p.date.is_none() {
+                                p.date = wp.capture_date.clone();
+                            }
+                            Ok(p)
+                        });
+                        sink(WebItem {
+                            label: format!("{label}@{}", wp.offset),
+                            id: format!("{stem}-{n}"),
+                            page,
+                        });
+                    }
+                }
+            }
+            Some(skipped)
+        }
+        Format::Json => {
+            let page = whole(reader).and_then(|b| {
+                let v: serde_json::Value =
+                    serde_json::from_slice(&b).map_err(|e| format!("not valid JSON ({e})"))?;
+                if corroborate_extract::newsplease::is_newsplease(&v) {
+                    corroborate_extract::newsplease::read(&v)
+                } else {
+                    Err("JSON object is neither a news-please article nor has \"maintext\"".into())
+                }
+            });
+            sink(WebItem { label: label.to_string(), id: stem, page });
+            Some(0)
+        }
+        Format::JsonLines | Format::Text => None,
+    }
+}
+
+fn web_to_items(item: WebItem, sink: &mut dyn FnMut(Item)) -> bool {
+    match item.page {
+        Ok(p) => {
+            sink(Item::Article(p.into_raw(item.id, item.label)));
+            true
+        }
+        Err(reason) => {
+            sink(Item::Rejected(reject(&item.label, reason)));
+            false
+        }
+    }
+}
 
 fn reject(path: &str, reason: impl Into<String>) -> Rejection {
     Rejection {
@@ -181,7 +366,21 @@ fn stream_file(path: &Path, label: &str, sink: &mut dyn FnMut(Item)) -> bool {
         }
     };
     let first_line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
-    let first_line = String::from_utf8_lossy(first_line);
+    let first_line = String::from_utf8_lossy(first_line).to_string();
+    let format = sniff::sniff(head, label);
+    if format != Format::Text && format != Format::JsonLines {
+        let mut any = false;
+        let skipped = read_web(label, format, &mut reader, &mut |item| {
+            any |= web_to_items(item, sink)
+        });
+        if let Some(n) = skipped.filter(|n| *n > 0) {
+            eprintln!("corroborate: {label}: {n} WARC records skipped (not HTML pages)");
+        }
+        sink(Item::Bytes(std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)));
+        if skipped.is_some() {
+            return any;
+        }
+    }
     if corroborate_pipeline::read::looks_like_jsonl(label, &first_line) {
         return stream_jsonl(label, reader, sink);
     }
@@ -198,6 +397,39 @@ fn stream_file(path: &Path, label: &str, sink: &mut dyn FnMut(Item)) -> bool {
         sink(Item::Article(a));
     }
     ok
+}
+
+/// The files a PATH argument names: itself, or the article files of a directory in sorted
+/// order. Errors are reported through `reject_sink`.
+pub fn files_of(p: &str, reject_sink: &mut dyn FnMut(Rejection)) -> Vec<std::path::PathBuf> {
+    let path = Path::new(p);
+    if !path.exists() {
+        reject_sink(reject(p, "no such file or directory"));
+        return Vec::new();
+    }
+    if !path.is_dir() {
+        return vec![path.to_path_buf()];
+    }
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(path).sort_by_file_name().follow_links(false) {
+        match entry {
+            Ok(e) => {
+                let name = e.file_name().to_string_lossy();
+                let ext = e.path().extension().map(|x| x.to_string_lossy().to_lowercase());
+                if e.file_type().is_file()
+                    && !name.starts_with('.')
+                    && ext.as_deref().is_none_or(|x| ARTICLE_EXTENSIONS.contains(&x))
+                {
+                    out.push(e.path().to_path_buf());
+                }
+            }
+            Err(e) => reject_sink(reject(p, format!("cannot walk directory: {e}"))),
+        }
+    }
+    if out.is_empty() {
+        reject_sink(reject(p, "no readable files in directory"));
+    }
+    out
 }
 
 /// Stream every PATH argument into `sink`, one article at a time.

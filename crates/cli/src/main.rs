@@ -31,6 +31,13 @@ pub(crate) enum Format {
     Html,
 }
 
+#[derive(Copy, Clone, ValueEnum, PartialEq)]
+enum ExtractFormat {
+    Json,
+    Jsonl,
+    Text,
+}
+
 #[derive(Copy, Clone, ValueEnum)]
 enum ListFormat {
     Text,
@@ -102,6 +109,22 @@ enum Command {
         #[arg(long, default_value_t = corroborate_pipeline::summary::DEFAULT_WORDS)]
         words: usize,
     },
+    /// Extract the main text and metadata of web pages (HTML, .html.gz, WARC, RSS/Atom,
+    /// news-please JSON): one record per page.
+    Extract {
+        /// Files or directories (read recursively, sorted).
+        #[arg(required = true)]
+        paths: Vec<String>,
+        /// The page's URL (resolves relative canonical links; dates in the URL).
+        #[arg(long)]
+        url: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: ExtractFormat,
+        /// Explain, for each page, why each text block was kept or left out (to stderr).
+        #[arg(long)]
+        explain: bool,
+    },
     /// For each line `sentence A<TAB>sentence B` of a file (or `-`), print `score<TAB>1|0`
     /// (1 = they state the same fact): the decision the fact aligner makes.
     Similar {
@@ -122,6 +145,12 @@ fn main() -> ExitCode {
             single_story,
         } => run_digest(&paths, format, timings, words, single_story),
         Command::Similar { tsv } => run_similar(&tsv),
+        Command::Extract {
+            paths,
+            url,
+            format,
+            explain,
+        } => run_extract(&paths, url, format, explain),
         Command::Ingest {
             paths,
             db,
@@ -159,6 +188,120 @@ pub(crate) fn write_stdout(out: &str) -> bool {
             false
         }
         _ => true,
+    }
+}
+
+fn run_extract(paths: &[String], url: Option<String>, format: ExtractFormat, explain: bool) -> ExitCode {
+    use corroborate_extract::{sniff, Format};
+    let mut records = Vec::new();
+    let mut rejected = 0usize;
+    let mut text_out = String::new();
+    for p in paths {
+        let files = input::files_of(p, &mut |r| {
+            eprintln!("corroborate: {}: {}", r.path, r.reason);
+            rejected += 1;
+        });
+        for file in files {
+            let label = file.to_string_lossy().to_string();
+            let f = match std::fs::File::open(&file) {
+                Ok(f) => f,
+                Err(e) => {
+                    eprintln!("corroborate: {label}: cannot read: {e}");
+                    rejected += 1;
+                    continue;
+                }
+            };
+            let mut reader = std::io::BufReader::with_capacity(1 << 16, f);
+            let head = match std::io::BufRead::fill_buf(&mut reader) {
+                Ok(h) => h.to_vec(),
+                Err(e) => {
+                    eprintln!("corroborate: {label}: cannot read: {e}");
+                    rejected += 1;
+                    continue;
+                }
+            };
+            if head.is_empty() {
+                eprintln!("corroborate: {label}: empty file");
+                rejected += 1;
+                continue;
+            }
+            let format = sniff::sniff(&head, &label);
+            if format == Format::Html && (url.is_some() || explain) {
+                let mut bytes = Vec::new();
+                let _ = std::io::Read::read_to_end(&mut reader, &mut bytes);
+                if explain {
+                    let (t, _) = corroborate_extract::charset::decode(&bytes, None);
+                    eprint!("{label}:\n{}", corroborate_extract::explain(&t));
+                }
+                let hints = corroborate_extract::Hints { url: url.clone(), content_type: None };
+                match corroborate_extract::extract_html(&bytes, &hints) {
+                    Ok(page) => records.push((label.clone(), page)),
+                    Err(e) => {
+                        eprintln!("corroborate: {label}: {e}");
+                        rejected += 1;
+                    }
+                }
+                continue;
+            }
+            let skipped = input::read_web(&label, format, &mut reader, &mut |item| match item.page {
+                Ok(page) => records.push((item.label, page)),
+                Err(e) => {
+                    eprintln!("corroborate: {}: {e}", item.label);
+                    rejected += 1;
+                }
+            });
+            match skipped {
+                None => {
+                    eprintln!("corroborate: {label}: not a web page, feed, WARC or news-please file");
+                    rejected += 1;
+                }
+                Some(n) if n > 0 => {
+                    eprintln!("corroborate: {label}: {n} WARC records skipped (not HTML pages)")
+                }
+                _ => {}
+            }
+        }
+    }
+    let json_of = |label: &str, p: &corroborate_extract::Page| {
+        serde_json::json!({"path": label, "title": p.title, "text": p.text, "date": p.date,
+            "authors": p.authors, "outlet": p.outlet, "language": p.language, "url": p.url,
+            "summary_only": p.summary_only})
+    };
+    let out = match format {
+        ExtractFormat::Jsonl => records
+            .iter()
+            .map(|(l, p)| json_of(l, p).to_string() + "\n")
+            .collect::<String>(),
+        ExtractFormat::Json => {
+            let all: Vec<_> = records.iter().map(|(l, p)| json_of(l, p)).collect();
+            serde_json::to_string_pretty(&all).unwrap_or_default() + "\n"
+        }
+        ExtractFormat::Text => {
+            for (l, p) in &records {
+                text_out.push_str(&format!(
+                    "== {l}\ntitle: {}\ndate: {}\nauthors: {}\noutlet: {}\nlanguage: {}\nurl: {}{}\n\n{}\n\n",
+                    p.title.as_deref().unwrap_or("-"),
+                    p.date.as_deref().unwrap_or("-"),
+                    if p.authors.is_empty() { "-".to_string() } else { p.authors.join(", ") },
+                    p.outlet.as_deref().unwrap_or("-"),
+                    p.language.as_deref().unwrap_or("-"),
+                    p.url.as_deref().unwrap_or("-"),
+                    if p.summary_only { "\n(summary only)" } else { "" },
+                    p.text
+                ));
+            }
+            corroborate_render::sanitize(&text_out)
+        }
+    };
+    if !write_stdout(&out) {
+        return ExitCode::from(2);
+    }
+    if records.is_empty() {
+        ExitCode::from(2)
+    } else if rejected > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

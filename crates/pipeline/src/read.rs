@@ -103,7 +103,8 @@ pub fn read_jsonl_line(
         Ok(_) => return Some(Err(reject(&here, "not a JSON object"))),
         Err(e) => return Some(Err(reject(&here, format!("not valid JSON ({e})")))),
     };
-    let Some(body) = field(&obj, "text") else {
+    // news-please writes `maintext`, `date_publish` and `source_domain`.
+    let Some(body) = field(&obj, "text").or_else(|| field(&obj, "maintext")) else {
         return Some(Err(reject(&here, "no \"text\" field (or it is empty)")));
     };
     let id = field(&obj, "id").unwrap_or_else(|| format!("{}-{lineno}", stem_of(path)));
@@ -111,8 +112,10 @@ pub fn read_jsonl_line(
         id,
         path: here,
         title: field(&obj, "title"),
-        date: field(&obj, "date").and_then(|d| crate::clean::parse_date(&d)),
-        outlet: field(&obj, "outlet"),
+        date: field(&obj, "date")
+            .or_else(|| field(&obj, "date_publish"))
+            .and_then(|d| crate::clean::parse_date(&d)),
+        outlet: field(&obj, "outlet").or_else(|| field(&obj, "source_domain")),
         url: field(&obj, "url"),
         body,
         body_has_headline: false,
