@@ -55,11 +55,18 @@ fn word_prf(pred: &str, gold: &str) -> (f64, f64, f64) {
     for t in tokens(gold) {
         *b.entry(t).or_default() += 1;
     }
-    let inter: i64 = a.iter().map(|(k, v)| (*v).min(*b.get(k).unwrap_or(&0))).sum();
+    let inter: i64 = a
+        .iter()
+        .map(|(k, v)| (*v).min(*b.get(k).unwrap_or(&0)))
+        .sum();
     let (na, nb): (i64, i64) = (a.values().sum(), b.values().sum());
     let p = inter as f64 / na.max(1) as f64;
     let r = inter as f64 / nb.max(1) as f64;
-    let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+    let f = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
     (p, r, f)
 }
 
@@ -114,15 +121,26 @@ pub fn eval(shared: &Path, args: &[String]) -> ExitCode {
     {
         Some(v) => v,
         None => {
-            eprintln!("xtask: cannot read {}", zdir.join("ground-truth.json").display());
+            eprintln!(
+                "xtask: cannot read {}",
+                zdir.join("ground-truth.json").display()
+            );
             return ExitCode::FAILURE;
         }
     };
-    let mut keys: Vec<&String> = gt.as_object().map(|o| o.keys().collect()).unwrap_or_default();
+    let mut keys: Vec<&String> = gt
+        .as_object()
+        .map(|o| o.keys().collect())
+        .unwrap_or_default();
     keys.sort();
     let zpages: Vec<(String, Vec<u8>)> = keys
         .iter()
-        .filter_map(|k| Some((k.to_string(), gunzip(&zdir.join(format!("html/{k}.html.gz")))?)))
+        .filter_map(|k| {
+            Some((
+                k.to_string(),
+                gunzip(&zdir.join(format!("html/{k}.html.gz")))?,
+            ))
+        })
         .collect();
     let zbytes: usize = zpages.iter().map(|p| p.1.len()).sum();
     let (zout, zsecs) = run_pages(&zpages);
@@ -132,8 +150,16 @@ pub fn eval(shared: &Path, args: &[String]) -> ExitCode {
         let gold = gt[k]["articleBody"].as_str().unwrap_or("");
         let (a, b) = (shingles(&page.text), shingles(gold));
         let i = a.intersection(&b).count() as f64;
-        let p = if a.is_empty() { 0.0 } else { i / a.len() as f64 };
-        let r = if b.is_empty() { 0.0 } else { i / b.len() as f64 };
+        let p = if a.is_empty() {
+            0.0
+        } else {
+            i / a.len() as f64
+        };
+        let r = if b.is_empty() {
+            0.0
+        } else {
+            i / b.len() as f64
+        };
         sp += p;
         sr += r;
         per_page.push((p.min(r), p, r, k.clone()));
@@ -172,7 +198,10 @@ pub fn eval(shared: &Path, args: &[String]) -> ExitCode {
         else {
             continue;
         };
-        let k = g.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+        let k = g
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
         if let Some(b) = gunzip(&wdir.join(format!("html/{k}.html.gz"))) {
             wpages.push((k, b));
             wgold.push(v["ground_truth"].clone());
@@ -228,8 +257,10 @@ pub fn eval(shared: &Path, args: &[String]) -> ExitCode {
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or(Value::Null);
-    let mut items: Vec<(&String, &Value)> =
-        ev.as_object().map(|o| o.iter().collect()).unwrap_or_default();
+    let mut items: Vec<(&String, &Value)> = ev
+        .as_object()
+        .map(|o| o.iter().collect())
+        .unwrap_or_default();
     items.sort_by(|a, b| a.0.cmp(b.0));
     let tpages: Vec<(String, Vec<u8>)> = items
         .iter()
@@ -239,21 +270,30 @@ pub fn eval(shared: &Path, args: &[String]) -> ExitCode {
         })
         .collect();
     let (tout, tsecs) = run_pages(&tpages);
-    let by_file: HashMap<&str, &Page> =
-        tpages.iter().map(|(f, _)| f.as_str()).zip(&tout).collect();
+    let by_file: HashMap<&str, &Page> = tpages.iter().map(|(f, _)| f.as_str()).zip(&tout).collect();
     let (mut tp, mut fneg, mut fp, mut tn) = (0, 0, 0, 0);
     for (_, v) in &items {
         let Some(page) = v["file"].as_str().and_then(|f| by_file.get(f)) else {
             continue;
         };
-        for s in v["with"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+        for s in v["with"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
             if page.text.contains(s) {
                 tp += 1
             } else {
                 fneg += 1
             }
         }
-        for s in v["without"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+        for s in v["without"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
             if page.text.contains(s) {
                 fp += 1
             } else {
@@ -282,7 +322,10 @@ pub fn eval(shared: &Path, args: &[String]) -> ExitCode {
     }
     let python = crate::python();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    for (kind, dir, file) in [("zyte", zdir.clone(), &zjsonl), ("wcxb", wdir.clone(), &wjsonl)] {
+    for (kind, dir, file) in [
+        ("zyte", zdir.clone(), &zjsonl),
+        ("wcxb", wdir.clone(), &wjsonl),
+    ] {
         let out = Command::new(&python)
             .arg(shared.join("peers/extract_eval.py"))
             .arg(kind)
@@ -291,9 +334,15 @@ pub fn eval(shared: &Path, args: &[String]) -> ExitCode {
             .output();
         match out {
             Ok(o) if o.status.success() => {
-                println!("extract_eval.py {kind}: {}", String::from_utf8_lossy(&o.stdout).trim())
+                println!(
+                    "extract_eval.py {kind}: {}",
+                    String::from_utf8_lossy(&o.stdout).trim()
+                )
             }
-            Ok(o) => eprintln!("extract_eval.py {kind} failed: {}", String::from_utf8_lossy(&o.stderr)),
+            Ok(o) => eprintln!(
+                "extract_eval.py {kind} failed: {}",
+                String::from_utf8_lossy(&o.stderr)
+            ),
             Err(e) => eprintln!("cannot run {}: {e}", python.display()),
         }
     }
@@ -304,9 +353,15 @@ pub fn eval(shared: &Path, args: &[String]) -> ExitCode {
         .output();
     match out {
         Ok(o) if o.status.success() => {
-            println!("extract_snippets.py: {}", String::from_utf8_lossy(&o.stdout).trim())
+            println!(
+                "extract_snippets.py: {}",
+                String::from_utf8_lossy(&o.stdout).trim()
+            )
         }
-        Ok(o) => eprintln!("extract_snippets.py failed: {}", String::from_utf8_lossy(&o.stderr)),
+        Ok(o) => eprintln!(
+            "extract_snippets.py failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        ),
         Err(e) => eprintln!("cannot run {}: {e}", python.display()),
     }
     ExitCode::SUCCESS

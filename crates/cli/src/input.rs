@@ -89,22 +89,27 @@ pub fn read_web(
                     Ok(_) => None,
                 };
                 if let Some(e) = page_err {
-                    sink(WebItem { label: label.to_string(), id: stem, page: Err(e) });
+                    sink(WebItem {
+                        label: label.to_string(),
+                        id: stem,
+                        page: Err(e),
+                    });
                     return Some(0);
                 }
                 return read_web(label, inner_format, &mut &bytes[..], sink);
             }
-            return read_web(label, inner_format, &mut inner, sink).or_else(|| {
+            read_web(label, inner_format, &mut inner, sink).or_else(|| {
                 sink(WebItem {
                     label: label.to_string(),
                     id: stem,
-                    page: Err("gzip file holds neither web pages nor articles".into()),
+                    page: Err("gzip file holds neither web pages, WARC nor feeds".into()),
                 });
                 Some(0)
-            });
+            })
         }
         Format::Html => {
-            let page = whole(reader).and_then(|b| corroborate_extract::extract_html(&b, &Hints::default()));
+            let page = whole(reader)
+                .and_then(|b| corroborate_extract::extract_html(&b, &Hints::default()));
             let page = page.and_then(|p| {
                 if p.text.trim().is_empty() {
                     Err("no article text found in the page".to_string())
@@ -112,7 +117,11 @@ pub fn read_web(
                     Ok(p)
                 }
             });
-            sink(WebItem { label: label.to_string(), id: stem, page });
+            sink(WebItem {
+                label: label.to_string(),
+                id: stem,
+                page,
+            });
             Some(0)
         }
         Format::Feed => {
@@ -131,7 +140,11 @@ pub fn read_web(
                         });
                     }
                 }
-                Err(e) => sink(WebItem { label: label.to_string(), id: stem, page: Err(e) }),
+                Err(e) => sink(WebItem {
+                    label: label.to_string(),
+                    id: stem,
+                    page: Err(e),
+                }),
             }
             Some(0)
         }
@@ -148,16 +161,21 @@ pub fn read_web(
                     }),
                     corroborate_extract::warc::Entry::Page(wp) => {
                         n += 1;
-                        let hints = Hints { url: wp.url.clone(), content_type: wp.content_type.clone() };
-                        let page = corroborate_extract::extract_html(&wp.body, &hints).and_then(|mut p| {
-                            if p.text.trim().is_empty() {
-                                return Err("no article text found in the page".to_string());
-                            }
-                            if p.date.is_none() {
-                                p.date = wp.capture_date.clone();
-                            }
-                            Ok(p)
-                        });
+                        let hints = Hints {
+                            url: wp.url.clone(),
+                            content_type: wp.content_type.clone(),
+                        };
+                        let page = corroborate_extract::extract_html(&wp.body, &hints).and_then(
+                            |mut p| {
+                                if p.text.trim().is_empty() {
+                                    return Err("no article text found in the page".to_string());
+                                }
+                                if p.date.is_none() {
+                                    p.date = wp.capture_date.clone();
+                                }
+                                Ok(p)
+                            },
+                        );
                         sink(WebItem {
                             label: format!("{label}@{}", wp.offset),
                             id: format!("{stem}-{n}"),
@@ -178,7 +196,11 @@ pub fn read_web(
                     Err("JSON object is neither a news-please article nor has \"maintext\"".into())
                 }
             });
-            sink(WebItem { label: label.to_string(), id: stem, page });
+            sink(WebItem {
+                label: label.to_string(),
+                id: stem,
+                page,
+            });
             Some(0)
         }
         Format::JsonLines | Format::Text => None,
@@ -376,7 +398,9 @@ fn stream_file(path: &Path, label: &str, sink: &mut dyn FnMut(Item)) -> bool {
         if let Some(n) = skipped.filter(|n| *n > 0) {
             eprintln!("corroborate: {label}: {n} WARC records skipped (not HTML pages)");
         }
-        sink(Item::Bytes(std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)));
+        sink(Item::Bytes(
+            std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+        ));
         if skipped.is_some() {
             return any;
         }
@@ -411,14 +435,22 @@ pub fn files_of(p: &str, reject_sink: &mut dyn FnMut(Rejection)) -> Vec<std::pat
         return vec![path.to_path_buf()];
     }
     let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(path).sort_by_file_name().follow_links(false) {
+    for entry in walkdir::WalkDir::new(path)
+        .sort_by_file_name()
+        .follow_links(false)
+    {
         match entry {
             Ok(e) => {
                 let name = e.file_name().to_string_lossy();
-                let ext = e.path().extension().map(|x| x.to_string_lossy().to_lowercase());
+                let ext = e
+                    .path()
+                    .extension()
+                    .map(|x| x.to_string_lossy().to_lowercase());
                 if e.file_type().is_file()
                     && !name.starts_with('.')
-                    && ext.as_deref().is_none_or(|x| ARTICLE_EXTENSIONS.contains(&x))
+                    && ext
+                        .as_deref()
+                        .is_none_or(|x| ARTICLE_EXTENSIONS.contains(&x))
                 {
                     out.push(e.path().to_path_buf());
                 }

@@ -191,7 +191,12 @@ pub(crate) fn write_stdout(out: &str) -> bool {
     }
 }
 
-fn run_extract(paths: &[String], url: Option<String>, format: ExtractFormat, explain: bool) -> ExitCode {
+fn run_extract(
+    paths: &[String],
+    url: Option<String>,
+    format: ExtractFormat,
+    explain: bool,
+) -> ExitCode {
     use corroborate_extract::{sniff, Format};
     let mut records = Vec::new();
     let mut rejected = 0usize;
@@ -233,7 +238,10 @@ fn run_extract(paths: &[String], url: Option<String>, format: ExtractFormat, exp
                     let (t, _) = corroborate_extract::charset::decode(&bytes, None);
                     eprint!("{label}:\n{}", corroborate_extract::explain(&t));
                 }
-                let hints = corroborate_extract::Hints { url: url.clone(), content_type: None };
+                let hints = corroborate_extract::Hints {
+                    url: url.clone(),
+                    content_type: None,
+                };
                 match corroborate_extract::extract_html(&bytes, &hints) {
                     Ok(page) => records.push((label.clone(), page)),
                     Err(e) => {
@@ -243,16 +251,19 @@ fn run_extract(paths: &[String], url: Option<String>, format: ExtractFormat, exp
                 }
                 continue;
             }
-            let skipped = input::read_web(&label, format, &mut reader, &mut |item| match item.page {
-                Ok(page) => records.push((item.label, page)),
-                Err(e) => {
-                    eprintln!("corroborate: {}: {e}", item.label);
-                    rejected += 1;
-                }
-            });
+            let skipped =
+                input::read_web(&label, format, &mut reader, &mut |item| match item.page {
+                    Ok(page) => records.push((item.label, page)),
+                    Err(e) => {
+                        eprintln!("corroborate: {}: {e}", item.label);
+                        rejected += 1;
+                    }
+                });
             match skipped {
                 None => {
-                    eprintln!("corroborate: {label}: not a web page, feed, WARC or news-please file");
+                    eprintln!(
+                        "corroborate: {label}: not a web page, feed, WARC or news-please file"
+                    );
                     rejected += 1;
                 }
                 Some(n) if n > 0 => {

@@ -54,7 +54,11 @@ fn extract_reads_a_real_page_gzipped_or_not() {
     std::fs::write(&plain, gunzip(&zyte(NYT))).unwrap();
     for path in [zyte(NYT), plain] {
         let (pages, out) = extract_jsonl(&[path.to_str().unwrap()]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let p = &pages[0];
         let text = p["text"].as_str().unwrap();
         assert!(text.starts_with("Americans have gone to the polls four times this month"));
@@ -62,7 +66,10 @@ fn extract_reads_a_real_page_gzipped_or_not() {
         for boiler in ["Advertisement", "Subscribe", "Site Index"] {
             assert!(!text.contains(boiler), "{boiler} in text");
         }
-        assert_eq!(p["title"], "Opinion | Republicans Are Following Trump to Nowhere");
+        assert_eq!(
+            p["title"],
+            "Opinion | Republicans Are Following Trump to Nowhere"
+        );
         assert_eq!(p["date"], "2019-11-19");
         assert_eq!(p["authors"][0], "Jamelle Bouie");
         assert_eq!(p["language"], "en");
@@ -74,16 +81,38 @@ fn digest_takes_html_pages_beside_text_articles() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("nyt.html"), gunzip(&zyte(NYT))).unwrap();
     std::fs::copy(
-        common::seeds().join(std::fs::read_dir(common::seeds()).unwrap().next().unwrap().unwrap().file_name()),
+        common::seeds().join(
+            std::fs::read_dir(common::seeds())
+                .unwrap()
+                .next()
+                .unwrap()
+                .unwrap()
+                .file_name(),
+        ),
         dir.path().join("seed.txt"),
     )
     .unwrap();
     let (v, out) = digest_json(&[dir.path().to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let nyt = v["articles"].as_array().unwrap().iter().find(|a| a["id"] == "nyt").unwrap();
-    assert_eq!(nyt["title"], "Opinion | Republicans Are Following Trump to Nowhere");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let nyt = v["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == "nyt")
+        .unwrap();
+    assert_eq!(
+        nyt["title"],
+        "Opinion | Republicans Are Following Trump to Nowhere"
+    );
     assert_eq!(nyt["date"], "2019-11-19");
-    assert!(nyt["text"].as_str().unwrap().starts_with("Americans have gone"));
+    assert!(nyt["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Americans have gone"));
 }
 
 fn warc_record(kind: &str, block_type: &str, block: &[u8]) -> Vec<u8> {
@@ -100,13 +129,22 @@ fn warc_record(kind: &str, block_type: &str, block: &[u8]) -> Vec<u8> {
 #[test]
 fn warc_archives_give_their_html_responses_and_name_corrupt_records() {
     let page = gunzip(&zyte(NYT));
-    let mut response = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n".to_vec();
+    let mut response =
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n".to_vec();
     response.extend_from_slice(&page);
     let mut warc = warc_record("warcinfo", "application/warc-fields", b"software: test\r\n");
-    warc.extend(warc_record("request", "application/http; msgtype=request", b"GET /x HTTP/1.1\r\n\r\n"));
+    warc.extend(warc_record(
+        "request",
+        "application/http; msgtype=request",
+        b"GET /x HTTP/1.1\r\n\r\n",
+    ));
     let corrupt_at = warc.len();
     warc.extend(b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: twelve\r\n\r\njunk\r\n\r\n");
-    warc.extend(warc_record("response", "application/http; msgtype=response", &response));
+    warc.extend(warc_record(
+        "response",
+        "application/http; msgtype=response",
+        &response,
+    ));
     let dir = tempfile::tempdir().unwrap();
     // Uncompressed, and gzipped per record as Common Crawl writes it.
     std::fs::write(dir.path().join("crawl.warc"), &warc).unwrap();
@@ -120,12 +158,23 @@ fn warc_archives_give_their_html_responses_and_name_corrupt_records() {
         let (v, out) = digest_json(&[path.to_str().unwrap()]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{stderr}");
-        assert!(stderr.contains(&format!("{name}@{corrupt_at}: record without a valid Content-Length")), "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "{name}@{corrupt_at}: record without a valid Content-Length"
+            )),
+            "{stderr}"
+        );
         assert!(stderr.contains("2 WARC records skipped"), "{stderr}");
         let arts = v["articles"].as_array().unwrap();
         assert_eq!(arts.len(), 1);
-        assert!(arts[0]["text"].as_str().unwrap().starts_with("Americans have gone"));
-        assert_eq!(arts[0]["url"], "https://www.nytimes.com/2019/11/19/opinion/republicans-elections-impeachment.html");
+        assert!(arts[0]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Americans have gone"));
+        assert_eq!(
+            arts[0]["url"],
+            "https://www.nytimes.com/2019/11/19/opinion/republicans-elections-impeachment.html"
+        );
     }
 }
 
@@ -154,19 +203,34 @@ fn feeds_and_news_please_json_are_articles() {
     )
     .unwrap();
     let (pages, out) = extract_jsonl(&[dir.path().to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(pages.len(), 3);
-    let budget = pages.iter().find(|p| p["title"] == "Budget approved").unwrap();
+    let budget = pages
+        .iter()
+        .find(|p| p["title"] == "Budget approved")
+        .unwrap();
     assert_eq!(budget["outlet"], "City Paper");
     assert_eq!(budget["summary_only"], false);
     let roads = pages.iter().find(|p| p["title"] == "Roads").unwrap();
     assert_eq!(roads["summary_only"], true);
-    let np = pages.iter().find(|p| p["title"] == "Council budget").unwrap();
+    let np = pages
+        .iter()
+        .find(|p| p["title"] == "Council budget")
+        .unwrap();
     assert_eq!(np["date"], "2019-11-19");
     assert_eq!(np["outlet"], "news.example");
     let (v, out) = digest_json(&[dir.path().to_str().unwrap()]);
     assert!(out.status.success());
-    let ids: Vec<&str> = v["articles"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = v["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, ["city-1", "city-2", "np"]);
 }
 
@@ -183,7 +247,11 @@ fn bad_web_inputs_are_named_and_the_rest_is_processed() {
     huge.resize(100 * 1024 * 1024, b'a');
     std::fs::write(d.join("huge.html"), &huge).unwrap();
     // 100,000 nested tags.
-    let nested = format!("<html><body>{}<p>{PROSE}</p>{}</body></html>", "<div>".repeat(100_000), "</div>".repeat(100_000));
+    let nested = format!(
+        "<html><body>{}<p>{PROSE}</p>{}</body></html>",
+        "<div>".repeat(100_000),
+        "</div>".repeat(100_000)
+    );
     std::fs::write(d.join("nested.html"), nested).unwrap();
     // Declared charset is wrong: says UTF-8, is windows-1252.
     let mut wrong = b"<html><head><meta charset=\"utf-8\"></head><body><p>caf\xe9 ".to_vec();
@@ -191,7 +259,13 @@ fn bad_web_inputs_are_named_and_the_rest_is_processed() {
     wrong.extend(b"</p></body></html>");
     std::fs::write(d.join("wrong-charset.html"), wrong).unwrap();
     // Binary data named .html.
-    std::fs::write(d.join("binary.html"), (0..4096u32).map(|i| (i * 7 % 251) as u8).collect::<Vec<u8>>()).unwrap();
+    std::fs::write(
+        d.join("binary.html"),
+        (0..4096u32)
+            .map(|i| (i * 7 % 251) as u8)
+            .collect::<Vec<u8>>(),
+    )
+    .unwrap();
     // A gzip bomb: 200 MB of zeros in about 200 KB.
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     let zeros = vec![b'<'; 1 << 20];
@@ -209,18 +283,40 @@ fn bad_web_inputs_are_named_and_the_rest_is_processed() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["path"].as_str().unwrap().to_string(), r["reason"].as_str().unwrap().to_string()))
+        .map(|r| {
+            (
+                r["path"].as_str().unwrap().to_string(),
+                r["reason"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     let reason = |name: &str| {
-        rejected.iter().find(|(p, _)| p.ends_with(name)).map(|(_, r)| r.clone()).unwrap_or_default()
+        rejected
+            .iter()
+            .find(|(p, _)| p.ends_with(name))
+            .map(|(_, r)| r.clone())
+            .unwrap_or_default()
     };
     assert!(reason("huge.html").contains("too large"), "{rejected:?}");
     assert!(reason("binary.html").contains("binary"), "{rejected:?}");
     assert!(reason("bomb.html.gz").contains("gzip bomb"), "{rejected:?}");
-    let ids: Vec<&str> = v["articles"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = v["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
     for id in ["good", "truncated", "nested", "wrong-charset"] {
         assert!(ids.contains(&id), "{id} missing from {ids:?}; {stderr}");
     }
-    let wrong = v["articles"].as_array().unwrap().iter().find(|a| a["id"] == "wrong-charset").unwrap();
-    assert!(wrong["text"].as_str().unwrap().starts_with("café The council"));
+    let wrong = v["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == "wrong-charset")
+        .unwrap();
+    assert!(wrong["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("café The council"));
 }

@@ -129,7 +129,12 @@ mod tests {
             "naïve",
             "windows-1252",
         );
-        check(b"<p>caf\xe9</p>", Some("text/html; charset=latin1"), "café", "windows-1252");
+        check(
+            b"<p>caf\xe9</p>",
+            Some("text/html; charset=latin1"),
+            "café",
+            "windows-1252",
+        );
         check(b"\xef\xbb\xbf<p>caf\xc3\xa9</p>", None, "café", "UTF-8");
         check(
             b"<meta charset=shift_jis><p>\x93\xfa\x96\x7b\x8c\xea</p>",

@@ -137,10 +137,15 @@ pub fn main_text_explained(
     let mut best = 0usize;
     let mut best_score = f64::MIN;
     if let Some(x) = explain.as_deref_mut() {
-        x.push_str(&format!("prose total {total:.0}, largest body-named {good_max:.0}\n"));
+        x.push_str(&format!(
+            "prose total {total:.0}, largest body-named {good_max:.0}\n"
+        ));
         for i in 1..n {
             if dropped[i] && !dropped[w.els[i].parent as usize] {
-                x.push_str(&format!("drop el {i} flags {:#x} prose {:.0}\n", w.els[i].flags, prose_all[i]));
+                x.push_str(&format!(
+                    "drop el {i} flags {:#x} prose {:.0}\n",
+                    w.els[i].flags, prose_all[i]
+                ));
             }
         }
     }
@@ -219,7 +224,8 @@ fn trim(out: &mut Vec<(String, Kind, u16)>, title: Option<&str>) {
             // A standfirst or subheading may open the text; datelines and bylines do not.
             f & flag::BYLINE == 0 && words(s) >= 6
         } else if i > last {
-            f & flag::BYLINE == 0 && (f & (flag::ITEM | flag::HEADING) == 0 || words(s) >= 6)
+            f & flag::BYLINE == 0
+                && (f & (flag::ITEM | flag::HEADING) == 0 || words(s) >= 6)
                 && words(s) >= 4
         } else {
             f & flag::BYLINE == 0 || words(s) >= 12
@@ -263,7 +269,15 @@ mod tests {
         check(
             &html,
             &["The council voted", "Second paragraph", "Third paragraph"],
-            &["Home", "Budget approved", "Jane Doe", "Share on", "Related", "disgrace", "Copyright"],
+            &[
+                "Home",
+                "Budget approved",
+                "Jane Doe",
+                "Share on",
+                "Related",
+                "disgrace",
+                "Copyright",
+            ],
         );
     }
 

@@ -12,7 +12,20 @@ fn valid(y: i32, m: u32, d: u32) -> Option<String> {
         return None;
     }
     let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
     if d > days[(m - 1) as usize] {
         return None;
     }
@@ -169,9 +182,8 @@ pub fn parse_date(s: &str) -> Option<String> {
     None
 }
 
-static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"/((?:19|20)\d\d)[/-]?(\d\d)[/-]?(\d\d)(?:[/_.-]|$)").unwrap()
-});
+static URL_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"/((?:19|20)\d\d)[/-]?(\d\d)[/-]?(\d\d)(?:[/_.-]|$)").unwrap());
 
 /// A date in a URL path (`/2019/11/19/`, `/2019-11-19-`, `/20191119/`).
 pub fn url_date(url: &str) -> Option<String> {
@@ -201,7 +213,13 @@ mod tests {
         ] {
             assert_eq!(parse_date(s).as_deref(), Some(d), "{s}");
         }
-        for s in ["", "no date here", "2019-13-45", "1850-01-01", "31 February 2020"] {
+        for s in [
+            "",
+            "no date here",
+            "2019-13-45",
+            "1850-01-01",
+            "31 February 2020",
+        ] {
             assert_eq!(parse_date(s), None, "{s}");
         }
     }
@@ -212,7 +230,10 @@ mod tests {
             url_date("https://www.nytimes.com/2019/11/19/opinion/x.html").as_deref(),
             Some("2019-11-19")
         );
-        assert_eq!(url_date("https://x.org/news/2019-11-19-title").as_deref(), Some("2019-11-19"));
+        assert_eq!(
+            url_date("https://x.org/news/2019-11-19-title").as_deref(),
+            Some("2019-11-19")
+        );
         assert_eq!(url_date("https://x.org/a/123456789"), None);
     }
 }

@@ -31,7 +31,10 @@ pub fn read_feed(bytes: &[u8]) -> Result<Vec<Page>, String> {
         .build()
         .parse(bytes)
         .map_err(|e| format!("not a readable feed ({e})"))?;
-    let outlet = feed.title.as_ref().map(|t| crate::walk::collapse(&t.content));
+    let outlet = feed
+        .title
+        .as_ref()
+        .map(|t| crate::walk::collapse(&t.content));
     let language = feed.language.clone();
     let mut pages = Vec::new();
     for entry in feed.entries {

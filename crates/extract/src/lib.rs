@@ -32,8 +32,8 @@ mod content;
 pub mod date;
 pub mod feed;
 mod meta;
-mod prune;
 pub mod newsplease;
+mod prune;
 pub mod sniff;
 mod walk;
 pub mod warc;
@@ -90,7 +90,10 @@ pub fn extract_html(bytes: &[u8], hints: &Hints) -> Result<Page, String> {
     if sniff::looks_binary(bytes) {
         return Err("binary data, not HTML".to_string());
     }
-    let declared = hints.content_type.as_deref().and_then(charset::header_charset);
+    let declared = hints
+        .content_type
+        .as_deref()
+        .and_then(charset::header_charset);
     let (text, _) = charset::decode(bytes, declared);
     Ok(extract_text(&text, hints))
 }

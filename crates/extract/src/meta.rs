@@ -49,7 +49,10 @@ fn ld_type_rank(v: &Value) -> u8 {
     let mut rank = 0;
     for t in types {
         let r = match t {
-            "NewsArticle" | "ReportageNewsArticle" | "AnalysisNewsArticle" | "OpinionNewsArticle"
+            "NewsArticle"
+            | "ReportageNewsArticle"
+            | "AnalysisNewsArticle"
+            | "OpinionNewsArticle"
             | "LiveBlogPosting" => 4,
             "Article" | "BlogPosting" | "Report" | "ScholarlyArticle" | "TechArticle"
             | "SocialMediaPosting" | "Review" | "Recipe" | "HowTo" => 3,
@@ -102,7 +105,10 @@ fn visit_ld(v: &Value, best: &mut LdArticle, depth: usize) {
             if rank > best.rank {
                 let mut a = LdArticle {
                     rank,
-                    headline: o.get("headline").or_else(|| o.get("name")).and_then(text_of),
+                    headline: o
+                        .get("headline")
+                        .or_else(|| o.get("name"))
+                        .and_then(text_of),
                     published: o
                         .get("datePublished")
                         .or_else(|| o.get("dateCreated"))
@@ -139,7 +145,11 @@ fn visit_ld(v: &Value, best: &mut LdArticle, depth: usize) {
 fn json_ld(texts: &[String]) -> LdArticle {
     let mut best = LdArticle::default();
     for t in texts {
-        let t = t.trim().trim_start_matches("<!--").trim_end_matches("-->").trim();
+        let t = t
+            .trim()
+            .trim_start_matches("<!--")
+            .trim_end_matches("-->")
+            .trim();
         if let Ok(v) = serde_json::from_str::<Value>(t) {
             visit_ld(&v, &mut best, 0);
         }
@@ -155,18 +165,33 @@ fn meta_get<'a>(w: &'a Walked, keys: &[&str]) -> Option<&'a str> {
 /// Split a byline ("By Jane Doe and John Roe, Reuters") into names.
 pub fn byline_names(s: &str) -> Vec<String> {
     let mut s = crate::walk::collapse(s);
-    for p in ["By ", "by ", "BY ", "Von ", "von ", "Par ", "par ", "Por ", "Written by ", "Words by "] {
+    for p in [
+        "By ",
+        "by ",
+        "BY ",
+        "Von ",
+        "von ",
+        "Par ",
+        "par ",
+        "Por ",
+        "Written by ",
+        "Words by ",
+    ] {
         if let Some(r) = s.strip_prefix(p) {
             s = r.to_string();
             break;
         }
     }
     let mut out = Vec::new();
-    for part in s.split([',', '|', '&', ';', '\n']).flat_map(|p| p.split(" and ")) {
+    for part in s
+        .split([',', '|', '&', ';', '\n'])
+        .flat_map(|p| p.split(" and "))
+    {
         let p = part.trim().trim_end_matches('.');
         let wc = p.split_whitespace().count();
         if !(2..=4).contains(&wc)
-            || p.chars().any(|c| c.is_ascii_digit() || c == '@' || c == ':')
+            || p.chars()
+                .any(|c| c.is_ascii_digit() || c == '@' || c == ':')
             || !p.chars().next().is_some_and(char::is_uppercase)
         {
             continue;
@@ -245,7 +270,10 @@ fn clean_title(t: &str, site: Option<&str>) -> String {
 
 fn resolve(base: Option<&str>, href: &str) -> String {
     match base.and_then(|b| url::Url::parse(b).ok()) {
-        Some(b) => b.join(href).map(|u| u.to_string()).unwrap_or_else(|_| href.to_string()),
+        Some(b) => b
+            .join(href)
+            .map(|u| u.to_string())
+            .unwrap_or_else(|_| href.to_string()),
         None => href.to_string(),
     }
 }
@@ -267,22 +295,37 @@ pub fn metadata(w: &Walked, ld_texts: &[String], url_hint: Option<&str>, text: &
         .filter(|c| c.starts_with("http"))
         .or_else(|| url_hint.map(str::to_string));
 
-    m.outlet = meta_get(w, &["og:site_name", "application-name", "twitter:site", "publisher"])
-        .map(|s| s.trim().trim_start_matches('@').to_string())
-        .or(ld.publisher.clone())
-        .or_else(|| {
-            let u = url::Url::parse(m.url.as_deref()?).ok()?;
-            let h = u.host_str()?;
-            Some(h.strip_prefix("www.").unwrap_or(h).to_string())
-        })
-        .filter(|s| !s.is_empty());
+    m.outlet = meta_get(
+        w,
+        &[
+            "og:site_name",
+            "application-name",
+            "twitter:site",
+            "publisher",
+        ],
+    )
+    .map(|s| s.trim().trim_start_matches('@').to_string())
+    .or(ld.publisher.clone())
+    .or_else(|| {
+        let u = url::Url::parse(m.url.as_deref()?).ok()?;
+        let h = u.host_str()?;
+        Some(h.strip_prefix("www.").unwrap_or(h).to_string())
+    })
+    .filter(|s| !s.is_empty());
 
     m.title = ld
         .headline
         .clone()
         .filter(|_| ld.rank >= 3)
-        .or_else(|| meta_get(w, &["og:title", "twitter:title", "dc.title", "headline"]).map(crate::walk::collapse))
-        .or_else(|| w.title.as_deref().map(|t| clean_title(t, m.outlet.as_deref())))
+        .or_else(|| {
+            meta_get(w, &["og:title", "twitter:title", "dc.title", "headline"])
+                .map(crate::walk::collapse)
+        })
+        .or_else(|| {
+            w.title
+                .as_deref()
+                .map(|t| clean_title(t, m.outlet.as_deref()))
+        })
         .filter(|t| !t.is_empty());
     if let (Some(t), Some(o)) = (m.title.as_mut(), m.outlet.as_deref()) {
         *t = clean_title(t, Some(o));
@@ -338,8 +381,16 @@ pub fn metadata(w: &Walked, ld_texts: &[String], url_hint: Option<&str>, text: &
         .or_else(|| w.bylines.iter().find_map(|b| parse_date(b)))
         .or_else(|| ld.modified.as_deref().and_then(parse_date))
         .or_else(|| {
-            meta_get(w, &["article:modified_time", "og:updated_time", "datemodified", "last-modified"])
-                .and_then(parse_date)
+            meta_get(
+                w,
+                &[
+                    "article:modified_time",
+                    "og:updated_time",
+                    "datemodified",
+                    "last-modified",
+                ],
+            )
+            .and_then(parse_date)
         })
         .or_else(|| w.times.iter().find_map(|t| parse_date(&t.value)));
 
@@ -347,7 +398,15 @@ pub fn metadata(w: &Walked, ld_texts: &[String], url_hint: Option<&str>, text: &
     if authors.is_empty() {
         if let Some(a) = meta_get(
             w,
-            &["author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl", "twitter:creator"],
+            &[
+                "author",
+                "article:author",
+                "parsely-author",
+                "sailthru.author",
+                "dc.creator",
+                "byl",
+                "twitter:creator",
+            ],
         ) {
             if !a.starts_with("http") && !a.starts_with('@') {
                 authors = byline_names(a);
@@ -384,7 +443,13 @@ pub fn metadata(w: &Walked, ld_texts: &[String], url_hint: Option<&str>, text: &
         .lang
         .as_deref()
         .and_then(lang_code)
-        .or_else(|| meta_get(w, &["content-language", "og:locale", "language", "dc.language"]).and_then(lang_code))
+        .or_else(|| {
+            meta_get(
+                w,
+                &["content-language", "og:locale", "language", "dc.language"],
+            )
+            .and_then(lang_code)
+        })
         .or_else(|| ld.language.as_deref().and_then(lang_code))
         .or_else(|| detect_language(text));
     m
@@ -432,7 +497,10 @@ mod tests {
         );
         assert_eq!(m.title.as_deref(), Some("A long headline about things"));
         assert_eq!(m.authors, ["Jane Doe", "John Roe"]);
-        assert_eq!(m.url.as_deref(), Some("https://example.com/2019/11/19/story.html"));
+        assert_eq!(
+            m.url.as_deref(),
+            Some("https://example.com/2019/11/19/story.html")
+        );
         // The URL's date beats a modification time.
         assert_eq!(m.date.as_deref(), Some("2019-11-19"));
         assert_eq!(m.outlet.as_deref(), Some("Example News"));
@@ -440,7 +508,10 @@ mod tests {
 
     #[test]
     fn bylines_split_into_names() {
-        assert_eq!(byline_names("By Jane Doe, John Roe and Ann Poe"), ["Jane Doe", "John Roe", "Ann Poe"]);
+        assert_eq!(
+            byline_names("By Jane Doe, John Roe and Ann Poe"),
+            ["Jane Doe", "John Roe", "Ann Poe"]
+        );
         assert!(byline_names("Updated 5:34 PM ET, Tue November 19, 2019").is_empty());
     }
 }

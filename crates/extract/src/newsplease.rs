@@ -26,7 +26,12 @@ pub fn read(v: &Value) -> Result<Page, String> {
     let authors = v
         .get("authors")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default();
     Ok(Page {
         title: string(v, "title"),

@@ -39,10 +39,38 @@ pub const MAX_NESTING: usize = 512;
 /// not deepen the stack of open elements.
 fn counts_for_nesting(tag: &[u8]) -> bool {
     const FLAT: &[&[u8]] = &[
-        b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta",
-        b"param", b"source", b"track", b"wbr", b"p", b"li", b"dt", b"dd", b"tr", b"td", b"th",
-        b"option", b"optgroup", b"tbody", b"thead", b"tfoot", b"colgroup", b"rt", b"rp",
-        b"html", b"head", b"body",
+        b"area",
+        b"base",
+        b"br",
+        b"col",
+        b"embed",
+        b"hr",
+        b"img",
+        b"input",
+        b"link",
+        b"meta",
+        b"param",
+        b"source",
+        b"track",
+        b"wbr",
+        b"p",
+        b"li",
+        b"dt",
+        b"dd",
+        b"tr",
+        b"td",
+        b"th",
+        b"option",
+        b"optgroup",
+        b"tbody",
+        b"thead",
+        b"tfoot",
+        b"colgroup",
+        b"rt",
+        b"rp",
+        b"html",
+        b"head",
+        b"body",
     ];
     !FLAT.iter().any(|f| f.eq_ignore_ascii_case(tag))
 }
@@ -137,7 +165,10 @@ pub fn prune(src: &str) -> Pruned {
 fn tag_is(rest: &[u8], name: &[u8]) -> bool {
     rest.len() > name.len()
         && rest[..name.len()].eq_ignore_ascii_case(name)
-        && matches!(rest[name.len()], b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'>' | b'/')
+        && matches!(
+            rest[name.len()],
+            b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'>' | b'/'
+        )
 }
 
 /// Whether extraction reads attribute `attr` of element `tag` (both lower case).
@@ -192,7 +223,11 @@ fn rewrite_start_tag(src: &str, name_at: usize, name_len: usize, out: &mut Strin
         }
         self_closing = false;
         let name_start = i;
-        while i < b.len() && !matches!(b[i], b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'/' | b'>' | b'=')
+        while i < b.len()
+            && !matches!(
+                b[i],
+                b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'/' | b'>' | b'='
+            )
         {
             i += 1;
         }
@@ -213,7 +248,9 @@ fn rewrite_start_tag(src: &str, name_at: usize, name_len: usize, out: &mut Strin
             if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
                 let q = b[i];
                 let v_start = i;
-                let v_end = memchr::memchr(q, &b[i + 1..]).map(|e| i + 1 + e + 1).unwrap_or(b.len());
+                let v_end = memchr::memchr(q, &b[i + 1..])
+                    .map(|e| i + 1 + e + 1)
+                    .unwrap_or(b.len());
                 value = Some((v_start, v_end));
                 i = v_end;
             } else {
@@ -267,9 +304,7 @@ fn find_end_tag(bytes: &[u8], from: usize, name: &[u8]) -> (usize, usize) {
             && rest[..name.len()].eq_ignore_ascii_case(name)
             && rest
                 .get(name.len())
-                .is_none_or(|c| {
-                    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'>' | b'/')
-                })
+                .is_none_or(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'>' | b'/'))
         {
             let end = memchr::memchr(b'>', &bytes[at..])
                 .map(|e| at + e + 1)
@@ -313,7 +348,11 @@ mod tests {
 
     #[test]
     fn nesting_past_the_cap_is_flattened() {
-        let src = format!("{}deep{}", "<div>".repeat(MAX_NESTING + 10), "</div>".repeat(MAX_NESTING + 10));
+        let src = format!(
+            "{}deep{}",
+            "<div>".repeat(MAX_NESTING + 10),
+            "</div>".repeat(MAX_NESTING + 10)
+        );
         let p = prune(&src);
         assert_eq!(p.html.matches("<div>").count(), MAX_NESTING);
         assert_eq!(p.html.matches("</div>").count(), MAX_NESTING);

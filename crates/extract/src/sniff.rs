@@ -43,12 +43,19 @@ pub fn sniff(head: &[u8], name: &str) -> Format {
         return Format::Gzip;
     }
     let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
-    let start = head.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(head.len());
+    let start = head
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(head.len());
     let t = &head[start..];
     if t.starts_with(b"WARC/") {
         return Format::Warc;
     }
-    let lower: Vec<u8> = t.iter().take(2048).map(|b| b.to_ascii_lowercase()).collect();
+    let lower: Vec<u8> = t
+        .iter()
+        .take(2048)
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
     let has = |needle: &[u8]| memchr::memmem::find(&lower, needle).is_some();
     if t.starts_with(b"<") {
         if has(b"<rss") || has(b"<rdf:rdf") || (has(b"<feed") && !has(b"<html")) {
@@ -58,38 +65,22 @@ pub fn sniff(head: &[u8], name: &str) -> Format {
     }
     if t.starts_with(b"{") {
         let first_line = t.split(|&b| b == b'\n').next().unwrap_or(t);
-        let one_object = serde_json::from_slice::<serde_json::Value>(first_line)
-            .is_ok_and(|v| v.is_object());
+        let one_object =
+            serde_json::from_slice::<serde_json::Value>(first_line).is_ok_and(|v| v.is_object());
         let lname = name.to_ascii_lowercase();
         if lname.ends_with(".jsonl") || lname.ends_with(".ndjson") {
             return Format::JsonLines;
         }
-        if one_object && t.len() > first_line.len() + 1 && t[first_line.len() + 1..].iter().any(|b| *b == b'{') {
-            return Format::JsonLines;
-        }
-        return if one_object { Format::JsonLines } else { Format::Json };
+        return if one_object {
+            Format::JsonLines
+        } else {
+            Format::Json
+        };
     }
     if has(b"<html") || has(b"<!doctype html") || has(b"<body") || has(b"<p>") || has(b"<div") {
         return Format::Html;
     }
     Format::Text
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formats_from_content_not_names() {
-        assert_eq!(sniff(b"\x1f\x8b\x08", "a.txt"), Format::Gzip);
-        assert_eq!(sniff(b"WARC/1.0\r\nWARC-Type: response", "x"), Format::Warc);
-        assert_eq!(sniff(b"<?xml version=\"1.0\"?><rss version=\"2.0\">", "feed.html"), Format::Feed);
-        assert_eq!(sniff(b"<?xml version='1.0'?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">", "f"), Format::Feed);
-        assert_eq!(sniff(b"\n<!DOCTYPE html><html>", "a.txt"), Format::Html);
-        assert_eq!(sniff(b"{\"title\": \"x\",\n \"maintext\": \"y\"}", "a.json"), Format::Json);
-        assert_eq!(sniff(b"{\"id\":\"a\",\"text\":\"b\"}\n{\"id\":\"c\"}", "a"), Format::JsonLines);
-        assert_eq!(sniff(b"Headline\n\nBody text.", "a.html"), Format::Text);
-    }
 }
 
 /// Inflate gzip data (all members), refusing output larger than `cap` bytes (a gzip bomb).
@@ -107,4 +98,36 @@ pub fn gunzip_capped(bytes: &[u8], cap: usize) -> Result<Vec<u8>, String> {
         ));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_from_content_not_names() {
+        assert_eq!(sniff(b"\x1f\x8b\x08", "a.txt"), Format::Gzip);
+        assert_eq!(sniff(b"WARC/1.0\r\nWARC-Type: response", "x"), Format::Warc);
+        assert_eq!(
+            sniff(b"<?xml version=\"1.0\"?><rss version=\"2.0\">", "feed.html"),
+            Format::Feed
+        );
+        assert_eq!(
+            sniff(
+                b"<?xml version='1.0'?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">",
+                "f"
+            ),
+            Format::Feed
+        );
+        assert_eq!(sniff(b"\n<!DOCTYPE html><html>", "a.txt"), Format::Html);
+        assert_eq!(
+            sniff(b"{\"title\": \"x\",\n \"maintext\": \"y\"}", "a.json"),
+            Format::Json
+        );
+        assert_eq!(
+            sniff(b"{\"id\":\"a\",\"text\":\"b\"}\n{\"id\":\"c\"}", "a"),
+            Format::JsonLines
+        );
+        assert_eq!(sniff(b"Headline\n\nBody text.", "a.html"), Format::Text);
+    }
 }

@@ -16,8 +16,6 @@ pub const MAX_DEPTH: usize = 200;
 
 /// Element flags.
 pub mod flag {
-    /// Its subtree is never text: forms controls, media, hidden elements.
-    pub const SKIP: u16 = 1;
     /// A structural boilerplate element: nav, aside, footer, header, form, menu.
     pub const BAD_TAG: u16 = 1 << 1;
     /// Its class or id names boilerplate (share, related, newsletter, ...).
@@ -45,8 +43,6 @@ pub struct El {
     pub parent: u32,
     /// Flags from [`flag`].
     pub flags: u16,
-    /// Heading level 1-6, else 0.
-    pub level: u8,
 }
 
 /// One run of text owned by a block-level element.
@@ -298,7 +294,14 @@ static GOOD: LazyLock<AhoCorasick> = LazyLock::new(|| {
 
 static BYLINE: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::new([
-        "byline", "author", "dateline", "timestamp", "date", "meta", "posted", "published",
+        "byline",
+        "author",
+        "dateline",
+        "timestamp",
+        "date",
+        "meta",
+        "posted",
+        "published",
     ])
     .expect("static patterns")
 });
@@ -337,19 +340,14 @@ fn class_flags(hint: &str) -> u16 {
     f
 }
 
-fn tag_flags(name: &str) -> (u16, u8) {
+fn tag_flags(name: &str) -> u16 {
     match name {
-        "nav" | "aside" | "footer" | "header" | "form" | "menu" => (flag::BAD_TAG, 0),
-        "article" | "main" => (flag::ARTICLE, 0),
-        "figcaption" => (flag::CAPTION, 0),
-        "li" | "dt" | "dd" => (flag::ITEM, 0),
-        "h1" => (flag::HEADING, 1),
-        "h2" => (flag::HEADING, 2),
-        "h3" => (flag::HEADING, 3),
-        "h4" => (flag::HEADING, 4),
-        "h5" => (flag::HEADING, 5),
-        "h6" => (flag::HEADING, 6),
-        _ => (0, 0),
+        "nav" | "aside" | "footer" | "header" | "form" | "menu" => flag::BAD_TAG,
+        "article" | "main" => flag::ARTICLE,
+        "figcaption" => flag::CAPTION,
+        "li" | "dt" | "dd" => flag::ITEM,
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => flag::HEADING,
+        _ => 0,
     }
 }
 
@@ -486,7 +484,6 @@ pub fn walk(doc: &scraper::Html) -> Walked {
         els: vec![El {
             parent: 0,
             flags: 0,
-            level: 0,
         }],
         ..Walked::default()
     };
@@ -588,7 +585,7 @@ pub fn walk(doc: &scraper::Html) -> Walked {
                         });
                         continue;
                     }
-                    let (mut flags, level) = tag_flags(name);
+                    let mut flags = tag_flags(name);
                     let mut hint = String::new();
                     if let Some(c) = attrs.class {
                         hint.push_str(c);
@@ -603,8 +600,8 @@ pub fn walk(doc: &scraper::Html) -> Walked {
                     }
                     if let Some(r) = attrs.role {
                         match r {
-                            "navigation" | "complementary" | "contentinfo" | "banner"
-                            | "menu" | "search" => flags |= flag::BAD_TAG,
+                            "navigation" | "complementary" | "contentinfo" | "banner" | "menu"
+                            | "search" => flags |= flag::BAD_TAG,
                             "main" | "article" => flags |= flag::ARTICLE,
                             _ => {}
                         }
@@ -627,7 +624,6 @@ pub fn walk(doc: &scraper::Html) -> Walked {
                     w.els.push(El {
                         parent: owner,
                         flags,
-                        level,
                     });
                     owners.push(idx);
                     stack.push(Frame::Block(idx));
@@ -717,9 +713,10 @@ pub fn collapse(s: &str) -> String {
 }
 
 fn is_author_mark(a: &Attrs) -> bool {
-    a.rel
-        .is_some_and(|r| r.split_whitespace().any(|r| r.eq_ignore_ascii_case("author")))
-        || a.itemprop.is_some_and(|p| p.eq_ignore_ascii_case("author"))
+    a.rel.is_some_and(|r| {
+        r.split_whitespace()
+            .any(|r| r.eq_ignore_ascii_case("author"))
+    }) || a.itemprop.is_some_and(|p| p.eq_ignore_ascii_case("author"))
 }
 
 fn collect_meta(el: &scraper::node::Element, w: &mut Walked) {
@@ -730,9 +727,14 @@ fn collect_meta(el: &scraper::node::Element, w: &mut Walked) {
     if content.is_empty() {
         return;
     }
-    for key in [el.attr("name"), el.attr("property"), el.attr("itemprop"), el.attr("http-equiv")]
-        .into_iter()
-        .flatten()
+    for key in [
+        el.attr("name"),
+        el.attr("property"),
+        el.attr("itemprop"),
+        el.attr("http-equiv"),
+    ]
+    .into_iter()
+    .flatten()
     {
         let k = key.trim().to_ascii_lowercase();
         if !k.is_empty() && w.meta.len() < 400 {
@@ -754,9 +756,13 @@ fn collect_marks(name: &str, a: &Attrs, owner: u32, w: &mut Walked) {
     if name != "time" && !is_date_prop {
         return;
     }
-    let value = a.datetime.or(a.content).map(str::to_string).unwrap_or_default();
-    let hint = format!("{} {} {}", a.class.unwrap_or(""), a.id.unwrap_or(""), prop)
-        .to_ascii_lowercase();
+    let value = a
+        .datetime
+        .or(a.content)
+        .map(str::to_string)
+        .unwrap_or_default();
+    let hint =
+        format!("{} {} {}", a.class.unwrap_or(""), a.id.unwrap_or(""), prop).to_ascii_lowercase();
     let published = prop == "datepublished"
         || prop == "datecreated"
         || a.pubdate
@@ -814,7 +820,10 @@ mod tests {
         assert_eq!(w.title.as_deref(), Some("A title"));
         assert_eq!(w.lang.as_deref(), Some("en-GB"));
         assert_eq!(w.canonical.as_deref(), Some("https://x.org/a"));
-        assert_eq!(w.meta, vec![("og:site_name".to_string(), "Paper".to_string())]);
+        assert_eq!(
+            w.meta,
+            vec![("og:site_name".to_string(), "Paper".to_string())]
+        );
         assert_eq!(w.times[0].value, "2020-01-02");
         assert!(w.times[0].published);
         assert_eq!(w.author_marks, vec!["Jane Doe".to_string()]);
@@ -822,7 +831,11 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_bounded() {
-        let html = format!("{}deep{}", "<div>".repeat(100_000), "</div>".repeat(100_000));
+        let html = format!(
+            "{}deep{}",
+            "<div>".repeat(100_000),
+            "</div>".repeat(100_000)
+        );
         let doc = scraper::Html::parse_document(&crate::prune::prune(&html).html);
         let w = walk(&doc);
         assert!(w.els.len() <= MAX_DEPTH + 2);

@@ -66,12 +66,18 @@ impl<R: BufRead> WarcReader<R> {
     /// Read one line (up to 64 KB), counting its bytes; `None` at the end of the stream.
     fn line(&mut self) -> std::io::Result<Option<String>> {
         let mut buf = Vec::new();
-        let n = (&mut self.inner).take(64 * 1024).read_until(b'\n', &mut buf)?;
+        let n = (&mut self.inner)
+            .take(64 * 1024)
+            .read_until(b'\n', &mut buf)?;
         if n == 0 {
             return Ok(None);
         }
         self.offset += n as u64;
-        Ok(Some(String::from_utf8_lossy(&buf).trim_end_matches(['\r', '\n']).to_string()))
+        Ok(Some(
+            String::from_utf8_lossy(&buf)
+                .trim_end_matches(['\r', '\n'])
+                .to_string(),
+        ))
     }
 
     /// Skip to the next line that starts a record; returns false at the end of the stream.
@@ -157,12 +163,17 @@ impl<R: BufRead> Iterator for WarcReader<R> {
                 }
             }
         }
-        let Some(len) = lower_header(&headers, "Content-Length").and_then(|v| v.parse::<u64>().ok())
+        let Some(len) =
+            lower_header(&headers, "Content-Length").and_then(|v| v.parse::<u64>().ok())
         else {
             return self.fail(start, "record without a valid Content-Length".to_string());
         };
-        let warc_type = lower_header(&headers, "WARC-Type").unwrap_or("").to_ascii_lowercase();
-        let block_type = lower_header(&headers, "Content-Type").unwrap_or("").to_ascii_lowercase();
+        let warc_type = lower_header(&headers, "WARC-Type")
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let block_type = lower_header(&headers, "Content-Type")
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let wanted = warc_type == "response" && block_type.contains("application/http")
             || warc_type == "resource" && block_type.contains("html");
         if !wanted || len > (crate::MAX_PAGE_BYTES as u64) * 2 {
@@ -181,7 +192,11 @@ impl<R: BufRead> Iterator for WarcReader<R> {
                     reason: format!("record too large ({} MB)", len >> 20),
                 });
             }
-            return Some(Entry::Skipped(if warc_type.is_empty() { "unknown".into() } else { warc_type }));
+            return Some(Entry::Skipped(if warc_type.is_empty() {
+                "unknown".into()
+            } else {
+                warc_type
+            }));
         }
         let mut block = Vec::with_capacity(len as usize);
         let got = (&mut self.inner).take(len).read_to_end(&mut block);
@@ -218,7 +233,10 @@ impl<R: BufRead> Iterator for WarcReader<R> {
         match http_payload(&block) {
             Ok((ctype, body)) => {
                 let html = ctype.as_deref().map_or_else(
-                    || crate::sniff::sniff(&body[..body.len().min(2048)], "") == crate::Format::Html,
+                    || {
+                        crate::sniff::sniff(&body[..body.len().min(2048)], "")
+                            == crate::Format::Html
+                    },
                     |c| c.to_ascii_lowercase().contains("html"),
                 );
                 if !html {
@@ -232,7 +250,10 @@ impl<R: BufRead> Iterator for WarcReader<R> {
                     body,
                 }))
             }
-            Err(reason) => Some(Entry::Error { offset: start, reason }),
+            Err(reason) => Some(Entry::Error {
+                offset: start,
+                reason,
+            }),
         }
     }
 }
@@ -250,7 +271,11 @@ fn http_payload(block: &[u8]) -> Result<(Option<String>, Vec<u8>), String> {
     if !status.starts_with("HTTP/") {
         return Err("not an HTTP response".to_string());
     }
-    let code: u16 = status.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let code: u16 = status
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
     if !(200..300).contains(&code) {
         return Err(format!("HTTP status {code}"));
     }
@@ -260,10 +285,15 @@ fn http_payload(block: &[u8]) -> Result<(Option<String>, Vec<u8>), String> {
         .collect();
     let ctype = lower_header(&headers, "Content-Type").map(str::to_string);
     let mut body = block[split.1..].to_vec();
-    if lower_header(&headers, "Transfer-Encoding").is_some_and(|t| t.eq_ignore_ascii_case("chunked")) {
+    if lower_header(&headers, "Transfer-Encoding")
+        .is_some_and(|t| t.eq_ignore_ascii_case("chunked"))
+    {
         body = dechunk(&body).unwrap_or(body);
     }
-    match lower_header(&headers, "Content-Encoding").map(str::to_ascii_lowercase).as_deref() {
+    match lower_header(&headers, "Content-Encoding")
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         Some("gzip") | Some("x-gzip") => {
             body = crate::sniff::gunzip_capped(&body, crate::MAX_PAGE_BYTES)?;
         }
@@ -318,7 +348,11 @@ mod tests {
     #[test]
     fn responses_are_pages_and_other_records_are_skipped() {
         let mut w = record("warcinfo", "application/warc-fields", b"software: x\r\n");
-        w.extend(record("request", "application/http; msgtype=request", b"GET / HTTP/1.1\r\n\r\n"));
+        w.extend(record(
+            "request",
+            "application/http; msgtype=request",
+            b"GET / HTTP/1.1\r\n\r\n",
+        ));
         w.extend(record(
             "response",
             "application/http; msgtype=response",
@@ -351,10 +385,13 @@ mod tests {
             "application/http",
             b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>Second</p>",
         );
-        let mut w = b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: banana\r\n\r\ngarbage\r\n".to_vec();
+        let mut w = b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: banana\r\n\r\ngarbage\r\n"
+            .to_vec();
         w.extend(&good);
         let entries: Vec<Entry> = WarcReader::new(&w[..]).collect();
-        assert!(matches!(&entries[0], Entry::Error { offset: 0, reason } if reason.contains("Content-Length")));
+        assert!(
+            matches!(&entries[0], Entry::Error { offset: 0, reason } if reason.contains("Content-Length"))
+        );
         assert!(matches!(&entries[1], Entry::Page(p) if p.body == b"<p>Second</p>"));
         // A record cut short is an error, not a page.
         let cut = &good[..good.len() - 10];
@@ -364,6 +401,9 @@ mod tests {
 
     #[test]
     fn chunked_bodies_are_joined() {
-        assert_eq!(dechunk(b"4\r\nWiki\r\n5\r\npedia\r\n0\r\n\r\n").unwrap(), b"Wikipedia");
+        assert_eq!(
+            dechunk(b"4\r\nWiki\r\n5\r\npedia\r\n0\r\n\r\n").unwrap(),
+            b"Wikipedia"
+        );
     }
 }
