@@ -322,47 +322,31 @@ pub fn eval(shared: &Path, args: &[String]) -> ExitCode {
     }
     let python = crate::python();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    for (kind, dir, file) in [
-        ("zyte", zdir.clone(), &zjsonl),
-        ("wcxb", wdir.clone(), &wjsonl),
+    let zyte_eval = [
+        shared.join("peers/extract_eval.py"),
+        "zyte".into(),
+        zdir,
+        zjsonl,
+    ];
+    let wcxb_eval = [
+        shared.join("peers/extract_eval.py"),
+        "wcxb".into(),
+        wdir,
+        wjsonl,
+    ];
+    let snippets = [root.join("bench/extract_snippets.py"), tdir, tjsonl];
+    for (name, args) in [
+        ("extract_eval.py zyte", &zyte_eval[..]),
+        ("extract_eval.py wcxb", &wcxb_eval[..]),
+        ("extract_snippets.py", &snippets[..]),
     ] {
-        let out = Command::new(&python)
-            .arg(shared.join("peers/extract_eval.py"))
-            .arg(kind)
-            .arg(&dir)
-            .arg(file)
-            .output();
-        match out {
+        match Command::new(&python).args(args).output() {
             Ok(o) if o.status.success() => {
-                println!(
-                    "extract_eval.py {kind}: {}",
-                    String::from_utf8_lossy(&o.stdout).trim()
-                )
+                println!("{name}: {}", String::from_utf8_lossy(&o.stdout).trim())
             }
-            Ok(o) => eprintln!(
-                "extract_eval.py {kind} failed: {}",
-                String::from_utf8_lossy(&o.stderr)
-            ),
+            Ok(o) => eprintln!("{name} failed: {}", String::from_utf8_lossy(&o.stderr)),
             Err(e) => eprintln!("cannot run {}: {e}", python.display()),
         }
-    }
-    let out = Command::new(&python)
-        .arg(root.join("bench/extract_snippets.py"))
-        .arg(&tdir)
-        .arg(&tjsonl)
-        .output();
-    match out {
-        Ok(o) if o.status.success() => {
-            println!(
-                "extract_snippets.py: {}",
-                String::from_utf8_lossy(&o.stdout).trim()
-            )
-        }
-        Ok(o) => eprintln!(
-            "extract_snippets.py failed: {}",
-            String::from_utf8_lossy(&o.stderr)
-        ),
-        Err(e) => eprintln!("cannot run {}: {e}", python.display()),
     }
     ExitCode::SUCCESS
 }
