@@ -4,14 +4,14 @@
 //! - Zyte AEB (181 pages): 4-gram shingle precision and recall per page, averaged; F1 of the
 //!   averages (the benchmark's metric).
 //! - WCXB articles dev (711 pages): word F1 per page, averaged; publication-date accuracy;
-//!   author accuracy.
+//!   author accuracy (scored again beside trafilatura by `bench/extract_wcxb.py`).
 //! - trafilatura-eval (990 pages): share of must-contain snippets found and must-not-contain
 //!   snippets avoided, and trafilatura's precision/recall/F1 over them.
 //!
 //! Speed is pages per second on one core, extraction only (pages decompressed beforehand).
 //! Without `--quick`, the outputs are written as JSONL and scored again by the shared
-//! `extract_eval.py` (which runs trafilatura on the same pages) and by
-//! `bench/extract_snippets.py`, so every figure has trafilatura's beside it.
+//! `extract_eval.py zyte`, by `bench/extract_wcxb.py` and by `bench/extract_snippets.py`, each of
+//! which runs trafilatura on the same pages, so every figure has trafilatura's beside it.
 
 use corroborate_extract::{extract_html, Hints, Page};
 use serde_json::{json, Value};
@@ -60,6 +60,11 @@ fn word_prf(pred: &str, gold: &str) -> (f64, f64, f64) {
         .map(|(k, v)| (*v).min(*b.get(k).unwrap_or(&0)))
         .sum();
     let (na, nb): (i64, i64) = (a.values().sum(), b.values().sum());
+    if nb == 0 {
+        // WCXB's own rule: an empty gold text is matched only by an empty extraction.
+        let f = if na == 0 { 1.0 } else { 0.0 };
+        return (f, f, f);
+    }
     let p = inter as f64 / na.max(1) as f64;
     let r = inter as f64 / nb.max(1) as f64;
     let f = if p + r > 0.0 {
@@ -328,16 +333,11 @@ pub fn eval(shared: &Path, args: &[String]) -> ExitCode {
         zdir,
         zjsonl,
     ];
-    let wcxb_eval = [
-        shared.join("peers/extract_eval.py"),
-        "wcxb".into(),
-        wdir,
-        wjsonl,
-    ];
+    let wcxb_eval = [root.join("bench/extract_wcxb.py"), wdir, wjsonl];
     let snippets = [root.join("bench/extract_snippets.py"), tdir, tjsonl];
     for (name, args) in [
         ("extract_eval.py zyte", &zyte_eval[..]),
-        ("extract_eval.py wcxb", &wcxb_eval[..]),
+        ("extract_wcxb.py", &wcxb_eval[..]),
         ("extract_snippets.py", &snippets[..]),
     ] {
         match Command::new(&python).args(args).output() {

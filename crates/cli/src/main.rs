@@ -230,10 +230,29 @@ fn run_extract(
                 rejected += 1;
                 continue;
             }
-            let format = sniff::sniff(&head, &label);
-            if format == Format::Html && (url.is_some() || explain) {
+            let mut format = sniff::sniff(&head, &label);
+            let mut page_bytes = None;
+            if explain && format == Format::Gzip {
+                // A gzipped page is explained as the page it holds.
                 let mut bytes = Vec::new();
                 let _ = std::io::Read::read_to_end(&mut reader, &mut bytes);
+                match sniff::gunzip_capped(&bytes, corroborate_extract::MAX_PAGE_BYTES) {
+                    Ok(inner) if sniff::sniff(&inner, &label) == Format::Html => {
+                        format = Format::Html;
+                        page_bytes = Some(inner);
+                    }
+                    _ => page_bytes = Some(bytes),
+                }
+            }
+            if format == Format::Html && (url.is_some() || explain) {
+                let bytes = match page_bytes {
+                    Some(b) => b,
+                    None => {
+                        let mut bytes = Vec::new();
+                        let _ = std::io::Read::read_to_end(&mut reader, &mut bytes);
+                        bytes
+                    }
+                };
                 if explain {
                     let (t, _) = corroborate_extract::charset::decode(&bytes, None);
                     eprint!("{label}:\n{}", corroborate_extract::explain(&t));
@@ -251,14 +270,21 @@ fn run_extract(
                 }
                 continue;
             }
-            let skipped =
-                input::read_web(&label, format, &mut reader, &mut |item| match item.page {
-                    Ok(page) => records.push((item.label, page)),
-                    Err(e) => {
-                        eprintln!("corroborate: {}: {e}", item.label);
-                        rejected += 1;
-                    }
-                });
+            let mut whole;
+            let source: &mut dyn std::io::BufRead = match &page_bytes {
+                Some(b) => {
+                    whole = std::io::Cursor::new(b.as_slice());
+                    &mut whole
+                }
+                None => &mut reader,
+            };
+            let skipped = input::read_web(&label, format, source, &mut |item| match item.page {
+                Ok(page) => records.push((item.label, page)),
+                Err(e) => {
+                    eprintln!("corroborate: {}: {e}", item.label);
+                    rejected += 1;
+                }
+            });
             match skipped {
                 None => {
                     eprintln!(

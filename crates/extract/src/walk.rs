@@ -180,7 +180,6 @@ static BAD: LazyLock<AhoCorasick> = LazyLock::new(|| {
         "popup",
         "modal",
         "sidebar",
-        "widget",
         "breadcrumb",
         "pagination",
         "footer",
@@ -247,7 +246,7 @@ static BAD: LazyLock<AhoCorasick> = LazyLock::new(|| {
         "inline-link",
         "further",
         "jump",
-        "toc",
+        "table-of-contents",
         "listing",
     ])
     .expect("static patterns")
@@ -306,29 +305,64 @@ static BYLINE: LazyLock<AhoCorasick> = LazyLock::new(|| {
     .expect("static patterns")
 });
 
+/// Whether a class token describes the page or the element's state rather than what the
+/// element is: WordPress-style taxonomy (`tag-sports`, `category-news`), template and state
+/// markers (`has-sidebar`, `with-nav`, `no-ads`, `page-template-...`). Such tokens name
+/// boilerplate words without the element being boilerplate.
+fn descriptive(tok: &str) -> bool {
+    const PREFIXES: [&str; 12] = [
+        "tag-",
+        "tags-",
+        "category-",
+        "categories-",
+        "has",
+        "with-",
+        "no-",
+        "without-",
+        "page-template",
+        "template-",
+        "format-",
+        "single-",
+    ];
+    PREFIXES.iter().any(|p| tok.starts_with(p))
+}
+
 /// Flags from an element's class and id.
 fn class_flags(hint: &str) -> u16 {
     let mut f = 0;
+    let mut bad = false;
     for tok in hint.split(|c: char| c.is_whitespace()) {
+        if tok.is_empty() || descriptive(tok) {
+            continue;
+        }
         if matches!(
             tok,
-            "ad" | "ads" | "advert" | "hidden" | "hide" | "nav" | "share" | "comments" | "caption"
+            "ad" | "ads"
+                | "advert"
+                | "hidden"
+                | "hide"
+                | "nav"
+                | "share"
+                | "comments"
+                | "caption"
+                | "toc"
         ) || tok.starts_with("ad-")
             || tok.starts_with("ads-")
             || tok.ends_with("-ad")
             || tok.ends_with("-ads")
             || tok.ends_with("_ad")
+            || BAD.is_match(tok)
         {
-            f |= flag::BAD_CLASS;
+            bad = true;
+        }
+        if tok.contains("comment") || tok.contains("disqus") || tok.contains("respond") {
+            f |= flag::COMMENTS | flag::BAD_CLASS;
         }
     }
-    if hint.contains("comment") || hint.contains("disqus") || hint.contains("respond") {
-        f |= flag::COMMENTS | flag::BAD_CLASS;
-    }
     if GOOD.is_match(hint) && f & flag::COMMENTS == 0 {
-        return f & !flag::BAD_CLASS | flag::GOOD;
+        return f | flag::GOOD;
     }
-    if BAD.is_match(hint) {
+    if bad {
         f |= flag::BAD_CLASS;
     }
     if hint.contains("caption") || hint.contains("credit") {
@@ -594,7 +628,8 @@ pub fn walk(doc: &scraper::Html) -> Walked {
                         hint.push(' ');
                         hint.push_str(i);
                     }
-                    if !hint.is_empty() {
+                    // The body's and root's classes describe the page template, not boilerplate.
+                    if !hint.is_empty() && name != "body" && name != "html" {
                         hint.make_ascii_lowercase();
                         flags |= class_flags(&hint);
                     }
