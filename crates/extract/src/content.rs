@@ -107,6 +107,12 @@ pub fn main_text_explained(
             continue;
         }
         let f = w.els[i].flags;
+        if f & flag::HIDDEN != 0 {
+            // Hidden text counts only when it is most of the page (a page parked in a hidden
+            // element until a script shows it).
+            dropped[i] = prose_all[i] < 0.5 * total;
+            continue;
+        }
         let boiler = f & (flag::BAD_TAG | flag::BAD_CLASS | flag::CAPTION) != 0;
         if !boiler || f & flag::GOOD != 0 {
             continue;

@@ -146,13 +146,7 @@ impl Page {
 pub fn all_text(html: &str) -> String {
     let pruned = prune::prune(html);
     let doc = scraper::Html::parse_document(&pruned.html);
-    let walked = walk::walk(&doc);
-    walked
-        .blocks
-        .iter()
-        .map(|b| b.text.as_str())
-        .collect::<Vec<_>>()
-        .join("\n\n")
+    walk::walk(&doc).visible_text()
 }
 
 /// Why each text block of a page was kept or left out (for `corroborate extract --explain`).

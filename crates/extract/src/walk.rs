@@ -34,6 +34,8 @@ pub mod flag {
     pub const HEADING: u16 = 1 << 8;
     /// A list item.
     pub const ITEM: u16 = 1 << 9;
+    /// Hidden by the `hidden` attribute or an inline style.
+    pub const HIDDEN: u16 = 1 << 10;
 }
 
 /// One block-level element.
@@ -93,6 +95,23 @@ pub struct Walked {
     pub author_marks: Vec<String>,
     /// Text of elements whose class names a byline (first few).
     pub bylines: Vec<String>,
+}
+
+impl Walked {
+    /// The text of every block not inside a hidden element, blocks joined by a blank line.
+    pub fn visible_text(&self) -> String {
+        let mut hidden = vec![false; self.els.len()];
+        for (i, e) in self.els.iter().enumerate() {
+            hidden[i] = e.flags & flag::HIDDEN != 0
+                || i > 0 && hidden.get(e.parent as usize).copied().unwrap_or(false);
+        }
+        self.blocks
+            .iter()
+            .filter(|b| !hidden.get(b.el as usize).copied().unwrap_or(false))
+            .map(|b| b.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    }
 }
 
 /// Inline elements: their text belongs to the enclosing block.
@@ -573,7 +592,8 @@ pub fn walk(doc: &scraper::Html) -> Walked {
                     }
                     let owner = *owners.last().unwrap_or(&0);
                     collect_marks(name, &attrs, owner, &mut w);
-                    if name != "head" && (is_skipped(name) || is_hidden(&attrs)) {
+                    let hidden = is_hidden(&attrs);
+                    if name != "head" && (is_skipped(name) || hidden && is_inline(name)) {
                         stack.push(Frame::Skip);
                         skip_depth += 1;
                         continue;
@@ -643,6 +663,12 @@ pub fn walk(doc: &scraper::Html) -> Walked {
                     }
                     if attrs.aria_hidden {
                         flags |= flag::BAD_CLASS;
+                    }
+                    if hidden {
+                        // Walked, not skipped: a hidden block is usually a menu or a dialog,
+                        // but streaming renderers (React's `<div hidden id="S:0">`) park the
+                        // whole page in one until a script moves it. Content decides.
+                        flags |= flag::HIDDEN;
                     }
                     if let Some(p) = attrs.itemprop {
                         if p.eq_ignore_ascii_case("articleBody") || p == "text" {
@@ -839,11 +865,26 @@ mod tests {
     }
 
     #[test]
-    fn skipped_and_hidden_subtrees_give_no_text() {
+    fn skipped_subtrees_give_no_text_and_hidden_blocks_are_marked() {
+        let html = "<p>a</p><button>Click</button><div style='display: none'>b</div><p hidden>c</p><select><option>d</select><p>e <span hidden>f</span></p>";
         assert_eq!(
-            blocks("<p>a</p><button>Click</button><div style='display: none'>b</div><p hidden>c</p><select><option>d</select><p>e</p>"),
-            vec![("a".to_string(), 1, 0), ("e".to_string(), 1, 0)]
+            blocks(html),
+            vec![
+                ("a".to_string(), 1, 0),
+                ("b".to_string(), 1, 0),
+                ("c".to_string(), 1, 0),
+                ("e".to_string(), 1, 0)
+            ]
         );
+        let doc = scraper::Html::parse_document(html);
+        let w = walk(&doc);
+        let hidden: Vec<bool> = w
+            .blocks
+            .iter()
+            .map(|b| w.els[b.el as usize].flags & flag::HIDDEN != 0)
+            .collect();
+        assert_eq!(hidden, vec![false, true, true, false]);
+        assert_eq!(w.visible_text(), "a\n\ne");
     }
 
     #[test]
