@@ -45,7 +45,7 @@ fn kind_of(text: &str, chars: u32, link_chars: u32, flags: u16) -> Kind {
     if long && share <= PROSE_MAX_LINK_SHARE {
         return Kind::Prose;
     }
-    if chars < 25 && flags & flag::ITEM == 0 {
+    if chars < 25 && flags & (flag::ITEM | flag::CELL) == 0 {
         return Kind::Noise;
     }
     Kind::Neutral
@@ -185,6 +185,7 @@ pub fn main_text_explained(
         }
     }
     let mut out: Vec<(String, Kind, u16)> = Vec::new();
+    let mut row: Option<u32> = None;
     for (b, k) in w.blocks.iter().zip(&kinds) {
         let e = b.el as usize;
         if let Some(x) = explain.as_deref_mut() {
@@ -201,7 +202,20 @@ pub fn main_text_explained(
         if !inside[e] || dropped[e] || *k == Kind::Noise {
             continue;
         }
-        out.push((b.text.clone(), *k, w.els[e].flags));
+        let el = &w.els[e];
+        // The cells of one table row make one line.
+        if el.flags & flag::CELL != 0 && row == Some(el.parent) {
+            if let Some(last) = out.last_mut() {
+                last.0.push(' ');
+                last.0.push_str(&b.text);
+                if *k == Kind::Prose {
+                    last.1 = Kind::Prose;
+                }
+                continue;
+            }
+        }
+        row = (el.flags & flag::CELL != 0).then_some(el.parent);
+        out.push((b.text.clone(), *k, el.flags));
     }
     trim(&mut out, title);
     let mut seen = std::collections::HashSet::new();

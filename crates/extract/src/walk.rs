@@ -36,6 +36,8 @@ pub mod flag {
     pub const ITEM: u16 = 1 << 9;
     /// Hidden by the `hidden` attribute or an inline style.
     pub const HIDDEN: u16 = 1 << 10;
+    /// A table cell (td, th).
+    pub const CELL: u16 = 1 << 11;
 }
 
 /// One block-level element.
@@ -399,6 +401,7 @@ fn tag_flags(name: &str) -> u16 {
         "article" | "main" => flag::ARTICLE,
         "figcaption" => flag::CAPTION,
         "li" | "dt" | "dd" => flag::ITEM,
+        "td" | "th" => flag::CELL,
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => flag::HEADING,
         _ => 0,
     }
