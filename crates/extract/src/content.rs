@@ -51,6 +51,17 @@ fn kind_of(text: &str, chars: u32, link_chars: u32, flags: u16) -> Kind {
     Kind::Neutral
 }
 
+/// What a noise block costs its container. Link noise costs its links less the text around
+/// them (a list item with a linked headline and a sentence of its own is not a menu); a short
+/// fragment costs its length.
+fn noise_cost(chars: u32, link_chars: u32) -> f64 {
+    if link_chars as f64 > NOISE_LINK_SHARE * chars as f64 {
+        (2 * link_chars.min(chars)) as f64 - chars as f64
+    } else {
+        chars as f64
+    }
+}
+
 /// The main text of a walked page: one string per paragraph.
 pub fn main_text(w: &Walked, title: Option<&str>) -> Vec<String> {
     main_text_explained(w, title, None)
@@ -132,7 +143,7 @@ pub fn main_text_explained(
         score[e] += match k {
             Kind::Prose => b.chars as f64,
             Kind::Neutral => 0.0,
-            Kind::Noise => -(b.chars as f64),
+            Kind::Noise => -noise_cost(b.chars, b.link_chars),
         };
     }
     let mut sum = score.clone();
@@ -199,7 +210,10 @@ pub fn main_text_explained(
                 sum[e]
             ));
         }
-        if !inside[e] || dropped[e] || *k == Kind::Noise {
+        // Link noise inside the article stays when it says something of its own besides
+        // its links (a linked headline followed by a sentence).
+        let says_more = b.chars.saturating_sub(b.link_chars) >= 60;
+        if !inside[e] || dropped[e] || *k == Kind::Noise && !says_more {
             continue;
         }
         let el = &w.els[e];
