@@ -269,6 +269,9 @@ static BAD: LazyLock<AhoCorasick> = LazyLock::new(|| {
         "jump",
         "table-of-contents",
         "listing",
+        "breaking",
+        "ticker",
+        "marquee",
     ])
     .expect("static patterns")
 });
