@@ -62,6 +62,56 @@ fn noise_cost(chars: u32, link_chars: u32) -> f64 {
     }
 }
 
+/// The one `<article>` (or `<main>`) inside `best` that is the story, if the container is
+/// a story among teasers; see the caller.
+fn dominant_article(
+    w: &Walked,
+    best: usize,
+    score: &[f64],
+    sum: &[f64],
+    dropped: &[bool],
+) -> Option<usize> {
+    const NONE: usize = usize::MAX;
+    let n = w.els.len();
+    // The nearest article at or above each element inside `best`; NONE outside articles.
+    let mut art_of = vec![NONE; n];
+    let mut inside = vec![false; n];
+    inside[best] = true;
+    let mut own: Vec<(usize, f64)> = Vec::new(); // (article, own score)
+    let mut slot = vec![NONE; n];
+    let mut covered = 0.0;
+    for i in best + 1..n {
+        let p = w.els[i].parent as usize;
+        if !inside[p] {
+            break; // `best`'s subtree is contiguous
+        }
+        inside[i] = true;
+        if dropped[i] {
+            continue;
+        }
+        let parent_art = if p == best { NONE } else { art_of[p] };
+        if w.els[i].flags & flag::ARTICLE != 0 {
+            art_of[i] = i;
+            slot[i] = own.len();
+            own.push((i, 0.0));
+            if parent_art == NONE {
+                covered += sum[i];
+            }
+        } else {
+            art_of[i] = parent_art;
+        }
+        if art_of[i] != NONE {
+            own[slot[art_of[i]]].1 += score[i];
+        }
+    }
+    if own.len() < 2 || covered < 0.8 * sum[best] {
+        return None;
+    }
+    own.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let (top, first) = own[0];
+    (first >= 2.0 * own[1].1.max(0.0) && first >= 0.2 * sum[best]).then_some(top)
+}
+
 /// The main text of a walked page: one string per paragraph.
 pub fn main_text(w: &Walked, title: Option<&str>) -> Vec<String> {
     main_text_explained(w, title, None)
@@ -184,6 +234,14 @@ pub fn main_text_explained(
             best_score = s;
             best = i;
         }
+    }
+
+    // A container of <article> elements may be a story followed by teasers (each its own
+    // <article>, or nested in one). When the articles make up the container and one of them,
+    // counting only its own text (not its nested articles'), clearly outweighs every other,
+    // it is the story. A live blog, whose posts are articles of comparable size, stays whole.
+    if let Some(top) = dominant_article(w, best, &score, &sum, &dropped) {
+        best = top;
     }
 
     // Elements inside the chosen one.
