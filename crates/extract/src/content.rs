@@ -290,11 +290,18 @@ pub fn main_text_explained(
         out.push((b.text.clone(), *k, el.flags));
     }
     trim(&mut out, title);
+    // A sentence said twice is a copy (a carousel's clones, a responsive layout's second
+    // version): it is kept once. Short labels repeat legitimately (a menu's "Meal 1",
+    // "Meal 2" rows, a table's "Pros Cons"), except right after themselves.
     let mut seen = std::collections::HashSet::new();
-    out.into_iter()
-        .filter(|(t, _, _)| t.len() > 300 || seen.insert(t.clone()))
-        .map(|(t, _, _)| t)
-        .collect()
+    let mut kept: Vec<String> = Vec::with_capacity(out.len());
+    for (t, _, _) in out {
+        let sentence = words(&t) >= 8;
+        if kept.last() != Some(&t) && (!sentence || seen.insert(t.clone())) {
+            kept.push(t);
+        }
+    }
+    kept
 }
 
 /// Drop the headline (it is the title, not body), and fragments before the first and after
