@@ -375,6 +375,11 @@ fn class_flags(hint: &str) -> u16 {
             || tok.ends_with("-ad")
             || tok.ends_with("-ads")
             || tok.ends_with("_ad")
+            || tok == "cta"
+            || tok.starts_with("cta-")
+            || tok.starts_with("cta_")
+            || tok.contains("-cta")
+            || tok.contains("_cta")
             || BAD.is_match(tok)
         {
             bad = true;
