@@ -317,11 +317,16 @@ fn trim(out: &mut Vec<(String, Kind, u16)>, title: Option<&str>) {
     let (Some(first), Some(last)) = (first, last) else {
         return;
     };
+    // The text opens at the first block that is more than a dateline or a label (a
+    // standfirst, a subheading); from there on, what lies before the first prose is text.
+    let first = out[..first]
+        .iter()
+        .position(|(s, _, f)| f & flag::BYLINE == 0 && words(s) >= 6)
+        .unwrap_or(first);
     let mut i = 0;
     out.retain(|(s, _, f)| {
         let keep = if i < first {
-            // A standfirst or subheading may open the text; datelines and bylines do not.
-            f & flag::BYLINE == 0 && words(s) >= 6
+            false
         } else if i > last {
             f & flag::BYLINE == 0
                 && (f & (flag::ITEM | flag::HEADING) == 0 || words(s) >= 6)
