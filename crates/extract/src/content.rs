@@ -25,6 +25,9 @@ enum Kind {
     Prose,
     Neutral,
     Noise,
+    /// A short fragment of plain text (a label, "Advertisement", a score line): costs like
+    /// noise, kept only between prose blocks when it has a few words.
+    Fragment,
 }
 
 fn words(text: &str) -> usize {
@@ -46,7 +49,7 @@ fn kind_of(text: &str, chars: u32, link_chars: u32, flags: u16) -> Kind {
         return Kind::Prose;
     }
     if chars < 25 && flags & (flag::ITEM | flag::CELL) == 0 {
-        return Kind::Noise;
+        return Kind::Fragment;
     }
     Kind::Neutral
 }
@@ -193,7 +196,7 @@ pub fn main_text_explained(
         score[e] += match k {
             Kind::Prose => b.chars as f64,
             Kind::Neutral => 0.0,
-            Kind::Noise => -noise_cost(b.chars, b.link_chars),
+            Kind::Noise | Kind::Fragment => -noise_cost(b.chars, b.link_chars),
         };
     }
     let mut sum = score.clone();
@@ -324,13 +327,16 @@ fn trim(out: &mut Vec<(String, Kind, u16)>, title: Option<&str>) {
         .position(|(s, _, f)| f & flag::BYLINE == 0 && words(s) >= 6)
         .unwrap_or(first);
     let mut i = 0;
-    out.retain(|(s, _, f)| {
+    out.retain(|(s, k, f)| {
         let keep = if i < first {
             false
         } else if i > last {
-            f & flag::BYLINE == 0
+            *k != Kind::Fragment
+                && f & flag::BYLINE == 0
                 && (f & (flag::ITEM | flag::HEADING) == 0 || words(s) >= 6)
                 && words(s) >= 4
+        } else if *k == Kind::Fragment {
+            f & flag::BYLINE == 0 && words(s) >= 3
         } else {
             f & flag::BYLINE == 0 || words(s) >= 12
         };
