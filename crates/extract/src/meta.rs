@@ -7,6 +7,7 @@
 //! exists. Pure; never panics on malformed JSON-LD.
 
 use crate::date::{parse_date, url_date};
+use crate::prune::Pruned;
 use crate::walk::{flag, Walked};
 use serde_json::Value;
 
@@ -279,8 +280,23 @@ fn resolve(base: Option<&str>, href: &str) -> String {
 }
 
 /// Read a page's metadata.
-pub fn metadata(w: &Walked, ld_texts: &[String], url_hint: Option<&str>, text: &str) -> Meta {
-    let ld = json_ld(ld_texts);
+/// The first date the page shows its readers on its own: a short text block ("Dec 12,
+/// 2025", "Last updated: November 13, 2025") outside navigation, footers, comments and
+/// hidden parts.
+fn shown_date(w: &Walked) -> Option<String> {
+    let mut away = vec![false; w.els.len()];
+    for (i, e) in w.els.iter().enumerate().skip(1) {
+        away[i] = e.flags & (flag::BAD_TAG | flag::COMMENTS | flag::HIDDEN) != 0
+            || away[e.parent as usize];
+    }
+    w.blocks
+        .iter()
+        .filter(|b| !away[b.el as usize] && b.text.split_whitespace().count() <= 8)
+        .find_map(|b| parse_date(&b.text))
+}
+
+pub fn metadata(w: &Walked, pruned: &Pruned, url_hint: Option<&str>, text: &str) -> Meta {
+    let ld = json_ld(&pruned.json_ld);
     let mut m = Meta::default();
 
     // URL first: it resolves relative links and may carry the date.
@@ -376,9 +392,23 @@ pub fn metadata(w: &Walked, ld_texts: &[String], url_hint: Option<&str>, text: &
                 .filter(|t| !t.modified && w.els[t.el as usize].flags & flag::BAD_TAG == 0)
                 .find_map(|t| parse_date(&t.value))
         })
+        .or_else(|| {
+            // Any other meta tag that names a publication ("published", "w-published-date").
+            w.meta
+                .iter()
+                .filter(|(k, _)| k.contains("publish") && !k.contains("publisher"))
+                .find_map(|(_, v)| parse_date(v))
+        })
+        .or_else(|| {
+            // A framework's page data in a script.
+            let mut found: Vec<&(usize, String)> = pruned.script_dates.iter().collect();
+            found.sort_by_key(|(k, _)| *k);
+            found.into_iter().find_map(|(_, v)| parse_date(v))
+        })
         .or_else(|| m.url.as_deref().and_then(url_date))
         .or_else(|| url_hint.and_then(url_date))
         .or_else(|| w.bylines.iter().find_map(|b| parse_date(b)))
+        .or_else(|| shown_date(w))
         .or_else(|| ld.modified.as_deref().and_then(parse_date))
         .or_else(|| {
             meta_get(
@@ -463,7 +493,7 @@ mod tests {
         let pruned = crate::prune::prune(html);
         let doc = scraper::Html::parse_document(&pruned.html);
         let w = crate::walk::walk(&doc);
-        metadata(&w, &pruned.json_ld, url, "")
+        metadata(&w, &pruned, url, "")
     }
 
     #[test]

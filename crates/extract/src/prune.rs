@@ -17,6 +17,47 @@ pub struct Pruned {
     pub html: String,
     /// The contents of `<script type="application/ld+json">` elements, in page order.
     pub json_ld: Vec<String>,
+    /// Dates that other scripts (a framework's page data) give under a publication key:
+    /// (key index in [`SCRIPT_DATE_KEYS`], value), the first of each key.
+    pub script_dates: Vec<(usize, String)>,
+}
+
+/// Keys under which a page's script data gives its publication date, most telling first.
+pub const SCRIPT_DATE_KEYS: [&str; 9] = [
+    "\"datePublished\"",
+    "\"publishedAt\"",
+    "\"publishDate\"",
+    "\"published_at\"",
+    "\"publish_date\"",
+    "\"first_publication_date\"",
+    "\"publishedDate\"",
+    "\"postDate\"",
+    "\"createdAt\"",
+];
+
+static SCRIPT_KEYS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::new(SCRIPT_DATE_KEYS).expect("static patterns")
+    });
+
+/// The first value of each date key in a script's text (`"key": "value"`, also with the
+/// quotes escaped as in a JSON string inside a script).
+fn scan_script_dates(body: &str, out: &mut Vec<(usize, String)>) {
+    for m in SCRIPT_KEYS.find_iter(body) {
+        let k = m.pattern().as_usize();
+        if out.iter().any(|(o, _)| *o == k) {
+            continue;
+        }
+        let rest = body[m.end()..].trim_start_matches(['\\', ' ', ':', '"']);
+        let value: String = rest
+            .chars()
+            .take_while(|c| *c != '"' && *c != '\\' && *c != ',' && *c != '}')
+            .take(40)
+            .collect();
+        if value.len() >= 8 && value.bytes().any(|b| b.is_ascii_digit()) {
+            out.push((k, value));
+        }
+    }
 }
 
 /// Elements whose whole content is dropped, by lower-case name.
@@ -83,6 +124,7 @@ pub fn prune(src: &str) -> Pruned {
     let bytes = src.as_bytes();
     let mut html = String::with_capacity(src.len() / 2);
     let mut json_ld = Vec::new();
+    let mut script_dates = Vec::new();
     let mut kept_ld = 0;
     let mut copied = 0; // bytes before this index are handled
     let mut pos = 0;
@@ -146,19 +188,27 @@ pub fn prune(src: &str) -> Pruned {
         html.push_str(&src[copied..lt]);
         let open_end = start_tag_end(bytes, lt + 1 + name.len());
         let close = find_end_tag(bytes, open_end, name);
-        if *name == b"script" && kept_ld < MAX_JSON_LD {
+        if *name == b"script" {
             let tag = &src[lt..open_end.min(bytes.len())];
+            let body = &src[open_end.min(close.0)..close.0];
             if tag.to_ascii_lowercase().contains("ld+json") {
-                let body = &src[open_end.min(close.0)..close.0];
-                kept_ld += body.len();
-                json_ld.push(body.to_string());
+                if kept_ld < MAX_JSON_LD {
+                    kept_ld += body.len();
+                    json_ld.push(body.to_string());
+                }
+            } else if script_dates.len() < SCRIPT_DATE_KEYS.len() {
+                scan_script_dates(body, &mut script_dates);
             }
         }
         copied = close.1;
         pos = close.1;
     }
     html.push_str(&src[copied..]);
-    Pruned { html, json_ld }
+    Pruned {
+        html,
+        json_ld,
+        script_dates,
+    }
 }
 
 /// True when `rest` (the bytes after `<`) opens element `name`, case-insensitively.
