@@ -283,16 +283,35 @@ fn resolve(base: Option<&str>, href: &str) -> String {
 /// The first date the page shows its readers on its own: a short text block ("Dec 12,
 /// 2025", "Last updated: November 13, 2025") outside navigation, footers, comments and
 /// hidden parts.
-fn shown_date(w: &Walked) -> Option<String> {
-    let mut away = vec![false; w.els.len()];
-    for (i, e) in w.els.iter().enumerate().skip(1) {
-        away[i] = e.flags & (flag::BAD_TAG | flag::COMMENTS | flag::HIDDEN) != 0
-            || away[e.parent as usize];
-    }
+fn shown_date(w: &Walked, aside: &[bool]) -> Option<String> {
     w.blocks
         .iter()
-        .filter(|b| !away[b.el as usize] && b.text.split_whitespace().count() <= 8)
+        .filter(|b| !aside[b.el as usize])
+        .filter(|b| {
+            let n = b.text.split_whitespace().count();
+            n <= 8 || n <= 30 && {
+                let l = b.text.to_lowercase();
+                l.contains("publish") || l.contains("posted")
+            }
+        })
         .find_map(|b| parse_date(&b.text))
+}
+
+/// Per element: whether it lies in a part that is not the page's own (navigation, footer,
+/// sidebar, comments; an article's `<header>` is its
+/// own), and whether it lies in a list item.
+fn asides(w: &Walked) -> (Vec<bool>, Vec<bool>) {
+    let n = w.els.len();
+    let (mut aside, mut listed) = (vec![false; n], vec![false; n]);
+    for (i, e) in w.els.iter().enumerate().skip(1) {
+        let f = e.flags;
+        let p = e.parent as usize;
+        aside[i] = f & flag::BAD_TAG != 0 && f & flag::HEADER == 0
+            || f & flag::COMMENTS != 0
+            || aside[p];
+        listed[i] = f & flag::ITEM != 0 || listed[p];
+    }
+    (aside, listed)
 }
 
 pub fn metadata(w: &Walked, pruned: &Pruned, url_hint: Option<&str>, text: &str) -> Meta {
@@ -347,6 +366,7 @@ pub fn metadata(w: &Walked, pruned: &Pruned, url_hint: Option<&str>, text: &str)
         *t = clean_title(t, Some(o));
     }
 
+    let (aside, listed) = asides(w);
     m.date = ld
         .published
         .as_deref()
@@ -387,9 +407,17 @@ pub fn metadata(w: &Walked, pruned: &Pruned, url_hint: Option<&str>, text: &str)
                 .find_map(|t| parse_date(&t.value))
         })
         .or_else(|| {
+            // A time tag in the page's own parts, outside lists (a list of other posts)...
             w.times
                 .iter()
-                .filter(|t| !t.modified && w.els[t.el as usize].flags & flag::BAD_TAG == 0)
+                .filter(|t| !t.modified && !aside[t.el as usize] && !listed[t.el as usize])
+                .find_map(|t| parse_date(&t.value))
+        })
+        .or_else(|| {
+            // ... or in a list (a post's meta line is often one).
+            w.times
+                .iter()
+                .filter(|t| !t.modified && !aside[t.el as usize])
                 .find_map(|t| parse_date(&t.value))
         })
         .or_else(|| {
@@ -408,7 +436,7 @@ pub fn metadata(w: &Walked, pruned: &Pruned, url_hint: Option<&str>, text: &str)
         .or_else(|| m.url.as_deref().and_then(url_date))
         .or_else(|| url_hint.and_then(url_date))
         .or_else(|| w.bylines.iter().find_map(|b| parse_date(b)))
-        .or_else(|| shown_date(w))
+        .or_else(|| shown_date(w, &aside))
         .or_else(|| ld.modified.as_deref().and_then(parse_date))
         .or_else(|| {
             meta_get(

@@ -38,6 +38,9 @@ pub mod flag {
     pub const HIDDEN: u16 = 1 << 10;
     /// A table cell (td, th).
     pub const CELL: u16 = 1 << 11;
+    /// A `<header>` (also flagged [`BAD_TAG`]: a page's header is boilerplate, but an
+    /// article's header holds its date and byline).
+    pub const HEADER: u16 = 1 << 12;
 }
 
 /// One block-level element.
@@ -405,7 +408,8 @@ fn class_flags(hint: &str) -> u16 {
 
 fn tag_flags(name: &str) -> u16 {
     match name {
-        "nav" | "aside" | "footer" | "header" | "form" | "menu" => flag::BAD_TAG,
+        "header" => flag::BAD_TAG | flag::HEADER,
+        "nav" | "aside" | "footer" | "form" | "menu" => flag::BAD_TAG,
         "article" | "main" => flag::ARTICLE,
         "figcaption" => flag::CAPTION,
         "li" | "dt" | "dd" => flag::ITEM,
