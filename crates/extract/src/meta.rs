@@ -403,7 +403,7 @@ pub fn metadata(w: &Walked, pruned: &Pruned, url_hint: Option<&str>, text: &str)
         .or_else(|| {
             w.times
                 .iter()
-                .filter(|t| t.published && !t.modified)
+                .filter(|t| t.published && !t.modified && !aside[t.el as usize])
                 .find_map(|t| parse_date(&t.value))
         })
         .or_else(|| {
