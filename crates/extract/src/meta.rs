@@ -165,32 +165,61 @@ fn meta_get<'a>(w: &'a Walked, keys: &[&str]) -> Option<&'a str> {
 
 /// Split a byline ("By Jane Doe and John Roe, Reuters") into names.
 pub fn byline_names(s: &str) -> Vec<String> {
-    let mut s = crate::walk::collapse(s);
+    names_in(s, 2)
+}
+
+/// A credential after a name ("MS", "RD", "PhD", "CFP"): it stays with the name.
+fn is_credential(p: &str) -> bool {
+    let letters = p.chars().filter(|c| c.is_alphabetic()).count();
+    (2..=5).contains(&letters)
+        && !p.contains(' ')
+        && p.chars().filter(|c| c.is_uppercase()).count() >= 2
+        && p.chars().all(|c| c.is_alphabetic() || c == '.')
+}
+
+/// Strip a leading "By", "Written by", "Von", ... (also glued to the name, as "ByJane Doe"
+/// comes out of `<span>By</span><span>Jane Doe</span>`).
+fn strip_by(s: &str) -> &str {
+    let lower = s.to_lowercase();
     for p in [
-        "By ",
-        "by ",
-        "BY ",
-        "Von ",
-        "von ",
-        "Par ",
-        "par ",
-        "Por ",
-        "Written by ",
-        "Words by ",
+        "written by", "words by", "text by", "posted by", "reviewed by", "story by", "author:",
+        "by", "von", "par", "por", "door",
     ] {
-        if let Some(r) = s.strip_prefix(p) {
-            s = r.to_string();
-            break;
+        if lower.starts_with(p) && s.is_char_boundary(p.len()) {
+            let rest = &s[p.len()..];
+            let glued_ok = rest.starts_with(|c: char| c.is_whitespace() || c == ':')
+                || p.ends_with(':')
+                || p.len() > 3 && rest.starts_with(char::is_uppercase)
+                || p == "by" && &s[..2] == "By" && rest.starts_with(char::is_uppercase);
+            if glued_ok {
+                return rest.trim_start_matches([' ', ':']).trim_start();
+            }
         }
     }
-    let mut out = Vec::new();
+    s
+}
+
+/// Person names in a byline or an author field: split on commas, "and", "&", "|", ";";
+/// each of `min_words` to 4 words, capitalised, no digits; credentials stay with the name
+/// before them ("Jillian Kubala, MS, RD").
+fn names_in(s: &str, min_words: usize) -> Vec<String> {
+    let s = crate::walk::collapse(s);
+    let s = strip_by(&s);
+    let mut out: Vec<String> = Vec::new();
     for part in s
         .split([',', '|', '&', ';', '\n'])
         .flat_map(|p| p.split(" and "))
     {
         let p = part.trim().trim_end_matches('.');
+        if is_credential(p) {
+            if let Some(last) = out.last_mut() {
+                last.push_str(", ");
+                last.push_str(p);
+            }
+            continue;
+        }
         let wc = p.split_whitespace().count();
-        if !(2..=4).contains(&wc)
+        if !(min_words..=4).contains(&wc)
             || p.chars()
                 .any(|c| c.is_ascii_digit() || c == '@' || c == ':')
             || !p.chars().next().is_some_and(char::is_uppercase)
@@ -464,19 +493,19 @@ pub fn metadata(w: &Walked, pruned: &Pruned, url_hint: Option<&str>, text: &str)
                 "dc.creator",
                 "byl",
                 "twitter:creator",
+                "cxenseparse:author",
+                "author_name",
+                "citation_author",
             ],
         ) {
             if !a.starts_with("http") && !a.starts_with('@') {
-                authors = byline_names(a);
-                if authors.is_empty() && a.split_whitespace().count() <= 4 {
-                    authors.push(crate::walk::collapse(a));
-                }
+                authors = names_in(a, 1);
             }
         }
     }
     if authors.is_empty() {
         for a in &w.author_marks {
-            for n in byline_names(a) {
+            for n in names_in(a, 1) {
                 if !authors.contains(&n) {
                     authors.push(n);
                 }

@@ -564,6 +564,7 @@ pub fn walk(doc: &scraper::Html) -> Walked {
     let mut in_title = false;
     let mut capture: Option<(String, bool)> = None; // (text, is_author) for author/byline marks
     let mut capture_depth = 0usize;
+    let mut mark: Option<String> = None; // text of an inline author mark
     for edge in doc.tree.root().traverse() {
         match edge {
             ego_tree::iter::Edge::Open(node) => match node.value() {
@@ -635,10 +636,11 @@ pub fn walk(doc: &scraper::Html) -> Walked {
                         if link {
                             link_depth += 1;
                         }
-                        let cap = author_mark && capture.is_none();
+                        // An inline author mark has its own slot: it may sit inside a
+                        // byline block that is being captured too.
+                        let cap = author_mark && mark.is_none();
                         if cap {
-                            capture = Some((String::new(), true));
-                            capture_depth = 0;
+                            mark = Some(String::new());
                         }
                         stack.push(Frame::Inline { link, capture: cap });
                         continue;
@@ -721,6 +723,11 @@ pub fn walk(doc: &scraper::Html) -> Walked {
                             c.push_str(t);
                         }
                     }
+                    if let Some(c) = mark.as_mut() {
+                        if c.len() < 200 {
+                            c.push_str(t);
+                        }
+                    }
                 }
                 _ => {}
             },
@@ -742,7 +749,7 @@ pub fn walk(doc: &scraper::Html) -> Walked {
                             link_depth = link_depth.saturating_sub(1);
                         }
                         if cap {
-                            if let Some((text, _)) = capture.take() {
+                            if let Some(text) = mark.take() {
                                 let t = collapse(&text);
                                 if !t.is_empty() {
                                     w.author_marks.push(t);
@@ -793,6 +800,11 @@ fn is_author_mark(a: &Attrs) -> bool {
         r.split_whitespace()
             .any(|r| r.eq_ignore_ascii_case("author"))
     }) || a.itemprop.is_some_and(|p| p.eq_ignore_ascii_case("author"))
+        || a.class.is_some_and(|c| {
+            // "author-name", "authorName", "byline__name": the name itself, not a bio.
+            let c = c.to_ascii_lowercase();
+            (c.contains("author") || c.contains("byline")) && c.contains("name")
+        })
 }
 
 fn collect_meta(el: &scraper::node::Element, w: &mut Walked) {
