@@ -35,6 +35,8 @@ struct LdArticle {
     published: Option<String>,
     modified: Option<String>,
     authors: Vec<String>,
+    /// Authors given only as a reference (`{"@id": ...}`) to a node elsewhere in the graph.
+    author_refs: Vec<String>,
     publisher: Option<String>,
     language: Option<String>,
     url: Option<String>,
@@ -77,7 +79,7 @@ fn text_of(v: &Value) -> Option<String> {
     }
 }
 
-fn names_of(v: &Value, out: &mut Vec<String>) {
+fn names_of(v: &Value, out: &mut Vec<String>, refs: &mut Vec<String>) {
     match v {
         Value::String(s) => {
             let s = crate::walk::collapse(s);
@@ -85,10 +87,34 @@ fn names_of(v: &Value, out: &mut Vec<String>) {
                 out.push(s);
             }
         }
-        Value::Array(a) => a.iter().take(10).for_each(|x| names_of(x, out)),
+        Value::Array(a) => a.iter().take(10).for_each(|x| names_of(x, out, refs)),
         Value::Object(o) => {
             if let Some(n) = o.get("name") {
-                names_of(n, out);
+                names_of(n, out, refs);
+            } else if let Some(id) = o.get("@id").and_then(Value::as_str) {
+                refs.push(id.to_string());
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The names of graph nodes by their `@id`.
+fn ids_of(v: &Value, ids: &mut Vec<(String, String)>, depth: usize) {
+    if depth > 6 || ids.len() > 200 {
+        return;
+    }
+    match v {
+        Value::Array(a) => a.iter().for_each(|x| ids_of(x, ids, depth + 1)),
+        Value::Object(o) => {
+            if let (Some(id), Some(name)) = (
+                o.get("@id").and_then(Value::as_str),
+                o.get("name").and_then(Value::as_str),
+            ) {
+                ids.push((id.to_string(), crate::walk::collapse(name)));
+            }
+            if let Some(g) = o.get("@graph") {
+                ids_of(g, ids, depth + 1);
             }
         }
         _ => {}
@@ -127,9 +153,10 @@ fn visit_ld(v: &Value, best: &mut LdArticle, depth: usize) {
                         })
                         .map(str::to_string),
                     authors: Vec::new(),
+                    author_refs: Vec::new(),
                 };
                 if let Some(au) = o.get("author").or_else(|| o.get("creator")) {
-                    names_of(au, &mut a.authors);
+                    names_of(au, &mut a.authors, &mut a.author_refs);
                 }
                 *best = a;
             }
@@ -145,6 +172,7 @@ fn visit_ld(v: &Value, best: &mut LdArticle, depth: usize) {
 
 fn json_ld(texts: &[String]) -> LdArticle {
     let mut best = LdArticle::default();
+    let mut ids = Vec::new();
     for t in texts {
         let t = t
             .trim()
@@ -153,6 +181,14 @@ fn json_ld(texts: &[String]) -> LdArticle {
             .trim();
         if let Ok(v) = serde_json::from_str::<Value>(t) {
             visit_ld(&v, &mut best, 0);
+            ids_of(&v, &mut ids, 0);
+        }
+    }
+    for r in std::mem::take(&mut best.author_refs) {
+        if let Some((_, name)) = ids.iter().find(|(id, _)| *id == r) {
+            if !name.is_empty() && !best.authors.contains(name) {
+                best.authors.push(name.clone());
+            }
         }
     }
     best
@@ -182,8 +218,18 @@ fn is_credential(p: &str) -> bool {
 fn strip_by(s: &str) -> &str {
     let lower = s.to_lowercase();
     for p in [
-        "written by", "words by", "text by", "posted by", "reviewed by", "story by", "author:",
-        "by", "von", "par", "por", "door",
+        "written by",
+        "words by",
+        "text by",
+        "posted by",
+        "reviewed by",
+        "story by",
+        "author:",
+        "by",
+        "von",
+        "par",
+        "por",
+        "door",
     ] {
         if lower.starts_with(p) && s.is_char_boundary(p.len()) {
             let rest = &s[p.len()..];
@@ -318,10 +364,11 @@ fn shown_date(w: &Walked, aside: &[bool]) -> Option<String> {
         .filter(|b| !aside[b.el as usize])
         .filter(|b| {
             let n = b.text.split_whitespace().count();
-            n <= 8 || n <= 30 && {
-                let l = b.text.to_lowercase();
-                l.contains("publish") || l.contains("posted")
-            }
+            n <= 8
+                || n <= 30 && {
+                    let l = b.text.to_lowercase();
+                    l.contains("publish") || l.contains("posted")
+                }
         })
         .find_map(|b| parse_date(&b.text))
 }
@@ -335,9 +382,8 @@ fn asides(w: &Walked) -> (Vec<bool>, Vec<bool>) {
     for (i, e) in w.els.iter().enumerate().skip(1) {
         let f = e.flags;
         let p = e.parent as usize;
-        aside[i] = f & flag::BAD_TAG != 0 && f & flag::HEADER == 0
-            || f & flag::COMMENTS != 0
-            || aside[p];
+        aside[i] =
+            f & flag::BAD_TAG != 0 && f & flag::HEADER == 0 || f & flag::COMMENTS != 0 || aside[p];
         listed[i] = f & flag::ITEM != 0 || listed[p];
     }
     (aside, listed)
