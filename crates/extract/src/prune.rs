@@ -204,6 +204,15 @@ pub fn prune(src: &str) -> Pruned {
         pos = close.1;
     }
     html.push_str(&src[copied..]);
+    if script_dates.is_empty() {
+        // Page data may also sit HTML-escaped in an attribute (`data-props="{&quot;...`).
+        if memmem::find(bytes, b"Published&quot;").is_some()
+            || memmem::find(bytes, b"&quot;publish").is_some()
+        {
+            let unescaped = src.replace("&quot;", "\"");
+            scan_script_dates(&unescaped, &mut script_dates);
+        }
+    }
     Pruned {
         html,
         json_ld,
