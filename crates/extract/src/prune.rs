@@ -340,13 +340,23 @@ fn rewrite_start_tag(src: &str, name_at: usize, name_len: usize, out: &mut Strin
 /// The index just past the `>` that ends a start tag whose name ends at `from`, skipping
 /// quoted attribute values.
 fn start_tag_end(bytes: &[u8], from: usize) -> usize {
+    // As the HTML tokenizer does: a quote opens a value only right after `=`; a stray
+    // quote elsewhere (`src="a.js" " type=x`) is part of an attribute name.
     let mut quote = 0u8;
+    let mut last = 0u8; // the last non-space byte outside quotes
     for (i, &b) in bytes.iter().enumerate().skip(from) {
-        match (quote, b) {
-            (0, b'"') | (0, b'\'') => quote = b,
-            (0, b'>') => return i + 1,
-            (q, c) if q != 0 && c == q => quote = 0,
-            _ => {}
+        if quote != 0 {
+            if b == quote {
+                quote = 0;
+                last = b'"';
+            }
+            continue;
+        }
+        match b {
+            b'"' | b'\'' if last == b'=' => quote = b,
+            b'>' => return i + 1,
+            b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' => {}
+            _ => last = b,
         }
     }
     bytes.len()
@@ -438,6 +448,16 @@ mod tests {
             "<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\"}</script><p>e</p>",
             "<p>e</p>",
             &["{\"@type\":\"NewsArticle\"}"],
+        );
+    }
+
+    #[test]
+    fn a_stray_quote_in_a_script_tag_does_not_swallow_the_page() {
+        // politico.com shipped `<script src="a.js" " type="text/javascript">`.
+        check(
+            "<script src=\"a.js\" \" type=\"text/javascript\"></script><p>h</p><p>i \"j\"</p>",
+            "<p>h</p><p>i \"j\"</p>",
+            &[],
         );
     }
 
