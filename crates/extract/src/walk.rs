@@ -375,8 +375,8 @@ fn class_flags(hint: &str) -> u16 {
                 | "toc"
         ) || tok.starts_with("ad-")
             || tok.starts_with("ads-")
-            || tok.ends_with("-ad")
-            || tok.ends_with("-ads")
+            || tok.ends_with("-ad") && !tok.ends_with("--ad")
+            || tok.ends_with("-ads") && !tok.ends_with("--ads")
             || tok.ends_with("_ad")
             || tok == "cta"
             || tok.starts_with("cta-")
