@@ -646,5 +646,80 @@ mod tests {
             ["Jane Doe", "John Roe", "Ann Poe"]
         );
         assert!(byline_names("Updated 5:34 PM ET, Tue November 19, 2019").is_empty());
+        // A byline glued to its label, credentials kept with the name, a name starting "By".
+        assert_eq!(byline_names("ByTrevor Jones"), ["Trevor Jones"]);
+        assert_eq!(byline_names("Written byDan Pantelo"), ["Dan Pantelo"]);
+        assert_eq!(
+            byline_names("Jillian Kubala, MS, RD"),
+            ["Jillian Kubala, MS, RD"]
+        );
+        assert_eq!(byline_names("Byron Allen"), ["Byron Allen"]);
+    }
+
+    #[test]
+    fn authors_from_graph_references_and_name_elements() {
+        let m = meta_of(
+            r#"<script type="application/ld+json">{"@graph":[
+              {"@type":"Article","headline":"H","author":{"@id":"https://x.org/#/person/1"}},
+              {"@type":"Person","@id":"https://x.org/#/person/1","name":"Albert Swann"}]}</script>
+            <p>Body</p>"#,
+            None,
+        );
+        assert_eq!(m.authors, ["Albert Swann"]);
+        // The name element of an author box, even inside a captured byline block.
+        let m = meta_of(
+            r#"<div class="entry-author"><b class="author-name"><a href="/a/angela" rel="author">Angela Kaye Carpenter</a></b>
+               <div>Angela first became a professional writer in kindergarten and has written ever since then, mostly about sewing.</div></div>"#,
+            None,
+        );
+        assert_eq!(m.authors, ["Angela Kaye Carpenter"]);
+        let m = meta_of(
+            r#"<div><span class="blog__authorname">Michelle Lee</span></div>"#,
+            None,
+        );
+        assert_eq!(m.authors, ["Michelle Lee"]);
+    }
+
+    #[test]
+    fn dates_from_page_data_other_meta_tags_and_the_page_itself() {
+        // A framework's page data in a script.
+        let m = meta_of(
+            r#"<script>self.__next_f.push([1,"{\"slug\":\"x\",\"publishedAt\":\"2025-10-20T13:08:55-07:00\"}"])</script><p>x</p>"#,
+            None,
+        );
+        assert_eq!(m.date.as_deref(), Some("2025-10-20"));
+        // HTML-escaped in an attribute.
+        let m = meta_of(
+            r#"<div data-props="{&quot;datePublished&quot;:&quot;2025-11-17T09:00:00-05:00&quot;}"></div>"#,
+            None,
+        );
+        assert_eq!(m.date.as_deref(), Some("2025-11-17"));
+        let m = meta_of(
+            r#"<meta name="published" content="July 17, 2025"><p>x</p>"#,
+            None,
+        );
+        assert_eq!(m.date.as_deref(), Some("2025-07-17"));
+        // Shown under the headline, not in the footer.
+        let m = meta_of(
+            "<h1>Title</h1><div>December 15, 2025</div><p>Text of the story goes here.</p><footer><p>1 January 2020</p></footer>",
+            None,
+        );
+        assert_eq!(m.date.as_deref(), Some("2025-12-15"));
+        let m = meta_of(
+            "<h1>Title</h1><p>Text of the story goes here.</p><footer><p>1 January 2020</p></footer>",
+            None,
+        );
+        assert_eq!(m.date, None);
+    }
+
+    #[test]
+    fn time_tags_of_comments_and_post_lists_do_not_date_the_page() {
+        let m = meta_of(
+            r#"<ul class="wp-block-post-template"><li><time datetime="2025-12-19T16:35:00-08:00">Dec 19</time></li></ul>
+               <div class="wp-block-post-date"><time datetime="2025-12-18T19:05:00-08:00">Dec 18</time></div>
+               <ol class="commentlist"><li><time pubdate datetime="2025-12-20T00:00:43-05:00">Dec 20</time></li></ol>"#,
+            None,
+        );
+        assert_eq!(m.date.as_deref(), Some("2025-12-18"));
     }
 }

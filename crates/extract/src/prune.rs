@@ -24,15 +24,15 @@ pub struct Pruned {
 
 /// Keys under which a page's script data gives its publication date, most telling first.
 pub const SCRIPT_DATE_KEYS: [&str; 9] = [
-    "\"datePublished\"",
-    "\"publishedAt\"",
-    "\"publishDate\"",
-    "\"published_at\"",
-    "\"publish_date\"",
-    "\"first_publication_date\"",
-    "\"publishedDate\"",
-    "\"postDate\"",
-    "\"createdAt\"",
+    "datePublished",
+    "publishedAt",
+    "publishDate",
+    "published_at",
+    "publish_date",
+    "first_publication_date",
+    "publishedDate",
+    "postDate",
+    "createdAt",
 ];
 
 static SCRIPT_KEYS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
@@ -40,15 +40,22 @@ static SCRIPT_KEYS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
         aho_corasick::AhoCorasick::new(SCRIPT_DATE_KEYS).expect("static patterns")
     });
 
-/// The first value of each date key in a script's text (`"key": "value"`, also with the
-/// quotes escaped as in a JSON string inside a script).
+/// The first value of each date key in a script's text: `"key": "value"`, also with the
+/// quotes escaped as in JSON held in a JavaScript string (`\"key\":\"value\"`).
 fn scan_script_dates(body: &str, out: &mut Vec<(usize, String)>) {
+    let bytes = body.as_bytes();
     for m in SCRIPT_KEYS.find_iter(body) {
         let k = m.pattern().as_usize();
         if out.iter().any(|(o, _)| *o == k) {
             continue;
         }
-        let rest = body[m.end()..].trim_start_matches(['\\', ' ', ':', '"']);
+        // A whole key: a quote right before it and right after it (maybe escaped).
+        let before = m.start().checked_sub(1).map(|i| bytes[i]);
+        let after = &body[m.end()..];
+        if before != Some(b'"') || !(after.starts_with('"') || after.starts_with("\\\"")) {
+            continue;
+        }
+        let rest = after.trim_start_matches(['\\', ' ', ':', '"']);
         let value: String = rest
             .chars()
             .take_while(|c| *c != '"' && *c != '\\' && *c != ',' && *c != '}')
