@@ -2,13 +2,18 @@
 //! main-text paragraphs, in page order.
 //!
 //! How: each block is judged on its own (a *content* block is prose: long enough, few of its
-//! characters in links; a *noise* block is link text or a short fragment). Boilerplate
-//! containers (nav, aside, footer, comments, share/related/newsletter widgets, captions) are
-//! dropped, except a wrapper that holds most of the page's prose. Every element is scored by
-//! the prose under it minus the noise under it, with a bonus for elements that name the
-//! article body; the best-scoring element is the article, and its blocks that are not noise
-//! form the text. Leading and trailing fragments (datelines, "Advertisement", share lines)
-//! are trimmed, and the headline is not repeated in the body.
+//! characters in links; a *noise* block is mostly link text; a *fragment* is a short piece
+//! of plain text; table cells are data). Boilerplate containers (nav, aside, footer,
+//! comments, share/related/newsletter/call-to-action boxes, captions) are dropped, except a
+//! wrapper that holds most of the page's prose; hidden elements are dropped unless they hold
+//! most of it (pages a script reveals). Every element is scored by the prose under it minus
+//! the noise under it (link noise costs its links less its own text), with a bonus for
+//! elements that name the article body; the best-scoring element is the article (a story
+//! among teaser `<article>`s is taken alone when it dominates them). Its blocks that are not
+//! noise form the text: fragments only between prose blocks, a linked headline with a
+//! sentence of its own kept, table rows as lines, a repeated sentence once. Leading and
+//! trailing fragments (datelines, "Advertisement", share lines) are trimmed, and the
+//! headline is not repeated in the body.
 //!
 //! Deliberately no site-specific rules. Linear in the number of blocks and elements.
 
@@ -398,6 +403,107 @@ mod tests {
              <aside><p>{PROSE} In the aside.</p></aside></body>"
         );
         check(&html, &["Again."], &["In the aside"]);
+    }
+
+    #[test]
+    fn a_page_parked_in_a_hidden_element_is_read_and_hidden_menus_are_not() {
+        // React streaming: the page sits in <div hidden id="S:0"> until a script moves it.
+        let html = format!(
+            "<body><div hidden id=S:0><main><h1>T</h1><p>{PROSE}</p><p>More: {PROSE}</p></main></div>
+             <div style='display:none'><p>{PROSE} Hidden menu text.</p></div></body>"
+        );
+        check(&html, &["The council voted", "More:"], &["Hidden menu"]);
+    }
+
+    #[test]
+    fn page_builder_widgets_and_taxonomy_classes_are_not_boilerplate() {
+        // Elementor wraps every paragraph in "elementor-widget"; WordPress tags a post's
+        // article with "tag-newsletter"; the body's classes name the template.
+        let html = format!(
+            "<body class='has-sidebar page-template-footer'><article class='post tag-newsletter category-related'>
+             <div class='elementor-widget elementor-widget-text-editor'><p>{PROSE}</p></div>
+             <div class='elementor-widget elementor-widget-text-editor'><p>Next: {PROSE}</p></div></article>
+             <div class='newsletter-signup'><p>Sign up for our newsletter to get the best of our stories in your inbox every morning.</p></div></body>"
+        );
+        check(&html, &["The council voted", "Next:"], &["Sign up"]);
+    }
+
+    #[test]
+    fn table_rows_are_lines_of_data() {
+        let html = format!(
+            "<article><p>{PROSE}</p><table><tr><th>Pos.</th><th>Driver</th><th>Points</th></tr>
+             <tr><td>1</td><td>Kyle Busch</td><td>5040</td></tr><tr><td>2</td><td>Martin Truex Jr.</td><td>5035</td></tr></table>
+             <p>After the table: {PROSE}</p></article>"
+        );
+        check(
+            &html,
+            &[
+                "Pos. Driver Points",
+                "1 Kyle Busch 5040",
+                "2 Martin Truex Jr. 5035",
+            ],
+            &[],
+        );
+    }
+
+    #[test]
+    fn a_story_among_teaser_articles_is_read_alone() {
+        let teaser =
+            "A teaser for another story that has a sentence of its own to make it look like prose.";
+        let html = format!(
+            "<main><article class=story><h1>T</h1><p>{PROSE}</p><p>Two: {PROSE}</p><p>Three: {PROSE}</p><p>Four: {PROSE}</p></article>
+             <article><h2><a href=/a>Other</a></h2><p>{teaser}</p></article>
+             <article><h2><a href=/b>Other</a></h2><p>{teaser}</p></article></main>"
+        );
+        check(&html, &["The council voted", "Four:"], &["A teaser"]);
+    }
+
+    #[test]
+    fn labels_and_short_lines_inside_the_text_stay_and_boxes_around_it_go() {
+        let html = format!(
+            "<article><p>{PROSE}</p><h3>Meal 1</h3><p>Eat every 2-3 hours</p><p>{PROSE} Again.</p>
+             <h3>Meal 1</h3><p>Eat every 2-3 hours</p><p>Palm Bay d. Rockledge 70-44</p><p>Advertisement</p>
+             <p>Last: {PROSE}</p><div class='smg-cta-letter'><p>Support us so we continue to pursue the facts for you and anyone searching for answers.</p></div></article>"
+        );
+        let doc = scraper::Html::parse_document(&html);
+        let w = crate::walk::walk(&doc);
+        let text = main_text(&w, None).join("\n\n");
+        assert_eq!(text.matches("Eat every 2-3 hours").count(), 2, "{text}");
+        assert_eq!(
+            text.matches(PROSE).count(),
+            3,
+            "a repeated sentence is said once: {text}"
+        );
+        for m in ["Meal 1", "Palm Bay d. Rockledge 70-44", "Last:"] {
+            assert!(text.contains(m), "missing {m:?} in {text:?}");
+        }
+        for m in ["Advertisement", "Support us"] {
+            assert!(!text.contains(m), "unwanted {m:?} in {text:?}");
+        }
+    }
+
+    #[test]
+    fn a_list_of_linked_headlines_with_summaries_is_the_text() {
+        let item = |n: u32| {
+            format!("<li><strong><a href=/{n}>Headline number {n} about the news</a>.</strong> The company confirmed that it had been contacted by the office of the attorney general on Monday.</li>")
+        };
+        // Mostly link, but with a sentence of its own: still part of the list.
+        let linky = "<li><strong><a href=/6>Headline number 6 about the news of the day that everyone is talking about at the office</a>.</strong> Peng Mei denied the sensational claims made in the viral post on Weibo.</li>";
+        let html = format!(
+            "<nav><ul><li><a href=/>Home</a></li><li><a href=/n>News</a></li></ul></nav>
+             <article><p>Good morning! This is the tech news you need to know this Tuesday.</p><ol>{}{linky}</ol></article>",
+            (1..=5).map(item).collect::<String>()
+        );
+        check(
+            &html,
+            &[
+                "Good morning",
+                "Headline number 1",
+                "Headline number 6",
+                "Peng Mei",
+            ],
+            &["Home"],
+        );
     }
 
     #[test]
