@@ -1,10 +1,13 @@
 //! Metadata: title, authors, publication date, outlet, language and canonical URL of a page,
-//! from JSON-LD, Open Graph / Dublin Core / `<meta>` tags, microdata, `<time>`, the URL and
-//! byline text, in that order of trust. In: [`Walked`], the JSON-LD texts, an optional URL
-//! hint, the main text (for language detection). Out: [`Meta`].
+//! from JSON-LD (authors given by `@id` resolved through the graph), Open Graph / Dublin
+//! Core / `<meta>` tags, microdata, `<time>`, page data in scripts, the URL, byline text and
+//! a date the page shows near its text, in that order of trust. In: [`Walked`], the
+//! [`Pruned`] page (JSON-LD and script dates), an optional URL hint, the main text (for
+//! language detection). Out: [`Meta`].
 //!
 //! The publication date is never taken from a modification date while a publication date
-//! exists. Pure; never panics on malformed JSON-LD.
+//! exists, nor from comments, navigation, footers or lists of other posts when the page's
+//! own parts give one. Pure; never panics on malformed JSON-LD.
 
 use crate::date::{parse_date, url_date};
 use crate::prune::Pruned;

@@ -1,7 +1,8 @@
 //! Prune: a byte-level pass before HTML parsing that cuts out what can never be article text:
 //! `<script>`, `<style>`, `<noscript>`, `<template>`, `<svg>`, `<math>`, `<iframe>` elements
 //! and comments. On news pages these are most of the bytes (60% on the Zyte benchmark), so
-//! the parser has far less to do. JSON-LD scripts are kept aside for the metadata.
+//! the parser has far less to do. JSON-LD scripts are kept aside for the metadata, and the
+//! publication date found under well-known keys in other scripts' page data.
 //! In: page text. Out: [`Pruned`].
 //!
 //! It follows the HTML tokenizer's rules for where these elements end (raw text runs to the
