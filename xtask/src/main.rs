@@ -292,14 +292,10 @@ fn eval_duc(dir: Option<PathBuf>) -> ExitCode {
             .map(|p| RawArticle {
                 id: p.file_stem().unwrap_or_default().to_string_lossy().into(),
                 path: p.to_string_lossy().into(),
-                title: None,
-                date: None,
-                outlet: None,
-                url: None,
                 body: unwrap_lines(&String::from_utf8_lossy(
                     &std::fs::read(p).unwrap_or_default(),
                 )),
-                body_has_headline: false,
+                ..RawArticle::default()
             })
             .collect();
         let t = Instant::now();

@@ -109,6 +109,8 @@ fn digest_takes_html_pages_beside_text_articles() {
         "Opinion | Republicans Are Following Trump to Nowhere"
     );
     assert_eq!(nyt["date"], "2019-11-19");
+    assert_eq!(nyt["authors"], serde_json::json!(["Jamelle Bouie"]));
+    assert_eq!(nyt["language"], "en");
     assert!(nyt["text"]
         .as_str()
         .unwrap()
@@ -232,6 +234,19 @@ fn feeds_and_news_please_json_are_articles() {
         .map(|a| a["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, ["city-1", "city-2", "np"]);
+    // The digest keeps the marks: the teaser is summary-only, the authors stay named.
+    let by_id = |id: &str| {
+        v["articles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(by_id("city-2")["summary_only"], true);
+    assert_eq!(by_id("city-1")["summary_only"], false);
+    assert_eq!(by_id("np")["authors"], serde_json::json!(["Jane Doe"]));
 }
 
 #[test]

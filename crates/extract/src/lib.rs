@@ -137,6 +137,9 @@ impl Page {
             url: self.url,
             body: self.text,
             body_has_headline: false,
+            authors: self.authors,
+            language: self.language,
+            summary_only: self.summary_only,
         }
     }
 }

@@ -141,6 +141,12 @@ pub struct Article {
     pub sentences: Vec<Sentence>,
     /// What cleaning removed.
     pub removed: Vec<Removed>,
+    /// Authors named by the input (web page metadata, feed, JSONL), in order.
+    pub authors: Vec<String>,
+    /// Language code given or detected by the input reader (`en`, `de`, ...).
+    pub language: Option<String>,
+    /// True for a feed item that carried only a summary, not the article.
+    pub summary_only: bool,
 }
 
 impl Article {
@@ -161,6 +167,9 @@ impl Article {
             paragraphs,
             sentences: vec![],
             removed: vec![],
+            authors: vec![],
+            language: None,
+            summary_only: false,
         }
     }
     /// The text under `span` (empty when the span is out of bounds).
@@ -464,4 +473,10 @@ pub struct RawArticle {
     pub body: String,
     /// True when the body starts with its own headline (plain text files).
     pub body_has_headline: bool,
+    /// Authors given by the input format, in order.
+    pub authors: Vec<String>,
+    /// Language code given by the input format.
+    pub language: Option<String>,
+    /// True for a feed item that carried only a summary, not the article.
+    pub summary_only: bool,
 }

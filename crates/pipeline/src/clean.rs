@@ -400,6 +400,9 @@ pub fn clean(raws: &[RawArticle]) -> Vec<Article> {
                 paragraphs: spans,
                 sentences: Vec::new(),
                 removed: d.removed,
+                authors: raw.authors.clone(),
+                language: raw.language.clone(),
+                summary_only: raw.summary_only,
             }
         })
         .collect()

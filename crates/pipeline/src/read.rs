@@ -119,7 +119,25 @@ pub fn read_jsonl_line(
         url: field(&obj, "url"),
         body,
         body_has_headline: false,
+        authors: names(obj.get("authors").or_else(|| obj.get("author"))),
+        language: field(&obj, "language"),
+        summary_only: obj.get("summary_only").and_then(Value::as_bool) == Some(true),
     }))
+}
+
+/// Author names from a JSON string or array of strings (news-please writes an array).
+fn names(v: Option<&Value>) -> Vec<String> {
+    let one = |x: &Value| {
+        x.as_str()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    match v {
+        Some(Value::Array(a)) => a.iter().take(20).filter_map(one).collect(),
+        Some(x) => one(x).into_iter().collect(),
+        None => Vec::new(),
+    }
 }
 
 fn read_jsonl(path: &str, text: &str) -> Vec<Result<RawArticle, Rejection>> {
@@ -207,5 +225,21 @@ mod tests {
         assert!(out[1].as_ref().unwrap_err().path == "p.jsonl:2");
         assert!(out[2].as_ref().unwrap_err().reason.contains("no \"text\""));
         assert_eq!(out[3].as_ref().unwrap().date.as_deref(), Some("2020-01-02"));
+    }
+
+    #[test]
+    fn jsonl_lines_carry_authors_language_and_the_summary_mark() {
+        // news-please's field names, and corroborate's own.
+        let input = "{\"maintext\":\"One.\",\"authors\":[\"Ana Silva\",\"\",\"Tom Roe\"],\"language\":\"de\"}\n\
+                     {\"text\":\"Two.\",\"author\":\"Jo Poe\",\"summary_only\":true}\n";
+        let out: Vec<RawArticle> = read_source("n.jsonl", input.as_bytes())
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(out[0].authors, ["Ana Silva", "Tom Roe"]);
+        assert_eq!(out[0].language.as_deref(), Some("de"));
+        assert!(!out[0].summary_only);
+        assert_eq!(out[1].authors, ["Jo Poe"]);
+        assert!(out[1].summary_only);
     }
 }

@@ -30,6 +30,10 @@ pub struct ArticleRecord<'a> {
     pub date: Option<&'a str>,
     pub outlet: Option<&'a str>,
     pub url: Option<&'a str>,
+    pub authors: &'a [String],
+    pub language: Option<&'a str>,
+    /// A feed item that carried only its summary.
+    pub summary_only: bool,
     pub text: &'a str,
     pub removed: Vec<RemovedRecord<'a>>,
     pub sentences: Vec<&'a str>,
@@ -182,6 +186,9 @@ pub fn record<'a>(v: &View<'a>) -> DigestRecord<'a> {
                 date: a.date.as_deref(),
                 outlet: a.outlet.as_deref(),
                 url: a.url.as_deref(),
+                authors: &a.authors,
+                language: a.language.as_deref(),
+                summary_only: a.summary_only,
                 text: &a.text,
                 removed: a
                     .removed

@@ -64,10 +64,36 @@ CREATE TABLE IF NOT EXISTS articles(
     text TEXT NOT NULL,
     removed TEXT NOT NULL,
     exact INTEGER NOT NULL,
-    minhash BLOB NOT NULL);
+    minhash BLOB NOT NULL,
+    about TEXT NOT NULL DEFAULT '{}');
 CREATE INDEX IF NOT EXISTS articles_story ON articles(story, id);
 CREATE TABLE IF NOT EXISTS df(term INTEGER PRIMARY KEY, n INTEGER NOT NULL);
 ";
+
+/// What an article's `about` column holds: reader-given metadata beyond the fixed columns.
+#[derive(serde::Serialize, serde::Deserialize, Default)]
+struct About {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    authors: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    language: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    summary_only: bool,
+}
+
+impl About {
+    fn of(a: &Article) -> Self {
+        About {
+            authors: a.authors.clone(),
+            language: a.language.clone(),
+            summary_only: a.summary_only,
+        }
+    }
+
+    fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "{}".into())
+    }
+}
 
 /// One row of the story listing.
 #[derive(Clone, Debug, PartialEq)]
@@ -202,6 +228,20 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(named)?;
         conn.execute_batch(SCHEMA).map_err(named)?;
+        // Stores made before articles kept authors, language and the summary-only mark lack
+        // the `about` column: add it (an additive change, same schema version).
+        let has_about: bool = conn
+            .query_row(
+                "SELECT count(*) FROM pragma_table_info('articles') WHERE name = 'about'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(named)?
+            > 0;
+        if !has_about {
+            conn.execute_batch("ALTER TABLE articles ADD COLUMN about TEXT NOT NULL DEFAULT '{}'")
+                .map_err(named)?;
+        }
         let version: Option<i64> = conn
             .query_row(
                 "SELECT value FROM meta WHERE key = 'schema_version'",
@@ -360,14 +400,19 @@ impl Store {
             .optional()?;
         let Some(idx) = idx else { return Ok(None) };
         let mut st = self.conn.prepare_cached(
-            "SELECT id, title, date, outlet, url, text, removed FROM articles \
+            "SELECT id, title, date, outlet, url, text, removed, about FROM articles \
              WHERE story = ?1 ORDER BY id",
         )?;
         let rows = st.query_map([idx], |r| {
             let text: String = r.get(5)?;
             let removed: String = r.get(6)?;
             let removed: Vec<(String, String)> = serde_json::from_str(&removed).unwrap_or_default();
+            let about: String = r.get(7)?;
+            let about: About = serde_json::from_str(&about).unwrap_or_default();
             Ok(Article {
+                authors: about.authors,
+                language: about.language,
+                summary_only: about.summary_only,
                 id: r.get(0)?,
                 title: r.get(1)?,
                 date: r.get(2)?,
@@ -554,8 +599,8 @@ impl Ingest {
             }
             let mut ins = tx.prepare_cached(
                 "INSERT INTO articles(id, story, copy_of, copy_jaccard, title, date, outlet, url, \
-                 path, text, removed, exact, minhash) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                 path, text, removed, exact, minhash, about) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             )?;
             for (i, a) in assigned {
                 let art = &articles[*i];
@@ -582,6 +627,7 @@ impl Ingest {
                     serde_json::to_string(&removed).unwrap_or_else(|_| "[]".into()),
                     f.exact as i64,
                     encode_minhash(&f.minhash),
+                    About::of(art).to_json(),
                 ])?;
                 report.stored += 1;
             }
@@ -666,10 +712,8 @@ mod tests {
             path: format!("{id}.txt"),
             title: Some(text.split('.').next().unwrap_or("").into()),
             date: Some(date.into()),
-            outlet: None,
-            url: None,
             body: text.into(),
-            body_has_headline: false,
+            ..RawArticle::default()
         }
     }
 
@@ -737,5 +781,37 @@ mod tests {
         let arts = ing.store().story_articles(&rows[0].id).unwrap().unwrap();
         assert_eq!(arts[1].text, QUAKE2);
         assert!(ing.store().story_articles("s-nope").unwrap().is_none());
+    }
+
+    #[test]
+    fn authors_language_and_the_summary_mark_are_kept_and_old_stores_gain_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        // A store made before the `about` column existed, holding one article.
+        let mut ing = Ingest::new(Store::open(&path).unwrap()).unwrap();
+        ing.add_batch(vec![raw("v1", "2020-03-01", VOTE)]).unwrap();
+        drop(ing);
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("ALTER TABLE articles DROP COLUMN about")
+                .unwrap();
+        }
+        let mut ing = Ingest::new(Store::open(&path).unwrap()).unwrap();
+        let mut q = raw("q1", "2020-03-02", QUAKE);
+        q.authors = vec!["Ana Silva".into(), "Tom Roe".into()];
+        q.language = Some("en".into());
+        q.summary_only = true;
+        ing.add_batch(vec![q]).unwrap();
+        let rows = ing.store().stories(0).unwrap();
+        let quake = rows.iter().find(|r| r.articles == ["q1"]).unwrap();
+        let a = &ing.store().story_articles(&quake.id).unwrap().unwrap()[0];
+        assert_eq!(a.authors, ["Ana Silva", "Tom Roe"]);
+        assert_eq!(a.language.as_deref(), Some("en"));
+        assert!(a.summary_only);
+        // The article stored before the migration is still there, with empty metadata.
+        let vote = rows.iter().find(|r| r.articles == ["v1"]).unwrap();
+        let v = &ing.store().story_articles(&vote.id).unwrap().unwrap()[0];
+        assert_eq!(v.text, VOTE);
+        assert!(v.authors.is_empty() && !v.summary_only);
     }
 }
