@@ -31,13 +31,15 @@ pub struct WebItem {
 }
 
 /// Read a web-format input (HTML, gzip, WARC, feed, news-please JSON) already sniffed as
-/// `format`, calling `sink` for every page found. Returns the number of WARC records skipped
-/// (not HTML), or `None` when the input is not a web format.
+/// `format`, calling `sink` for every page found. A gzip file that holds plain text or JSON
+/// Lines is handed, decompressing, to `gzipped_text` with its inner format. Returns the
+/// number of WARC records skipped (not HTML), or `None` when the input is not a web format.
 pub fn read_web(
     label: &str,
     format: Format,
     reader: &mut dyn std::io::BufRead,
     sink: &mut dyn FnMut(WebItem),
+    gzipped_text: &mut dyn FnMut(&mut dyn std::io::BufRead, Format),
 ) -> Option<usize> {
     let stem = corroborate_pipeline::read::stem_of(label.trim_end_matches(".gz"));
     let whole = |reader: &mut dyn std::io::BufRead| -> Result<Vec<u8>, String> {
@@ -66,6 +68,10 @@ pub fn read_web(
                 }
             };
             let inner_format = sniff::sniff(&head, label.trim_end_matches(".gz"));
+            if matches!(inner_format, Format::Text | Format::JsonLines) {
+                gzipped_text(&mut inner, inner_format);
+                return Some(0);
+            }
             if inner_format == Format::Gzip {
                 sink(WebItem {
                     label: label.to_string(),
@@ -96,9 +102,9 @@ pub fn read_web(
                     });
                     return Some(0);
                 }
-                return read_web(label, inner_format, &mut &bytes[..], sink);
+                return read_web(label, inner_format, &mut &bytes[..], sink, gzipped_text);
             }
-            read_web(label, inner_format, &mut inner, sink).or_else(|| {
+            read_web(label, inner_format, &mut inner, sink, gzipped_text).or_else(|| {
                 sink(WebItem {
                     label: label.to_string(),
                     id: stem,
@@ -227,50 +233,6 @@ fn reject(path: &str, reason: impl Into<String>) -> Rejection {
     }
 }
 
-fn read_file(
-    path: &Path,
-    label: &str,
-    raws: &mut Vec<RawArticle>,
-    rejected: &mut Vec<Rejection>,
-) -> bool {
-    let len = match std::fs::metadata(path) {
-        Ok(m) => m.len(),
-        Err(e) => {
-            rejected.push(reject(label, format!("cannot read: {e}")));
-            return false;
-        }
-    };
-    if len > MAX_FILE_BYTES {
-        rejected.push(reject(label, format!("too large ({} MB)", len >> 20)));
-        return false;
-    }
-    match std::fs::read(path) {
-        Ok(bytes) => take(read_source(label, &bytes), raws, rejected),
-        Err(e) => {
-            rejected.push(reject(label, format!("cannot read: {e}")));
-            false
-        }
-    }
-}
-
-fn take(
-    results: Vec<Result<RawArticle, Rejection>>,
-    raws: &mut Vec<RawArticle>,
-    rejected: &mut Vec<Rejection>,
-) -> bool {
-    let mut any = false;
-    for r in results {
-        match r {
-            Ok(a) => {
-                any = true;
-                raws.push(a)
-            }
-            Err(e) => rejected.push(e),
-        }
-    }
-    any
-}
-
 /// Read every PATH argument (all of it in memory, for `digest`).
 pub fn gather(paths: &[String]) -> (Vec<RawArticle>, Vec<Rejection>) {
     let mut raws = Vec::new();
@@ -380,8 +342,26 @@ fn stream_file(path: &Path, label: &str, sink: &mut dyn FnMut(Item)) -> bool {
         }
     };
     let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
-    let head = match std::io::BufRead::fill_buf(&mut reader) {
-        Ok(b) => b,
+    // JSON Lines report their bytes line by line; anything else counts once, whole.
+    let mut counted = false;
+    let any = stream_reader(label, &mut reader, &mut |item| {
+        counted |= matches!(item, Item::Bytes(_));
+        sink(item)
+    });
+    if !counted {
+        sink(Item::Bytes(
+            std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+        ));
+    }
+    any
+}
+
+/// Read one input from a reader, its format sniffed from its first bytes: web formats
+/// (HTML, gzip, WARC, feeds, news-please JSON), JSON Lines (streamed, also gzipped) or a
+/// plain-text article (also gzipped).
+fn stream_reader(label: &str, reader: &mut dyn BufRead, sink: &mut dyn FnMut(Item)) -> bool {
+    let head = match reader.fill_buf() {
+        Ok(b) => b.to_vec(),
         Err(e) => {
             sink(Item::Rejected(reject(label, format!("cannot read: {e}"))));
             return false;
@@ -389,38 +369,77 @@ fn stream_file(path: &Path, label: &str, sink: &mut dyn FnMut(Item)) -> bool {
     };
     let first_line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
     let first_line = String::from_utf8_lossy(first_line).to_string();
-    let format = sniff::sniff(head, label);
+    let format = sniff::sniff(&head, label);
     if format != Format::Text && format != Format::JsonLines {
-        let mut any = false;
-        let skipped = read_web(label, format, &mut reader, &mut |item| {
-            any |= web_to_items(item, sink)
-        });
+        // Both callbacks feed the one sink; pages stream through it as they are read.
+        let shared = std::cell::RefCell::new((false, &mut *sink));
+        let inner_label = label.strip_suffix(".gz").unwrap_or(label).to_string();
+        let mut text = |inner: &mut dyn BufRead, f: Format| {
+            let mut s = shared.borrow_mut();
+            // A gzipped article keeps its name without ".gz" for its id and messages.
+            // Decompressed bytes are not the file's: the file's size is counted once.
+            let got = read_text(&inner_label, inner, f == Format::JsonLines, &mut |it| {
+                if !matches!(it, Item::Bytes(_)) {
+                    (s.1)(it)
+                }
+            });
+            s.0 |= got;
+        };
+        let mut page = |item: WebItem| {
+            let mut s = shared.borrow_mut();
+            let got = web_to_items(item, &mut *s.1);
+            s.0 |= got;
+        };
+        let skipped = read_web(label, format, reader, &mut page, &mut text);
+        let any = shared.borrow().0;
         if let Some(n) = skipped.filter(|n| *n > 0) {
             eprintln!("corroborate: {label}: {n} WARC records skipped (not HTML pages)");
         }
-        sink(Item::Bytes(
-            std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
-        ));
         if skipped.is_some() {
             return any;
         }
     }
-    if corroborate_pipeline::read::looks_like_jsonl(label, &first_line) {
+    let is_jsonl = corroborate_pipeline::read::looks_like_jsonl(label, &first_line);
+    read_text(label, reader, is_jsonl, sink)
+}
+
+/// Read a JSON Lines stream line by line, or a plain-text article whole (bounded).
+fn read_text(
+    label: &str,
+    reader: &mut dyn BufRead,
+    jsonl: bool,
+    sink: &mut dyn FnMut(Item),
+) -> bool {
+    if jsonl {
         return stream_jsonl(label, reader, sink);
     }
-    let mut raws = Vec::new();
-    let mut rejected = Vec::new();
-    let ok = read_file(path, label, &mut raws, &mut rejected);
-    sink(Item::Bytes(
-        std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
-    ));
-    for r in rejected {
-        sink(Item::Rejected(r));
+    let mut bytes = Vec::new();
+    match reader.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes) {
+        Ok(_) if bytes.len() as u64 > MAX_FILE_BYTES => {
+            sink(Item::Rejected(reject(
+                label,
+                format!("too large (over {} MB)", MAX_FILE_BYTES >> 20),
+            )));
+            false
+        }
+        Ok(_) => {
+            let mut any = false;
+            for r in read_source(label, &bytes) {
+                sink(match r {
+                    Ok(a) => {
+                        any = true;
+                        Item::Article(a)
+                    }
+                    Err(e) => Item::Rejected(e),
+                });
+            }
+            any
+        }
+        Err(e) => {
+            sink(Item::Rejected(reject(label, format!("cannot read: {e}"))));
+            false
+        }
     }
-    for a in raws {
-        sink(Item::Article(a));
-    }
-    ok
 }
 
 /// The files a PATH argument names: itself, or the article files of a directory in sorted
@@ -470,32 +489,7 @@ pub fn stream(paths: &[String], sink: &mut dyn FnMut(Item)) {
         if p == "-" {
             let stdin = std::io::stdin().lock();
             let mut reader = std::io::BufReader::with_capacity(1 << 16, stdin);
-            let head = std::io::BufRead::fill_buf(&mut reader)
-                .map(|h| h.to_vec())
-                .unwrap_or_default();
-            let first = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
-            if corroborate_pipeline::read::looks_like_jsonl(
-                "stdin",
-                &String::from_utf8_lossy(first),
-            ) {
-                stream_jsonl("stdin", reader, sink);
-            } else {
-                let mut bytes = Vec::new();
-                match reader.take(MAX_FILE_BYTES).read_to_end(&mut bytes) {
-                    Ok(_) => {
-                        for r in read_source("stdin", &bytes) {
-                            sink(match r {
-                                Ok(a) => Item::Article(a),
-                                Err(e) => Item::Rejected(e),
-                            });
-                        }
-                    }
-                    Err(e) => sink(Item::Rejected(reject(
-                        "-",
-                        format!("cannot read standard input: {e}"),
-                    ))),
-                }
-            }
+            stream_reader("stdin", &mut reader, sink);
             continue;
         }
         let path = Path::new(p);

@@ -278,13 +278,25 @@ fn run_extract(
                 }
                 None => &mut reader,
             };
-            let skipped = input::read_web(&label, format, source, &mut |item| match item.page {
-                Ok(page) => records.push((item.label, page)),
-                Err(e) => {
-                    eprintln!("corroborate: {}: {e}", item.label);
-                    rejected += 1;
-                }
-            });
+            let mut gzipped_text = false;
+            let skipped = input::read_web(
+                &label,
+                format,
+                source,
+                &mut |item| match item.page {
+                    Ok(page) => records.push((item.label, page)),
+                    Err(e) => {
+                        eprintln!("corroborate: {}: {e}", item.label);
+                        rejected += 1;
+                    }
+                },
+                &mut |_, _| gzipped_text = true,
+            );
+            if gzipped_text {
+                eprintln!("corroborate: {label}: gzipped text or JSON Lines, not web pages (digest and ingest read it)");
+                rejected += 1;
+                continue;
+            }
             match skipped {
                 None => {
                     eprintln!(

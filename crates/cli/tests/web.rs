@@ -335,3 +335,60 @@ fn bad_web_inputs_are_named_and_the_rest_is_processed() {
         .unwrap()
         .starts_with("café The council"));
 }
+
+#[test]
+fn gzipped_json_lines_and_text_are_read_and_web_formats_come_on_stdin_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = format!(
+        "{}\n{}\nnot json\n",
+        serde_json::json!({"id": "a", "title": "Budget", "text": PROSE, "authors": ["Jane Doe"]}),
+        serde_json::json!({"id": "b", "title": "Roads", "text": format!("Roads: {PROSE}")})
+    );
+    std::fs::write(dir.path().join("batch.jsonl.gz"), gzip(lines.as_bytes())).unwrap();
+    std::fs::write(
+        dir.path().join("note.txt.gz"),
+        gzip(format!("A headline\n\n{PROSE}\n").as_bytes()),
+    )
+    .unwrap();
+    let (v, out) = digest_json(&[dir.path().to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let ids: Vec<&str> = v["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["a", "b", "note"], "{stderr}");
+    assert_eq!(v["articles"][0]["authors"], serde_json::json!(["Jane Doe"]));
+    // The bad line is named by the file and its line number.
+    let rejected = v["rejected"].to_string();
+    assert!(rejected.contains("batch.jsonl:3"), "{rejected}");
+
+    // A real page and a gzipped page, each piped on standard input.
+    let page = gunzip(&zyte(NYT));
+    for input in [page.clone(), gzip(&page)] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_corroborate"))
+            .args(["digest", "--format", "json", "-"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(&input).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            v["articles"][0]["title"],
+            "Opinion | Republicans Are Following Trump to Nowhere"
+        );
+        assert!(v["articles"][0]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Americans have gone"));
+    }
+}
