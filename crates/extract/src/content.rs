@@ -312,12 +312,77 @@ pub fn main_text_explained(
     kept
 }
 
+/// Lower-case words only, for comparing a heading with the page title.
+fn norm(s: &str) -> String {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A short line that is a date with labels around it ("PUBLISHED: 10:48, Tue, Nov 19,
+/// 2019 | UPDATED: ...", "Updated Nov. 19, 2019 8:21 am ET"), not a sentence that
+/// mentions a date.
+fn is_dateline(s: &str) -> bool {
+    const LABELS: [&str; 16] = [
+        "published",
+        "updated",
+        "posted",
+        "modified",
+        "last",
+        "on",
+        "at",
+        "am",
+        "pm",
+        "gmt",
+        "utc",
+        "et",
+        "est",
+        "edt",
+        "pst",
+        "cet",
+    ];
+    if s.len() > 200
+        || words(s) > 16
+        || !s.as_bytes().windows(4).any(|w| {
+            matches!(&w[..2], b"19" | b"20") && w[2].is_ascii_digit() && w[3].is_ascii_digit()
+        })
+        || crate::date::parse_date(s).is_none()
+    {
+        return false;
+    }
+    let other = s
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= 2)
+        .map(str::to_lowercase)
+        .filter(|w| !LABELS.contains(&w.as_str()) && crate::date::month_number(w).is_none())
+        .filter(|w| {
+            let head: String = w.chars().take(3).collect();
+            !matches!(
+                head.as_str(),
+                "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun"
+            )
+        })
+        .count();
+    other == 0
+}
+
 /// Drop the headline (it is the title, not body), and fragments before the first and after
 /// the last prose block that are not headings.
 fn trim(out: &mut Vec<(String, Kind, u16)>, title: Option<&str>) {
     if let Some(t) = title {
-        let t = crate::walk::collapse(t).to_lowercase();
-        out.retain(|(s, _, f)| !(f & flag::HEADING != 0 && s.to_lowercase() == t));
+        // The headline, also when the page title adds or drops a site name or a kicker.
+        let t = norm(t);
+        out.retain(|(s, _, f)| {
+            if f & flag::HEADING == 0 {
+                return true;
+            }
+            let h = norm(s);
+            let same =
+                t == h || h.len() >= 20 && t.contains(&h) || t.len() >= 20 && h.starts_with(&t);
+            !(f & flag::HEADING != 0 && !h.is_empty() && same)
+        });
     }
     // Headings at the very top are usually the headline and deck repeated.
     let first = out.iter().position(|(_, k, _)| *k == Kind::Prose);
@@ -329,11 +394,11 @@ fn trim(out: &mut Vec<(String, Kind, u16)>, title: Option<&str>) {
     // standfirst, a subheading); from there on, what lies before the first prose is text.
     let first = out[..first]
         .iter()
-        .position(|(s, _, f)| f & flag::BYLINE == 0 && words(s) >= 6)
+        .position(|(s, _, f)| f & flag::BYLINE == 0 && words(s) >= 6 && !is_dateline(s))
         .unwrap_or(first);
     let mut i = 0;
     out.retain(|(s, k, f)| {
-        let keep = if i < first {
+        let keep = if i < first || is_dateline(s) {
             false
         } else if i > last {
             *k != Kind::Fragment
@@ -504,6 +569,28 @@ mod tests {
             ],
             &["Home"],
         );
+    }
+
+    #[test]
+    fn an_articles_header_gives_its_standfirst_not_its_headline_or_dateline() {
+        let html = format!(
+            "<header><nav><a href=/>Home</a></nav></header>
+             <article><header><h1>Bubonic plague: third case in China as panic begins - 'It is coming'</h1>
+             <p class=lead>A third case of the plague has been reported in China, with the public beginning to panic.</p>
+             <p>PUBLISHED: 00:01, Tue, Nov 19, 2019 | UPDATED: 10:43, Tue, Nov 19, 2019</p></header>
+             <p>{PROSE}</p><p>Two: {PROSE}</p></article>"
+        );
+        let doc = scraper::Html::parse_document(&html);
+        let w = crate::walk::walk(&doc);
+        let text = main_text(
+            &w,
+            Some("Bubonic plague: third case in China as panic begins"),
+        )
+        .join("\n\n");
+        assert!(text.starts_with("A third case of the plague"), "{text}");
+        for m in ["Bubonic", "PUBLISHED", "Home"] {
+            assert!(!text.contains(m), "unwanted {m:?} in {text:?}");
+        }
     }
 
     #[test]

@@ -565,6 +565,8 @@ pub fn walk(doc: &scraper::Html) -> Walked {
     let mut capture: Option<(String, bool)> = None; // (text, is_author) for author/byline marks
     let mut capture_depth = 0usize;
     let mut mark: Option<String> = None; // text of an inline author mark
+                                         // Per element: whether it is or lies in an <article>/<main> (index 0, the document, not).
+    let mut in_article_of: Vec<bool> = vec![false; w.els.len()];
     for edge in doc.tree.root().traverse() {
         match edge {
             ego_tree::iter::Edge::Open(node) => match node.value() {
@@ -698,11 +700,18 @@ pub fn walk(doc: &scraper::Html) -> Walked {
                         capture = Some((String::new(), author_mark));
                         capture_depth = 0;
                     }
+                    // An article's own <header> holds its headline, standfirst and byline.
+                    let in_article = flags & flag::ARTICLE != 0
+                        || in_article_of.get(owner as usize).copied().unwrap_or(false);
+                    if flags & flag::HEADER != 0 && in_article {
+                        flags &= !flag::BAD_TAG;
+                    }
                     let idx = w.els.len() as u32;
                     w.els.push(El {
                         parent: owner,
                         flags,
                     });
+                    in_article_of.push(in_article);
                     owners.push(idx);
                     stack.push(Frame::Block(idx));
                     if capture.is_some() {
