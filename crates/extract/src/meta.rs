@@ -361,8 +361,30 @@ fn resolve(base: Option<&str>, href: &str) -> String {
 /// The first date the page shows its readers on its own: a short text block ("Dec 12,
 /// 2025", "Last updated: November 13, 2025") outside navigation, footers, comments and
 /// hidden parts.
-fn shown_date(w: &Walked, aside: &[bool]) -> Option<String> {
-    w.blocks
+fn shown_date(w: &Walked, aside: &[bool], title: Option<&str>) -> Option<String> {
+    // Dates right under the headline come first: a card of another post may come earlier.
+    let words_of = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|x| !x.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let headline = title.map(words_of).filter(|t| t.len() >= 3).and_then(|t| {
+        w.blocks.iter().position(|b| {
+            w.els[b.el as usize].flags & flag::HEADING != 0 && {
+                let h = words_of(&b.text);
+                h.len() >= 3 && (h.starts_with(&t) || t.starts_with(&h))
+            }
+        })
+    });
+    let after = headline
+        .and_then(|at| date_in_blocks(w, aside, &w.blocks[at..(at + 30).min(w.blocks.len())]));
+    after.or_else(|| date_in_blocks(w, aside, &w.blocks))
+}
+
+/// The first date in a short block (or a longer "Published ..." line) of `blocks`.
+fn date_in_blocks(w: &Walked, aside: &[bool], blocks: &[crate::walk::Block]) -> Option<String> {
+    blocks
         .iter()
         .filter(|b| !aside[b.el as usize])
         .filter(|b| {
@@ -373,7 +395,29 @@ fn shown_date(w: &Walked, aside: &[bool]) -> Option<String> {
                     l.contains("publish") || l.contains("posted")
                 }
         })
-        .find_map(|b| parse_date(&b.text))
+        .find_map(|b| parse_date(&unglue(&b.text)))
+}
+
+/// Put a space where styled spans glued a lower-case word to a capital one ("Mental
+/// HealthDECEMBER 22, 2022" reads "Health DECEMBER 22, 2022"), for date parsing.
+fn unglue(s: &str) -> std::borrow::Cow<'_, str> {
+    let glued = s
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
+    if !glued {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut prev_lower = false;
+    for c in s.chars() {
+        if prev_lower && c.is_ascii_uppercase() {
+            out.push(' ');
+        }
+        prev_lower = c.is_ascii_lowercase();
+        out.push(c);
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Per element: whether it lies in a part that is not the page's own (navigation, footer,
@@ -513,8 +557,8 @@ pub fn metadata(w: &Walked, pruned: &Pruned, url_hint: Option<&str>, text: &str)
         })
         .or_else(|| m.url.as_deref().and_then(url_date))
         .or_else(|| url_hint.and_then(url_date))
+        .or_else(|| shown_date(w, &aside, m.title.as_deref()))
         .or_else(|| w.bylines.iter().find_map(|b| parse_date(b)))
-        .or_else(|| shown_date(w, &aside))
         .or_else(|| ld.modified.as_deref().and_then(parse_date))
         .or_else(|| {
             meta_get(
@@ -713,6 +757,23 @@ mod tests {
             None,
         );
         assert_eq!(m.date, None);
+    }
+
+    #[test]
+    fn the_date_under_the_headline_wins_over_an_earlier_card_and_glued_spans_are_read() {
+        let m = meta_of(
+            r#"<title>Seven ways to plan a garden</title>
+               <div class="card"><h5>Another post</h5><p class="blog_meta">05/03/2026</p></div>
+               <h1>Seven ways to plan a garden</h1><div><span>By Ann Lee</span> <span>December 23, 2025</span></div>
+               <p>Text of the story goes here, long enough to be the story of the page.</p>"#,
+            None,
+        );
+        assert_eq!(m.date.as_deref(), Some("2025-12-23"));
+        let m = meta_of(
+            r#"<div class="article-dateline-wrapper"><a href="/c">Mental Health</a><span class="dateline">DECEMBER 22, 2022</span><span class="dateline updated">Updated: JANUARY 02, 2026</span></div>"#,
+            None,
+        );
+        assert_eq!(m.date.as_deref(), Some("2022-12-22"));
     }
 
     #[test]

@@ -602,6 +602,11 @@ pub fn walk(doc: &scraper::Html) -> Walked {
                         }
                         _ => {}
                     }
+                    // In captured bylines, element boundaries separate words: styled
+                    // spans put "Health" and "DECEMBER 22" side by side with no space.
+                    if let Some((c, _)) = capture.as_mut() {
+                        c.push(' ');
+                    }
                     let attrs = Attrs::of(el);
                     if name == "html" {
                         if let Some(l) = attrs.lang {
