@@ -377,13 +377,13 @@ fn shown_date(w: &Walked, aside: &[bool], title: Option<&str>) -> Option<String>
             }
         })
     });
-    let after = headline
-        .and_then(|at| date_in_blocks(w, aside, &w.blocks[at..(at + 30).min(w.blocks.len())]));
-    after.or_else(|| date_in_blocks(w, aside, &w.blocks))
+    let after =
+        headline.and_then(|at| date_in_blocks(aside, &w.blocks[at..(at + 30).min(w.blocks.len())]));
+    after.or_else(|| date_in_blocks(aside, &w.blocks))
 }
 
 /// The first date in a short block (or a longer "Published ..." line) of `blocks`.
-fn date_in_blocks(w: &Walked, aside: &[bool], blocks: &[crate::walk::Block]) -> Option<String> {
+fn date_in_blocks(aside: &[bool], blocks: &[crate::walk::Block]) -> Option<String> {
     blocks
         .iter()
         .filter(|b| !aside[b.el as usize])
