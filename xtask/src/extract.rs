@@ -335,14 +335,36 @@ pub fn eval(shared: &Path, args: &[String]) -> ExitCode {
     ];
     let wcxb_eval = [root.join("bench/extract_wcxb.py"), wdir, wjsonl];
     let snippets = [root.join("bench/extract_snippets.py"), tdir, tjsonl];
-    for (name, args) in [
+    let ours_speed = [
+        zpages.len() as f64 / zsecs,
+        wpages.len() as f64 / wsecs,
+        tpages.len() as f64 / tsecs,
+    ];
+    let counts = [zpages.len(), wpages.len(), tpages.len()];
+    for (i, (name, args)) in [
         ("extract_eval.py zyte", &zyte_eval[..]),
         ("extract_wcxb.py", &wcxb_eval[..]),
         ("extract_snippets.py", &snippets[..]),
-    ] {
+    ]
+    .into_iter()
+    .enumerate()
+    {
         match Command::new(&python).args(args).output() {
             Ok(o) if o.status.success() => {
-                println!("{name}: {}", String::from_utf8_lossy(&o.stdout).trim())
+                let out = String::from_utf8_lossy(&o.stdout);
+                println!("{name}: {}", out.trim());
+                let secs = serde_json::from_str::<Value>(out.trim())
+                    .ok()
+                    .and_then(|v| v["trafilatura"]["seconds"].as_f64())
+                    .filter(|s| *s > 0.0);
+                if let Some(secs) = secs {
+                    let theirs = counts[i] as f64 / secs;
+                    println!(
+                        "  speed: corroborate {:.0} pages/s, trafilatura {theirs:.1} pages/s: {:.1}x",
+                        ours_speed[i],
+                        ours_speed[i] / theirs
+                    );
+                }
             }
             Ok(o) => eprintln!("{name} failed: {}", String::from_utf8_lossy(&o.stderr)),
             Err(e) => eprintln!("cannot run {}: {e}", python.display()),
