@@ -167,6 +167,18 @@ pub fn main_text_explained(
     // The most prose in a body-named element smaller than `p` (so not an ancestor).
     let good_besides = |p: f64| good.iter().copied().filter(|&g| g < p).fold(0.0, f64::max);
 
+    // Prose in outermost hidden elements.
+    let mut hidden_prose = 0.0;
+    let mut under_hidden = vec![false; n];
+    for i in 1..n {
+        let p = w.els[i].parent as usize;
+        under_hidden[i] = under_hidden[p] || w.els[i].flags & flag::HIDDEN != 0;
+        if under_hidden[i] && !under_hidden[p] {
+            hidden_prose += prose_all[i];
+        }
+    }
+    let hidden_is_page = hidden_prose >= 0.5 * total;
+
     // Which elements are dropped with everything under them.
     let mut dropped = vec![false; n];
     for i in 1..n {
@@ -177,9 +189,9 @@ pub fn main_text_explained(
         }
         let f = w.els[i].flags;
         if f & flag::HIDDEN != 0 {
-            // Hidden text counts only when it is most of the page (a page parked in a hidden
-            // element until a script shows it).
-            dropped[i] = prose_all[i] < 0.5 * total;
+            // Hidden text counts only when it is most of the page: a page parked in a hidden
+            // element until a script shows it, or a gallery whose slides a script reveals.
+            dropped[i] = !hidden_is_page && prose_all[i] < 0.5 * total;
             continue;
         }
         let boiler = f & (flag::BAD_TAG | flag::BAD_CLASS | flag::CAPTION) != 0;

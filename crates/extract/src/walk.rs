@@ -220,7 +220,6 @@ static BAD: LazyLock<AhoCorasick> = LazyLock::new(|| {
         "taboola",
         "signup",
         "sign-up",
-        "tags",
         "tag-list",
         "toolbar",
         "masthead",
@@ -378,6 +377,7 @@ fn class_flags(hint: &str) -> u16 {
             || tok.ends_with("-ad") && !tok.ends_with("--ad")
             || tok.ends_with("-ads") && !tok.ends_with("--ads")
             || tok.ends_with("_ad")
+            || tok.split(['-', '_']).any(|part| part == "tags" || part == "tagcloud")
             || tok == "cta"
             || tok.starts_with("cta-")
             || tok.starts_with("cta_")
