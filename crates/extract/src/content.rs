@@ -167,17 +167,21 @@ pub fn main_text_explained(
     // The most prose in a body-named element smaller than `p` (so not an ancestor).
     let good_besides = |p: f64| good.iter().copied().filter(|&g| g < p).fold(0.0, f64::max);
 
-    // Prose in outermost hidden elements.
-    let mut hidden_prose = 0.0;
+    // Hidden text is read when it is most of the page: one element a script will reveal
+    // (React streaming parks the page in `<div hidden>`), or the slides of a gallery that
+    // together hold most of the prose; but not hidden parts far smaller than the largest
+    // (a hidden menu beside the parked page).
     let mut under_hidden = vec![false; n];
+    let (mut hidden_sum, mut hidden_max) = (0.0, 0.0f64);
     for i in 1..n {
         let p = w.els[i].parent as usize;
         under_hidden[i] = under_hidden[p] || w.els[i].flags & flag::HIDDEN != 0;
         if under_hidden[i] && !under_hidden[p] {
-            hidden_prose += prose_all[i];
+            hidden_sum += prose_all[i];
+            hidden_max = hidden_max.max(prose_all[i]);
         }
     }
-    let hidden_is_page = hidden_prose >= 0.5 * total;
+    let shown = |i: usize| hidden_sum >= 0.5 * total && prose_all[i] >= 0.25 * hidden_max;
 
     // Which elements are dropped with everything under them.
     let mut dropped = vec![false; n];
@@ -191,7 +195,7 @@ pub fn main_text_explained(
         if f & flag::HIDDEN != 0 {
             // Hidden text counts only when it is most of the page: a page parked in a hidden
             // element until a script shows it, or a gallery whose slides a script reveals.
-            dropped[i] = !hidden_is_page && prose_all[i] < 0.5 * total;
+            dropped[i] = !shown(i);
             continue;
         }
         let boiler = f & (flag::BAD_TAG | flag::BAD_CLASS | flag::CAPTION) != 0;
@@ -203,6 +207,7 @@ pub fn main_text_explained(
         dropped[i] = f & flag::COMMENTS != 0 && !good_below[i] || !wrapper;
     }
 
+    let no_prose = total < 200.0;
     // Prose minus noise under each element, over what is kept.
     let mut score = vec![0f64; n];
     for (b, k) in w.blocks.iter().zip(&kinds) {
@@ -212,6 +217,9 @@ pub fn main_text_explained(
         }
         score[e] += match k {
             Kind::Prose => b.chars as f64,
+            // A page without prose (a results table, a list of short items) is chosen by
+            // its plain text instead.
+            Kind::Neutral if no_prose => b.chars.saturating_sub(b.link_chars) as f64,
             Kind::Neutral => 0.0,
             Kind::Noise | Kind::Fragment => -noise_cost(b.chars, b.link_chars),
         };
@@ -486,8 +494,8 @@ mod tests {
     fn a_page_parked_in_a_hidden_element_is_read_and_hidden_menus_are_not() {
         // React streaming: the page sits in <div hidden id="S:0"> until a script moves it.
         let html = format!(
-            "<body><div hidden id=S:0><main><h1>T</h1><p>{PROSE}</p><p>More: {PROSE}</p></main></div>
-             <div style='display:none'><p>{PROSE} Hidden menu text.</p></div></body>"
+            "<body><div hidden id=S:0><main><h1>T</h1><p>{PROSE}</p><p>More: {PROSE}</p><p>Three: {PROSE}</p><p>Four: {PROSE}</p></main></div>
+             <div style='display:none'><p>Hidden menu text: sign up for our newsletter to get the best of our stories every morning.</p></div></body>"
         );
         check(&html, &["The council voted", "More:"], &["Hidden menu"]);
     }
@@ -521,6 +529,35 @@ mod tests {
             ],
             &[],
         );
+    }
+
+    #[test]
+    fn a_page_without_prose_gives_its_table() {
+        let rows: String = (1..=30)
+            .map(|i| format!("<tr><td>{i}.</td><td>Runner {i}</td><td>12:{i:02}</td></tr>"))
+            .collect();
+        let html = format!(
+            "<nav><ul><li><a href=/>Home</a></li><li><a href=/r>Results</a></li></ul></nav>
+             <div class=content><h2>5000 m, women</h2><table>{rows}</table></div>
+             <footer><a href=/imprint>Imprint</a></footer>"
+        );
+        check(
+            &html,
+            &["1. Runner 1 12:01", "30. Runner 30 12:30"],
+            &["Home", "Imprint"],
+        );
+    }
+
+    #[test]
+    fn gallery_slides_hidden_until_shown_are_the_text() {
+        let slide = |n: u32| {
+            format!("<div class='gallery-slide' style='display:none'><h3>Item {n}</h3><p>{PROSE} Slide {n}.</p></div>")
+        };
+        let html = format!(
+            "<article><p>Short intro to the list of items.</p>{}</article><div style='display:none'><p>Menu</p></div>",
+            (1..=5).map(slide).collect::<String>()
+        );
+        check(&html, &["Slide 1.", "Slide 5."], &["Menu"]);
     }
 
     #[test]

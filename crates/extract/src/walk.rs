@@ -377,7 +377,9 @@ fn class_flags(hint: &str) -> u16 {
             || tok.ends_with("-ad") && !tok.ends_with("--ad")
             || tok.ends_with("-ads") && !tok.ends_with("--ads")
             || tok.ends_with("_ad")
-            || tok.split(['-', '_']).any(|part| part == "tags" || part == "tagcloud")
+            || tok
+                .split(['-', '_'])
+                .any(|part| part == "tags" || part == "tagcloud")
             || tok == "cta"
             || tok.starts_with("cta-")
             || tok.starts_with("cta_")
