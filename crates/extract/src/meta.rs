@@ -269,8 +269,9 @@ fn names_in(s: &str, min_words: usize) -> Vec<String> {
         }
         let wc = p.split_whitespace().count();
         if !(min_words..=4).contains(&wc)
-            || p.chars()
-                .any(|c| c.is_ascii_digit() || c == '@' || c == ':')
+            || !p
+                .chars()
+                .all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '-' | '\'' | '’' | '_'))
             || !p.chars().next().is_some_and(char::is_uppercase)
         {
             continue;

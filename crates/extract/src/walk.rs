@@ -498,11 +498,20 @@ impl Buffer {
                 self.text.push(' ');
             }
             self.pending_space = false;
-            self.text.push_str(word);
             let n = if word.is_ascii() {
+                self.text.push_str(word);
                 word.len()
             } else {
-                word.chars().count()
+                // Soft hyphens, zero-width spaces and joiners are invisible: a reader sees
+                // "Mittelalter" where the page has "Mit\u{ad}tel\u{ad}al\u{ad}ter".
+                let mut n = 0;
+                for c in word.chars() {
+                    if !matches!(c, '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}') {
+                        self.text.push(c);
+                        n += 1;
+                    }
+                }
+                n
             } as u32;
             self.chars += n;
             if in_link {
