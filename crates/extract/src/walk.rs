@@ -506,7 +506,10 @@ impl Buffer {
                 // "Mittelalter" where the page has "Mit\u{ad}tel\u{ad}al\u{ad}ter".
                 let mut n = 0;
                 for c in word.chars() {
-                    if !matches!(c, '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}') {
+                    if !matches!(
+                        c,
+                        '\u{ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}'
+                    ) {
                         self.text.push(c);
                         n += 1;
                     }
