@@ -158,6 +158,8 @@ fn is_inline(name: &str) -> bool {
             | "img"
             | "picture"
             | "source"
+            | "ruby"
+            | "rb"
     )
 }
 
@@ -185,6 +187,9 @@ fn is_skipped(name: &str) -> bool {
             | "svg"
             | "math"
             | "iframe"
+            // Ruby annotations (furigana) are readings, not the text.
+            | "rt"
+            | "rp"
     )
 }
 
@@ -940,6 +945,17 @@ mod tests {
             .collect();
         assert_eq!(hidden, vec![false, true, true, false]);
         assert_eq!(w.visible_text(), "a\n\ne");
+    }
+
+    #[test]
+    fn ruby_readings_and_invisible_characters_are_not_text() {
+        assert_eq!(
+            blocks("<p><ruby>子<rt>こ</rt></ruby>どもへの<ruby>体罰<rp>(</rp><rt>たいばつ</rt><rp>)</rp></ruby>を</p><p>Mit\u{ad}tel\u{ad}al\u{ad}ter\u{200b}</p>"),
+            vec![
+                ("子どもへの体罰を".to_string(), 8, 0),
+                ("Mittelalter".to_string(), 11, 0)
+            ]
+        );
     }
 
     #[test]
