@@ -202,8 +202,15 @@ pub fn main_text_explained(
         if !boiler || f & flag::GOOD != 0 {
             continue;
         }
+        // Navigation, sidebars and footers wrap a story only in broken markup: they must
+        // hold nearly all of it. Forms and headers wrap whole pages more often.
+        let share = if f & flag::BAD_TAG != 0 && f & (flag::FORM | flag::HEADER) == 0 {
+            0.8
+        } else {
+            0.5
+        };
         let wrapper = good_below[i]
-            || prose_all[i] >= 0.5 * total && prose_all[i] >= 2.0 * good_besides(prose_all[i]);
+            || prose_all[i] >= share * total && prose_all[i] >= 2.0 * good_besides(prose_all[i]);
         dropped[i] = f & flag::COMMENTS != 0 && !good_below[i] || !wrapper;
     }
 

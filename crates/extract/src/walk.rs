@@ -41,6 +41,8 @@ pub mod flag {
     /// A `<header>` (also flagged [`BAD_TAG`]: a page's header is boilerplate, but an
     /// article's header holds its date and byline).
     pub const HEADER: u16 = 1 << 12;
+    /// A `<form>` (also [`BAD_TAG`]; some sites wrap the whole page in one).
+    pub const FORM: u16 = 1 << 13;
 }
 
 /// One block-level element.
@@ -416,7 +418,8 @@ fn class_flags(hint: &str) -> u16 {
 fn tag_flags(name: &str) -> u16 {
     match name {
         "header" => flag::BAD_TAG | flag::HEADER,
-        "nav" | "aside" | "footer" | "form" | "menu" => flag::BAD_TAG,
+        "form" => flag::BAD_TAG | flag::FORM,
+        "nav" | "aside" | "footer" | "menu" => flag::BAD_TAG,
         "article" | "main" => flag::ARTICLE,
         "figcaption" => flag::CAPTION,
         "li" | "dt" | "dd" => flag::ITEM,
