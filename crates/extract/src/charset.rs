@@ -68,13 +68,14 @@ pub fn decode(bytes: &[u8], declared: Option<&'static Encoding>) -> (String, &'s
         return (text.into_owned(), enc);
     }
     let declared = declared.or_else(|| meta_charset(bytes));
-    let utf8_ok = std::str::from_utf8(bytes).is_ok();
+    // Validated once; the valid text is then copied, not decoded again.
+    let utf8 = std::str::from_utf8(bytes).ok();
     // Labels such as UTF-16 or "replacement" cannot describe an ASCII-compatible page.
     match declared.map(|e| e.output_encoding()) {
         Some(enc) if enc != UTF_8 => {
-            if utf8_ok && !bytes.is_ascii() {
+            if let Some(text) = utf8.filter(|_| !bytes.is_ascii()) {
                 // Mislabelled: valid UTF-8 with non-ASCII bytes is almost never legacy text.
-                return (String::from_utf8_lossy(bytes).into_owned(), UTF_8);
+                return (text.to_owned(), UTF_8);
             }
             let (text, _, had_errors) = enc.decode(bytes);
             if had_errors && !enc.is_single_byte() {
@@ -82,13 +83,10 @@ pub fn decode(bytes: &[u8], declared: Option<&'static Encoding>) -> (String, &'s
             }
             (text.into_owned(), enc)
         }
-        _ => {
-            if utf8_ok {
-                (String::from_utf8_lossy(bytes).into_owned(), UTF_8)
-            } else {
-                guess(bytes)
-            }
-        }
+        _ => match utf8 {
+            Some(text) => (text.to_owned(), UTF_8),
+            None => guess(bytes),
+        },
     }
 }
 

@@ -105,7 +105,7 @@ pub fn extract_text(html: &str, hints: &Hints) -> Page {
     let walked = walk::walk(&doc);
     drop(doc);
     let pre_title = walked.title.clone();
-    let meta0 = meta::metadata(&walked, &pruned, hints.url.as_deref(), "");
+    let meta0 = meta::metadata(&walked, &pruned, html, hints.url.as_deref(), "");
     let title_for_trim = meta0.title.as_deref().or(pre_title.as_deref());
     let paragraphs = content::main_text(&walked, title_for_trim);
     let text = paragraphs.join("\n\n");
@@ -157,7 +157,7 @@ pub fn explain(html: &str) -> String {
     let pruned = prune::prune(html);
     let doc = scraper::Html::parse_document(&pruned.html);
     let walked = walk::walk(&doc);
-    let m = meta::metadata(&walked, &pruned, None, "");
+    let m = meta::metadata(&walked, &pruned, html, None, "");
     let mut out = String::new();
     content::main_text_explained(&walked, m.title.as_deref(), Some(&mut out));
     out

@@ -437,7 +437,13 @@ fn asides(w: &Walked) -> (Vec<bool>, Vec<bool>) {
     (aside, listed)
 }
 
-pub fn metadata(w: &Walked, pruned: &Pruned, url_hint: Option<&str>, text: &str) -> Meta {
+pub fn metadata(
+    w: &Walked,
+    pruned: &Pruned,
+    src: &str,
+    url_hint: Option<&str>,
+    text: &str,
+) -> Meta {
     let ld = json_ld(&pruned.json_ld);
     let mut m = Meta::default();
 
@@ -551,10 +557,12 @@ pub fn metadata(w: &Walked, pruned: &Pruned, url_hint: Option<&str>, text: &str)
                 .find_map(|(_, v)| parse_date(v))
         })
         .or_else(|| {
-            // A framework's page data in a script.
-            let mut found: Vec<&(usize, String)> = pruned.script_dates.iter().collect();
-            found.sort_by_key(|(k, _)| *k);
-            found.into_iter().find_map(|(_, v)| parse_date(v))
+            // A framework's page data in a script (read only now, when nothing above dated
+            // the page).
+            pruned
+                .script_dates(src)
+                .into_iter()
+                .find_map(|(_, v)| parse_date(&v))
         })
         .or_else(|| m.url.as_deref().and_then(url_date))
         .or_else(|| url_hint.and_then(url_date))
@@ -644,7 +652,7 @@ mod tests {
         let pruned = crate::prune::prune(html);
         let doc = scraper::Html::parse_document(&pruned.html);
         let w = crate::walk::walk(&doc);
-        metadata(&w, &pruned, url, "")
+        metadata(&w, &pruned, html, url, "")
     }
 
     #[test]

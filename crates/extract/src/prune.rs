@@ -19,9 +19,36 @@ pub struct Pruned {
     pub html: String,
     /// The contents of `<script type="application/ld+json">` elements, in page order.
     pub json_ld: Vec<String>,
-    /// Dates that other scripts (a framework's page data) give under a publication key:
-    /// (key index in [`SCRIPT_DATE_KEYS`], value), the first of each key.
-    pub script_dates: Vec<(usize, String)>,
+    /// Byte ranges (into the source page) of the other scripts' bodies, read for dates only
+    /// when the page's metadata gives none ([`Pruned::script_dates`]).
+    pub scripts: Vec<std::ops::Range<usize>>,
+}
+
+impl Pruned {
+    /// Dates that scripts (a framework's page data) give under a publication key, as
+    /// (key index in [`SCRIPT_DATE_KEYS`], value), the first of each key. `src` is the page
+    /// this was pruned from. Page data HTML-escaped in an attribute is read when no script
+    /// has any.
+    pub fn script_dates(&self, src: &str) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        for r in &self.scripts {
+            if out.len() == SCRIPT_DATE_KEYS.len() {
+                break;
+            }
+            if let Some(body) = src.get(r.clone()) {
+                scan_script_dates(body, &mut out);
+            }
+        }
+        let bytes = src.as_bytes();
+        if out.is_empty()
+            && (memmem::find(bytes, b"Published&quot;").is_some()
+                || memmem::find(bytes, b"&quot;publish").is_some())
+        {
+            scan_script_dates(&src.replace("&quot;", "\""), &mut out);
+        }
+        out.sort_by_key(|(k, _)| *k);
+        out
+    }
 }
 
 /// Keys under which a page's script data gives its publication date, most telling first.
@@ -133,7 +160,7 @@ pub fn prune(src: &str) -> Pruned {
     let bytes = src.as_bytes();
     let mut html = String::with_capacity(src.len() / 2);
     let mut json_ld = Vec::new();
-    let mut script_dates = Vec::new();
+    let mut scripts = Vec::new();
     let mut kept_ld = 0;
     let mut copied = 0; // bytes before this index are handled
     let mut pos = 0;
@@ -229,27 +256,18 @@ pub fn prune(src: &str) -> Pruned {
                     kept_ld += body.len();
                     json_ld.push(body.to_string());
                 }
-            } else if script_dates.len() < SCRIPT_DATE_KEYS.len() {
-                scan_script_dates(body, &mut script_dates);
+            } else if !body.is_empty() {
+                scripts.push(open_end.min(close.0)..close.0);
             }
         }
         copied = close.1;
         pos = close.1;
     }
     html.push_str(&src[copied..]);
-    if script_dates.is_empty() {
-        // Page data may also sit HTML-escaped in an attribute (`data-props="{&quot;...`).
-        if memmem::find(bytes, b"Published&quot;").is_some()
-            || memmem::find(bytes, b"&quot;publish").is_some()
-        {
-            let unescaped = src.replace("&quot;", "\"");
-            scan_script_dates(&unescaped, &mut script_dates);
-        }
-    }
     Pruned {
         html,
         json_ld,
-        script_dates,
+        scripts,
     }
 }
 
