@@ -131,9 +131,34 @@ pub fn main_text_explained(
     title: Option<&str>,
     mut explain: Option<&mut String>,
 ) -> Vec<String> {
+    let (text, total) = select(w, title, explain.as_deref_mut(), false);
+    // A fallback, as a reader would: when the class-named boilerplate took nearly everything
+    // (a gallery, a printable recipe, "comment"-named article parts) and left a scrap of a
+    // page that has plenty of prose, choose again without class names.
+    let len: usize = text.iter().map(String::len).sum();
+    if len < 400 && total >= 800.0 {
+        if let Some(x) = explain.as_deref_mut() {
+            x.push_str("short: choosing again without class-named boilerplate\n");
+        }
+        let (again, _) = select(w, title, explain, true);
+        if again.iter().map(String::len).sum::<usize>() >= 2 * len.max(100) {
+            return again;
+        }
+    }
+    text
+}
+
+/// One choice of the main text; `relaxed` ignores boilerplate named only by class or id.
+/// Also returns the page's prose total.
+fn select(
+    w: &Walked,
+    title: Option<&str>,
+    mut explain: Option<&mut String>,
+    relaxed: bool,
+) -> (Vec<String>, f64) {
     let n = w.els.len();
     if n == 0 || w.blocks.is_empty() {
-        return Vec::new();
+        return (Vec::new(), 0.0);
     }
     let kinds: Vec<Kind> = w
         .blocks
@@ -198,7 +223,12 @@ pub fn main_text_explained(
             dropped[i] = !shown(i);
             continue;
         }
-        let boiler = f & (flag::BAD_TAG | flag::BAD_CLASS | flag::CAPTION) != 0;
+        let named = if relaxed {
+            0
+        } else {
+            flag::BAD_CLASS | flag::CAPTION
+        };
+        let boiler = f & (flag::BAD_TAG | named) != 0;
         if !boiler || f & flag::GOOD != 0 {
             continue;
         }
@@ -211,7 +241,7 @@ pub fn main_text_explained(
         };
         let wrapper = good_below[i]
             || prose_all[i] >= share * total && prose_all[i] >= 2.0 * good_besides(prose_all[i]);
-        dropped[i] = f & flag::COMMENTS != 0 && !good_below[i] || !wrapper;
+        dropped[i] = !relaxed && f & flag::COMMENTS != 0 && !good_below[i] || !wrapper;
     }
 
     let no_prose = total < 200.0;
@@ -336,7 +366,7 @@ pub fn main_text_explained(
             kept.push(t);
         }
     }
-    kept
+    (kept, total)
 }
 
 /// Lower-case words only, for comparing a heading with the page title.
@@ -647,6 +677,18 @@ mod tests {
         for m in ["Bubonic", "PUBLISHED", "Home"] {
             assert!(!text.contains(m), "unwanted {m:?} in {text:?}");
         }
+    }
+
+    #[test]
+    fn when_class_names_take_nearly_everything_the_page_is_read_without_them() {
+        // A printable recipe page: every step sits in a "print" box.
+        let steps: String = (1..=10)
+            .map(|i| format!("<div class='kb-tip-print-step'><p>Step {i}: {PROSE}</p></div>"))
+            .collect();
+        let html = format!(
+            "<nav><a href=/>Home</a></nav><main><h1>How to cut a cabbage</h1><p>Ihr kennt es sicher auch!</p>{steps}</main><footer><p>Copyright 2020 Example Media. All rights reserved.</p></footer>"
+        );
+        check(&html, &["Step 1:", "Step 10:"], &["Home", "Copyright"]);
     }
 
     #[test]
