@@ -321,6 +321,8 @@ fn select(
     }
     let mut out: Vec<(String, Kind, u16)> = Vec::new();
     let mut row: Option<u32> = None;
+    // Whether text has followed the last heading kept.
+    let mut heading_has_text = true;
     for (b, k) in w.blocks.iter().zip(&kinds) {
         let e = b.el as usize;
         if let Some(x) = explain.as_deref_mut() {
@@ -337,9 +339,18 @@ fn select(
         // Link noise inside the article stays when it says something of its own besides
         // its links (a linked headline followed by a sentence).
         let says_more = b.chars.saturating_sub(b.link_chars) >= 60;
-        if !inside[e] || dropped[e] || *k == Kind::Noise && !says_more {
+        if !inside[e] || dropped[e] {
             continue;
         }
+        if *k == Kind::Noise && !says_more {
+            // A heading over a list of links ("Read more", "Related") goes with the list.
+            if matches!(out.last(), Some((_, _, f)) if f & flag::HEADING != 0) && !heading_has_text
+            {
+                out.pop();
+            }
+            continue;
+        }
+        heading_has_text = w.els[e].flags & flag::HEADING == 0;
         let el = &w.els[e];
         // The cells of one table row make one line.
         if el.flags & flag::CELL != 0 && row == Some(el.parent) {
@@ -690,6 +701,21 @@ mod tests {
             "<nav><a href=/>Home</a></nav><main><h1>How to cut a cabbage</h1><p>Ihr kennt es sicher auch!</p>{steps}</main><footer><p>Copyright 2020 Example Media. All rights reserved.</p></footer>"
         );
         check(&html, &["Step 1:", "Step 10:"], &["Home", "Copyright"]);
+    }
+
+    #[test]
+    fn a_heading_over_a_list_of_links_goes_with_the_list() {
+        let html = format!(
+            "<article><p>{PROSE}</p><h2>The vote</h2><p>Vote: {PROSE}</p><h3>Mehr zum Thema</h3>
+             <ul><li><a href=/a>Another story about the council and its many budget votes</a></li>
+             <li><a href=/b>Yet another story about the council and the roads programme</a></li></ul>
+             <h2>What comes next</h2><p>Next: {PROSE}</p></article>"
+        );
+        check(
+            &html,
+            &["The vote", "What comes next", "Next:"],
+            &["Mehr zum Thema", "Another story"],
+        );
     }
 
     #[test]
