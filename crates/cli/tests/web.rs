@@ -247,6 +247,15 @@ fn feeds_and_news_please_json_are_articles() {
     assert_eq!(by_id("city-2")["summary_only"], true);
     assert_eq!(by_id("city-1")["summary_only"], false);
     assert_eq!(by_id("np")["authors"], serde_json::json!(["Jane Doe"]));
+    // The reports say so too.
+    let text = run(&["digest", dir.path().to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("(summary only"), "{text}");
+    assert!(text.contains("by Jane Doe"), "{text}");
+    let html = run(&["digest", "--format", "html", dir.path().to_str().unwrap()]);
+    let html = String::from_utf8_lossy(&html.stdout);
+    assert!(html.contains("summary only: the feed gave no article text"));
+    assert!(html.contains("by Jane Doe"));
 }
 
 #[test]
