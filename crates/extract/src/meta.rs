@@ -252,7 +252,7 @@ fn strip_by(s: &str) -> &str {
 /// each of `min_words` to 4 words, capitalised, no digits; credentials stay with the name
 /// before them ("Jillian Kubala, MS, RD").
 fn names_in(s: &str, min_words: usize) -> Vec<String> {
-    let s = crate::walk::collapse(s);
+    let s = crate::walk::collapse(&unescape(s));
     let s = strip_by(&s);
     let mut out: Vec<String> = Vec::new();
     for part in s
@@ -421,6 +421,18 @@ fn unglue(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Character references left in a metadata string: JSON-LD is script text, which the HTML
+/// parser never decodes, and some pages escape `og:title` twice ("doesn&amp;#8217;t").
+/// Decoded by html5ever's own tokenizer, so every named reference is known.
+fn unescape(s: &str) -> String {
+    let has_ref = s.find('&').is_some_and(|i| s[i..].contains(';'));
+    if !has_ref || s.contains('<') {
+        return s.to_string();
+    }
+    let frag = scraper::Html::parse_fragment(s);
+    crate::walk::collapse(&frag.root_element().text().collect::<String>())
+}
+
 /// Per element: whether it lies in a part that is not the page's own (navigation, footer,
 /// sidebar, comments; an article's `<header>` is its
 /// own), and whether it lies in a list item.
@@ -475,6 +487,7 @@ pub fn metadata(
         let h = u.host_str()?;
         Some(h.strip_prefix("www.").unwrap_or(h).to_string())
     })
+    .map(|s| unescape(&s))
     .filter(|s| !s.is_empty());
 
     m.title = ld
@@ -490,6 +503,7 @@ pub fn metadata(
                 .as_deref()
                 .map(|t| clean_title(t, m.outlet.as_deref()))
         })
+        .map(|t| unescape(&t))
         .filter(|t| !t.is_empty());
     if let (Some(t), Some(o)) = (m.title.as_mut(), m.outlet.as_deref()) {
         *t = clean_title(t, Some(o));
@@ -626,7 +640,7 @@ pub fn metadata(
         }
     }
     authors.dedup();
-    m.authors = authors;
+    m.authors = authors.iter().map(|a| unescape(a)).collect();
 
     m.language = w
         .lang
@@ -783,6 +797,20 @@ mod tests {
             None,
         );
         assert_eq!(m.date.as_deref(), Some("2022-12-22"));
+    }
+
+    #[test]
+    fn character_references_left_in_metadata_are_decoded() {
+        let m = meta_of(
+            r#"<meta property="og:title" content="Stadia doesn&amp;#8217;t run at 60fps">
+               <script type="application/ld+json">{"@type":"NewsArticle","author":{"name":"Ren&eacute;e O&#8217;Neil"}}</script>"#,
+            None,
+        );
+        assert_eq!(
+            m.title.as_deref(),
+            Some("Stadia doesn\u{2019}t run at 60fps")
+        );
+        assert_eq!(m.authors, ["Ren\u{e9}e O\u{2019}Neil"]);
     }
 
     #[test]
