@@ -240,6 +240,9 @@ fn strip_by(s: &str) -> &str {
                 || p.ends_with(':')
                 || p.len() > 3 && rest.starts_with(char::is_uppercase)
                 || p == "by" && &s[..2] == "By" && rest.starts_with(char::is_uppercase);
+            if rest.trim().is_empty() {
+                return ""; // a label with its name elsewhere ("Written by")
+            }
             if glued_ok {
                 return rest.trim_start_matches([' ', ':']).trim_start();
             }
@@ -748,6 +751,12 @@ mod tests {
             None,
         );
         assert_eq!(m.authors, ["Michelle Lee"]);
+        // A block naming the author inside a byline being captured; a lone "Written by".
+        let m = meta_of(
+            r#"<div class="post-author"><div>Written by</div><a href="/a"><div class="blog__authorname">Emma Ryan</div></a><div>Emma writes about food and has done so for twenty years at several papers.</div></div>"#,
+            None,
+        );
+        assert_eq!(m.authors, ["Emma Ryan"]);
     }
 
     #[test]

@@ -590,8 +590,9 @@ pub fn walk(doc: &scraper::Html) -> Walked {
     let mut in_title = false;
     let mut capture: Option<(String, bool)> = None; // (text, is_author) for author/byline marks
     let mut capture_depth = 0usize;
-    let mut mark: Option<String> = None; // text of an inline author mark
-                                         // Per element: whether it is or lies in an <article>/<main> (index 0, the document, not).
+    let mut mark: Option<String> = None; // text of an author mark inside a captured byline
+    let mut mark_block: Option<u32> = None; // the block element that opened `mark`, if any
+                                            // Per element: whether it is or lies in an <article>/<main> (index 0, the document, not).
     let mut in_article_of: Vec<bool> = vec![false; w.els.len()];
     for edge in doc.tree.root().traverse() {
         match edge {
@@ -730,6 +731,10 @@ pub fn walk(doc: &scraper::Html) -> Walked {
                     {
                         capture = Some((String::new(), author_mark));
                         capture_depth = 0;
+                    } else if author_mark && mark.is_none() {
+                        // An author-name block inside a byline being captured: its own slot.
+                        mark = Some(String::new());
+                        mark_block = Some(w.els.len() as u32);
                     }
                     // An article's own <header> holds its headline, standfirst and byline.
                     let in_article = flags & flag::ARTICLE != 0
@@ -802,6 +807,15 @@ pub fn walk(doc: &scraper::Html) -> Walked {
                             w.blocks.push(b);
                         }
                         owners.pop();
+                        if mark_block == Some(idx) {
+                            mark_block = None;
+                            if let Some(text) = mark.take() {
+                                let t = collapse(&text);
+                                if !t.is_empty() {
+                                    w.author_marks.push(t);
+                                }
+                            }
+                        }
                         if capture.is_some() {
                             capture_depth = capture_depth.saturating_sub(1);
                             if capture_depth == 0 {
