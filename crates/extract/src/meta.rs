@@ -220,12 +220,29 @@ fn is_credential(p: &str) -> bool {
 /// comes out of `<span>By</span><span>Jane Doe</span>`).
 fn strip_by(s: &str) -> &str {
     let lower = s.to_lowercase();
+    // Other people named in an article's credits are not its authors.
+    for p in [
+        "reviewed by",
+        "medically reviewed by",
+        "researched by",
+        "edited by",
+        "fact checked by",
+        "fact-checked by",
+        "photos by",
+        "photo by",
+        "photography by",
+        "illustration by",
+        "illustrations by",
+    ] {
+        if lower.starts_with(p) {
+            return "";
+        }
+    }
     for p in [
         "written by",
         "words by",
         "text by",
         "posted by",
-        "reviewed by",
         "story by",
         "author:",
         "by",
@@ -239,7 +256,7 @@ fn strip_by(s: &str) -> &str {
             let glued_ok = rest.starts_with(|c: char| c.is_whitespace() || c == ':')
                 || p.ends_with(':')
                 || p.len() > 3 && rest.starts_with(char::is_uppercase)
-                || p == "by" && &s[..2] == "By" && rest.starts_with(char::is_uppercase);
+                || p == "by" && s.get(..2) == Some("By") && rest.starts_with(char::is_uppercase);
             if rest.trim().is_empty() {
                 return ""; // a label with its name elsewhere ("Written by")
             }
@@ -255,7 +272,7 @@ fn strip_by(s: &str) -> &str {
 /// each of `min_words` to 4 words, capitalised, no digits; credentials stay with the name
 /// before them ("Jillian Kubala, MS, RD").
 fn names_in(s: &str, min_words: usize) -> Vec<String> {
-    let s = crate::walk::collapse(&unescape(s));
+    let s = crate::walk::collapse_lines(&unescape(s));
     let s = strip_by(&s);
     let mut out: Vec<String> = Vec::new();
     for part in s
@@ -277,6 +294,26 @@ fn names_in(s: &str, min_words: usize) -> Vec<String> {
                 .all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '-' | '\'' | '’' | '_'))
             || !p.chars().next().is_some_and(char::is_uppercase)
         {
+            continue;
+        }
+        // A job title beside the name is not a second author.
+        let role = p.split_whitespace().any(|w| {
+            matches!(
+                w.to_lowercase().as_str(),
+                "writer"
+                    | "editor"
+                    | "reporter"
+                    | "correspondent"
+                    | "contributor"
+                    | "columnist"
+                    | "photographer"
+                    | "author"
+                    | "updated"
+                    | "published"
+                    | "posted"
+            )
+        });
+        if role {
             continue;
         }
         if !out.iter().any(|o: &String| o == p) {
@@ -602,31 +639,41 @@ pub fn metadata(
 
     let mut authors = ld.authors.clone();
     if authors.is_empty() {
-        if let Some(a) = meta_get(
-            w,
-            &[
-                "author",
-                "article:author",
-                "parsely-author",
-                "sailthru.author",
-                "dc.creator",
-                "byl",
-                "twitter:creator",
-                "cxenseparse:author",
-                "author_name",
-                "citation_author",
-            ],
-        ) {
-            if !a.starts_with("http") && !a.starts_with('@') {
-                authors = names_in(a, 1);
-            }
-        }
+        // The first author tag that names someone (`author` is often a profile URL).
+        authors = [
+            "author",
+            "article:author",
+            "parsely-author",
+            "sailthru.author",
+            "dc.creator",
+            "byl",
+            "twitter:creator",
+            "cxenseparse:author",
+            "author_name",
+            "citation_author",
+        ]
+        .iter()
+        .filter_map(|k| meta_get(w, &[k]))
+        .filter(|a| !a.starts_with("http") && !a.starts_with('@'))
+        .map(|a| names_in(a, 1))
+        .find(|n| !n.is_empty())
+        .unwrap_or_default();
     }
     if authors.is_empty() {
-        for a in &w.author_marks {
-            for n in names_in(a, 1) {
-                if !authors.contains(&n) {
-                    authors.push(n);
+        // Marks in the page's own parts (not comments, navigation, footers); those of the
+        // first block that names someone, so a list of other posts adds no one.
+        let marks: Vec<&(u32, String)> = w
+            .author_marks
+            .iter()
+            .filter(|(el, _)| !aside[*el as usize])
+            .collect();
+        let first = marks.iter().find(|(_, a)| !names_in(a, 1).is_empty());
+        if let Some((owner, _)) = first {
+            for (_, a) in marks.iter().filter(|(el, _)| el == owner) {
+                for n in names_in(a, 1) {
+                    if !authors.contains(&n) {
+                        authors.push(n);
+                    }
                 }
             }
         }
@@ -757,6 +804,18 @@ mod tests {
             None,
         );
         assert_eq!(m.authors, ["Emma Ryan"]);
+        // Author links of commenters and of other posts' cards add no one; a reviewer is
+        // not an author; a job title beside the name is not a second author.
+        let m = meta_of(
+            r#"<p>By <a rel="author" href="/a">Linda Rosencrance</a><br>Staff Writer</p>
+               <p>Medically reviewed by <a rel="author" href="/b">Dr. Ann Poe</a></p>
+               <ol class="commentlist"><li><a rel="author" href="/c">Thai Vong</a> says: great</li></ol>
+               <div class="card"><a rel="author" href="/d">Grant Gross</a></div>"#,
+            None,
+        );
+        assert_eq!(m.authors, ["Linda Rosencrance"]);
+        assert!(byline_names("Reviewed by Dr. Ann Poe").is_empty());
+        assert_eq!(byline_names("Jane Doe\nStaff Writer"), ["Jane Doe"]);
     }
 
     #[test]

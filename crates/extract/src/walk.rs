@@ -99,7 +99,7 @@ pub struct Walked {
     /// Dates marked up in the page.
     pub times: Vec<TimeTag>,
     /// Texts of `rel=author` links and itemprop=author elements.
-    pub author_marks: Vec<String>,
+    pub author_marks: Vec<(u32, String)>,
     /// Text of elements whose class names a byline (first few).
     pub bylines: Vec<String>,
 }
@@ -634,6 +634,10 @@ pub fn walk(doc: &scraper::Html) -> Walked {
                     if let Some((c, _)) = capture.as_mut() {
                         c.push(' ');
                     }
+                    if let Some(c) = mark.as_mut() {
+                        // Blocks inside a mark are separate lines: "Jane Doe" / "Staff Writer".
+                        c.push(if is_inline(name) { ' ' } else { '\n' });
+                    }
                     let attrs = Attrs::of(el);
                     if name == "html" {
                         if let Some(l) = attrs.lang {
@@ -656,7 +660,13 @@ pub fn walk(doc: &scraper::Html) -> Walked {
                         });
                         continue;
                     }
-                    let author_mark = is_author_mark(&attrs);
+                    // An inline element classed just "author" holds the name itself.
+                    let author_mark = is_author_mark(&attrs)
+                        || is_inline(name)
+                            && attrs.class.is_some_and(|c| {
+                                c.split_whitespace()
+                                    .any(|t| t.eq_ignore_ascii_case("author"))
+                            });
                     if name == "br" {
                         buf.newline();
                         stack.push(Frame::Inline {
@@ -795,9 +805,9 @@ pub fn walk(doc: &scraper::Html) -> Walked {
                         }
                         if cap {
                             if let Some(text) = mark.take() {
-                                let t = collapse(&text);
+                                let t = collapse_lines(&text);
                                 if !t.is_empty() {
-                                    w.author_marks.push(t);
+                                    w.author_marks.push((*owners.last().unwrap_or(&0), t));
                                 }
                             }
                         }
@@ -810,9 +820,9 @@ pub fn walk(doc: &scraper::Html) -> Walked {
                         if mark_block == Some(idx) {
                             mark_block = None;
                             if let Some(text) = mark.take() {
-                                let t = collapse(&text);
+                                let t = collapse_lines(&text);
                                 if !t.is_empty() {
-                                    w.author_marks.push(t);
+                                    w.author_marks.push((idx, t));
                                 }
                             }
                         }
@@ -823,7 +833,7 @@ pub fn walk(doc: &scraper::Html) -> Walked {
                                     let t = collapse(&text);
                                     if !t.is_empty() {
                                         if is_author {
-                                            w.author_marks.push(t);
+                                            w.author_marks.push((idx, t));
                                         } else {
                                             w.bylines.push(t);
                                         }
@@ -842,6 +852,15 @@ pub fn walk(doc: &scraper::Html) -> Walked {
         w.blocks.push(b);
     }
     w
+}
+
+/// [`collapse`] each line, keeping the lines apart.
+pub(crate) fn collapse_lines(s: &str) -> String {
+    s.lines()
+        .map(collapse)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Collapse whitespace runs to one space and trim.
@@ -994,7 +1013,8 @@ mod tests {
         );
         assert_eq!(w.times[0].value, "2020-01-02");
         assert!(w.times[0].published);
-        assert_eq!(w.author_marks, vec!["Jane Doe".to_string()]);
+        assert_eq!(w.author_marks.len(), 1);
+        assert_eq!(w.author_marks[0].1, "Jane Doe");
     }
 
     #[test]
