@@ -401,3 +401,63 @@ fn gzipped_json_lines_and_text_are_read_and_web_formats_come_on_stdin_too() {
             .starts_with("Americans have gone"));
     }
 }
+
+#[test]
+fn ingest_stores_web_pages_and_feed_items_with_their_metadata() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    // A real page inside a WARC, and a feed whose second item is only a teaser.
+    let page = gunzip(&zyte(NYT));
+    let mut response =
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n".to_vec();
+    response.extend_from_slice(&page);
+    std::fs::write(
+        inputs.join("crawl.warc.gz"),
+        gzip(&warc_record(
+            "response",
+            "application/http; msgtype=response",
+            &response,
+        )),
+    )
+    .unwrap();
+    std::fs::write(
+        inputs.join("city.xml"),
+        format!(
+            r#"<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>City Paper</title>
+            <item><title>Budget approved</title><link>https://city.example/budget</link><pubDate>Tue, 19 Nov 2019 10:00:00 GMT</pubDate><content:encoded><![CDATA[<p>{PROSE}</p>]]></content:encoded></item>
+            <item><title>Roads</title><link>https://city.example/roads</link><pubDate>Tue, 19 Nov 2019 11:00:00 GMT</pubDate><description>Roads will be cut, the council says.</description></item></channel></rss>"#
+        ),
+    )
+    .unwrap();
+    let db = dir.path().join("s.db");
+    let db = db.to_str().unwrap();
+    let out = run(&["ingest", "--quiet", "--db", db, inputs.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list: Value =
+        serde_json::from_slice(&run(&["stories", "--format", "json", "--db", db]).stdout).unwrap();
+    let mut found = Vec::new();
+    for story in list["stories"].as_array().unwrap() {
+        let id = story["id"].as_str().unwrap();
+        let shown: Value =
+            serde_json::from_slice(&run(&["show", id, "--format", "json", "--db", db]).stdout)
+                .unwrap();
+        found.extend(shown["articles"].as_array().unwrap().iter().cloned());
+    }
+    let by_id = |id: &str| found.iter().find(|a| a["id"] == id).unwrap().clone();
+    assert_eq!(found.len(), 3, "{found:?}");
+    let nyt = by_id("crawl-1");
+    assert_eq!(nyt["authors"], serde_json::json!(["Jamelle Bouie"]));
+    assert_eq!(nyt["language"], "en");
+    assert!(nyt["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Americans have gone"));
+    assert_eq!(by_id("city-2")["summary_only"], true);
+    assert_eq!(by_id("city-1")["summary_only"], false);
+}
