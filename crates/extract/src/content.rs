@@ -709,7 +709,7 @@ mod tests {
             "<article><p>{PROSE}</p><h2>The vote</h2><p>Vote: {PROSE}</p><h3>Mehr zum Thema</h3>
              <ul><li><a href=/a>Another story about the council and its many budget votes</a></li>
              <li><a href=/b>Yet another story about the council and the roads programme</a></li></ul>
-             <h2>What comes next</h2><p>Next: {PROSE}</p></article>"
+             <h2 id=nav_what_comes_next>What comes next</h2><p>Next: {PROSE}</p></article>"
         );
         check(
             &html,

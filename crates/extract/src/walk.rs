@@ -705,7 +705,9 @@ pub fn walk(doc: &scraper::Html) -> Walked {
                     if let Some(c) = attrs.class {
                         hint.push_str(c);
                     }
-                    if let Some(i) = attrs.id {
+                    // A heading's id is an anchor for in-page links ("nav_the_vote"), not a
+                    // name for what the heading is.
+                    if let Some(i) = attrs.id.filter(|_| flags & flag::HEADING == 0) {
                         hint.push(' ');
                         hint.push_str(i);
                     }
