@@ -473,6 +473,45 @@ fn unescape(s: &str) -> String {
     crate::walk::collapse(&frag.root_element().text().collect::<String>())
 }
 
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (proleptic Gregorian).
+fn day_number(d: &str) -> Option<i64> {
+    let mut it = d.splitn(3, '-').map(|x| x.parse::<i64>().ok());
+    let (y, m, d) = (it.next()??, it.next()??, it.next()??);
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    Some(era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468)
+}
+
+/// The first date in a short block of a dateline or byline element (class or id naming a
+/// date, byline, meta line, "published" or "posted"), outside lists.
+fn dateline_date(w: &Walked, aside: &[bool]) -> Option<String> {
+    let (_, listed) = asides(w);
+    w.blocks
+        .iter()
+        .filter(|b| {
+            let e = b.el as usize;
+            !aside[e]
+                && !listed[e]
+                && w.els[e].flags & flag::BYLINE != 0
+                && b.text.split_whitespace().count() <= 12
+        })
+        .find_map(|b| parse_date(&unglue(&b.text)))
+}
+
+/// Whether the page shows `date` in a short text block or a time tag of its own.
+fn shows_date(w: &Walked, aside: &[bool], date: &str) -> bool {
+    w.blocks
+        .iter()
+        .filter(|b| !aside[b.el as usize] && b.text.split_whitespace().count() <= 30)
+        .any(|b| parse_date(&unglue(&b.text)).as_deref() == Some(date))
+        || w.times
+            .iter()
+            .filter(|t| !aside[t.el as usize])
+            .any(|t| parse_date(&t.value).as_deref() == Some(date))
+}
+
 /// Per element: whether it lies in a part that is not the page's own (navigation, footer,
 /// sidebar, comments; an article's `<header>` is its
 /// own), and whether it lies in a list item.
@@ -636,6 +675,21 @@ pub fn metadata(
             .and_then(parse_date)
         })
         .or_else(|| w.times.iter().find_map(|t| parse_date(&t.value)));
+    // Metadata dated after everything the page shows (a site migration or a template stamps
+    // pages with a later date) gives way to the earlier date in the page's own dateline.
+    if let Some(d) = m.date.clone() {
+        if !shows_date(w, &aside, &d) {
+            // More than a day earlier: a day's difference is one moment in two time zones.
+            let earlier = |s: &String| {
+                day_number(s)
+                    .zip(day_number(&d))
+                    .is_some_and(|(a, b)| a + 1 < b)
+            };
+            if let Some(shown) = dateline_date(w, &aside).filter(earlier) {
+                m.date = Some(shown);
+            }
+        }
+    }
 
     let mut authors = ld.authors.clone();
     if authors.is_empty() {
@@ -879,6 +933,31 @@ mod tests {
             Some("Stadia doesn\u{2019}t run at 60fps")
         );
         assert_eq!(m.authors, ["Ren\u{e9}e O\u{2019}Neil"]);
+    }
+
+    #[test]
+    fn a_dateline_earlier_than_metadata_the_page_never_shows_wins() {
+        // The whole site's JSON-LD says 2025-06-24; the page says August 25, 2024.
+        let m = meta_of(
+            r#"<script type="application/ld+json">{"@type":"BlogPosting","datePublished":"Jun 24, 2025"}</script>
+               <div class="staff__wrap"><div class="text__author">Shauna Mitchell</div><div class="text__date">August 25, 2024</div></div>"#,
+            None,
+        );
+        assert_eq!(m.date.as_deref(), Some("2024-08-25"));
+        // A day apart is one moment in two zones: the metadata stands.
+        let m = meta_of(
+            r#"<meta property="article:published_time" content="2025-07-05T00:04:00+00:00">
+               <div class="post-date">July 4, 2025</div>"#,
+            None,
+        );
+        assert_eq!(m.date.as_deref(), Some("2025-07-05"));
+        assert_eq!(day_number("1970-01-01"), Some(0));
+        assert_eq!(
+            day_number("2024-03-01")
+                .zip(day_number("2024-02-28"))
+                .map(|(a, b)| a - b),
+            Some(2)
+        );
     }
 
     #[test]
