@@ -279,7 +279,6 @@ static BAD: LazyLock<AhoCorasick> = LazyLock::new(|| {
         "copyright",
         "inline-link",
         "further",
-        "jump",
         "table-of-contents",
         "listing",
         "breaking",
