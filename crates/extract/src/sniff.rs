@@ -21,21 +21,7 @@ pub enum Format {
     Text,
 }
 
-/// True when the bytes look like binary data rather than text.
-pub fn looks_binary(bytes: &[u8]) -> bool {
-    let sample = &bytes[..bytes.len().min(8192)];
-    if sample.starts_with(b"\xff\xfe") || sample.starts_with(b"\xfe\xff") {
-        return false; // UTF-16 text
-    }
-    if sample.contains(&0) {
-        return true;
-    }
-    let control = sample
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c | 0x1b))
-        .count();
-    control * 20 > sample.len().max(1)
-}
+pub use corroborate_model::looks_binary;
 
 /// The format of a file whose first bytes are `head`.
 pub fn sniff(head: &[u8], name: &str) -> Format {

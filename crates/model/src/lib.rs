@@ -445,6 +445,24 @@ pub struct SummarySentence {
     pub articles: Vec<String>,
 }
 
+/// True when bytes look like binary data rather than text: a NUL byte, or more than one byte in
+/// twenty a control character (other than whitespace and the ESC of ISO-2022 text), in the first
+/// 8 KiB. UTF-16 text (by its byte-order mark) is text. Shared by every reader.
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(8192)];
+    if sample.starts_with(b"\xff\xfe") || sample.starts_with(b"\xfe\xff") {
+        return false;
+    }
+    if sample.contains(&0) {
+        return true;
+    }
+    let control = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c | 0x1b))
+        .count();
+    control * 20 > sample.len().max(1)
+}
+
 /// An input that could not be read as an article.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rejection {

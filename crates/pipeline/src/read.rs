@@ -30,25 +30,12 @@ pub fn stem_of(path: &str) -> String {
     }
 }
 
-/// True when the bytes look like binary data rather than text.
-fn looks_binary(bytes: &[u8]) -> bool {
-    let sample = &bytes[..bytes.len().min(8192)];
-    if sample.contains(&0) {
-        return true;
-    }
-    let control = sample
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
-        .count();
-    control * 20 > sample.len().max(1)
-}
-
 /// Decode bytes as UTF-8 text, or say why not.
 fn decode<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, Rejection> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(reject(path, "empty file"));
     }
-    if looks_binary(bytes) {
+    if corroborate_model::looks_binary(bytes) {
         return Err(reject(path, "binary data, not text"));
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
