@@ -1,7 +1,7 @@
 //! Dates as web pages write them, turned into `YYYY-MM-DD`: ISO 8601 with or without a time,
 //! `2019/11/19`, `20191119` in URLs, `19.11.2019`, `11/19/2019`, `Nov 19, 2019`,
-//! `19 November 2019`, `19. November 2019` and month names in English, German, French,
-//! Spanish and Italian. The calendar date is taken as written (no time-zone shift).
+//! `19 November 2019`, `19. November 2019`, `2019年11月19日`, `2019. 11. 19.` and month names
+//! in English, German, French, Spanish and Italian. The calendar date is taken as written (no time-zone shift).
 //! Years outside 1990-2039 are not dates of news. Pure; never panics.
 
 use regex::Regex;
@@ -112,7 +112,11 @@ pub fn month_number(name: &str) -> Option<u32> {
 }
 
 static ISO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^0-9])((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?:[^0-9]|$)").unwrap()
+    // Also CJK (2019年11月19日) and Korean (2019. 11. 19.) year-first dates.
+    Regex::new(
+        r"(?:^|[^0-9])((?:19|20)\d\d)(?:[-/.]|\.\s|\s?年\s?)(\d{1,2})(?:[-/.]|\.\s|\s?月\s?)(\d{1,2})(?:[^0-9]|$)",
+    )
+    .unwrap()
 });
 static COMPACT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^((?:19|20)\d\d)(\d\d)(\d\d)(?:T|$)").unwrap());
@@ -210,6 +214,9 @@ mod tests {
             ("11/19/2019", "2019-11-19"),
             ("le 3 mars 2021", "2021-03-03"),
             ("March 3rd, 2021", "2021-03-03"),
+            ("2019年11月19日 10:00", "2019-11-19"),
+            ("입력 2019. 11. 19. 오후 3:10", "2019-11-19"),
+            ("2019.11.19", "2019-11-19"),
         ] {
             assert_eq!(parse_date(s).as_deref(), Some(d), "{s}");
         }
