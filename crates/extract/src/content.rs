@@ -381,8 +381,8 @@ fn select(
     (kept, total)
 }
 
-/// Lower-case words only, for comparing a heading with the page title.
-fn norm(s: &str) -> String {
+/// Lower-case words only, space-separated, for comparing a heading with the page title.
+pub(crate) fn norm(s: &str) -> String {
     s.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)

@@ -398,26 +398,24 @@ fn resolve(base: Option<&str>, href: &str) -> String {
     }
 }
 
-/// Read a page's metadata.
 /// The first date the page shows its readers on its own: a short text block ("Dec 12,
 /// 2025", "Last updated: November 13, 2025") outside navigation, footers, comments and
 /// hidden parts.
 fn shown_date(w: &Walked, aside: &[bool], title: Option<&str>) -> Option<String> {
     // Dates right under the headline come first: a card of another post may come earlier.
-    let words_of = |s: &str| -> Vec<String> {
-        s.split(|c: char| !c.is_alphanumeric())
-            .filter(|x| !x.is_empty())
-            .map(str::to_lowercase)
-            .collect()
-    };
-    let headline = title.map(words_of).filter(|t| t.len() >= 3).and_then(|t| {
-        w.blocks.iter().position(|b| {
-            w.els[b.el as usize].flags & flag::HEADING != 0 && {
-                let h = words_of(&b.text);
-                h.len() >= 3 && (h.starts_with(&t) || t.starts_with(&h))
-            }
-        })
-    });
+    // The headline is the heading that starts with the title's words or they with its.
+    let starts = |a: &str, b: &str| a == b || a.starts_with(b) && a[b.len()..].starts_with(' ');
+    let headline = title
+        .map(crate::content::norm)
+        .filter(|t| t.split(' ').count() >= 3)
+        .and_then(|t| {
+            w.blocks.iter().position(|b| {
+                w.els[b.el as usize].flags & flag::HEADING != 0 && {
+                    let h = crate::content::norm(&b.text);
+                    h.split(' ').count() >= 3 && (starts(&h, &t) || starts(&t, &h))
+                }
+            })
+        });
     let after =
         headline.and_then(|at| date_in_blocks(aside, &w.blocks[at..(at + 30).min(w.blocks.len())]));
     after.or_else(|| date_in_blocks(aside, &w.blocks))
@@ -436,7 +434,12 @@ fn date_in_blocks(aside: &[bool], blocks: &[crate::walk::Block]) -> Option<Strin
                     l.contains("publish") || l.contains("posted")
                 }
         })
-        .find_map(|b| parse_date(&unglue(&b.text)))
+        .find_map(|b| block_date(&b.text))
+}
+
+/// The date in a text block, read with glued spans apart.
+fn block_date(text: &str) -> Option<String> {
+    parse_date(&unglue(text))
 }
 
 /// Put a space where styled spans glued a lower-case word to a capital one ("Mental
@@ -486,8 +489,7 @@ fn day_number(d: &str) -> Option<i64> {
 
 /// The first date in a short block of a dateline or byline element (class or id naming a
 /// date, byline, meta line, "published" or "posted"), outside lists.
-fn dateline_date(w: &Walked, aside: &[bool]) -> Option<String> {
-    let (_, listed) = asides(w);
+fn dateline_date(w: &Walked, aside: &[bool], listed: &[bool]) -> Option<String> {
     w.blocks
         .iter()
         .filter(|b| {
@@ -497,7 +499,7 @@ fn dateline_date(w: &Walked, aside: &[bool]) -> Option<String> {
                 && w.els[e].flags & flag::BYLINE != 0
                 && b.text.split_whitespace().count() <= 12
         })
-        .find_map(|b| parse_date(&unglue(&b.text)))
+        .find_map(|b| block_date(&b.text))
 }
 
 /// Whether the page shows `date` in a short text block or a time tag of its own.
@@ -505,7 +507,7 @@ fn shows_date(w: &Walked, aside: &[bool], date: &str) -> bool {
     w.blocks
         .iter()
         .filter(|b| !aside[b.el as usize] && b.text.split_whitespace().count() <= 30)
-        .any(|b| parse_date(&unglue(&b.text)).as_deref() == Some(date))
+        .any(|b| block_date(&b.text).as_deref() == Some(date))
         || w.times
             .iter()
             .filter(|t| !aside[t.el as usize])
@@ -513,8 +515,7 @@ fn shows_date(w: &Walked, aside: &[bool], date: &str) -> bool {
 }
 
 /// Per element: whether it lies in a part that is not the page's own (navigation, footer,
-/// sidebar, comments; an article's `<header>` is its
-/// own), and whether it lies in a list item.
+/// sidebar, comments; an article's `<header>` is its own), and whether it lies in a list item.
 fn asides(w: &Walked) -> (Vec<bool>, Vec<bool>) {
     let n = w.els.len();
     let (mut aside, mut listed) = (vec![false; n], vec![false; n]);
@@ -528,6 +529,7 @@ fn asides(w: &Walked) -> (Vec<bool>, Vec<bool>) {
     (aside, listed)
 }
 
+/// Read a page's metadata.
 pub fn metadata(
     w: &Walked,
     pruned: &Pruned,
@@ -677,15 +679,16 @@ pub fn metadata(
         .or_else(|| w.times.iter().find_map(|t| parse_date(&t.value)));
     // Metadata dated after everything the page shows (a site migration or a template stamps
     // pages with a later date) gives way to the earlier date in the page's own dateline.
+    // (The dateline is looked up first: checking every shown date is the costlier part.)
     if let Some(d) = m.date.clone() {
-        if !shows_date(w, &aside, &d) {
-            // More than a day earlier: a day's difference is one moment in two time zones.
-            let earlier = |s: &String| {
-                day_number(s)
-                    .zip(day_number(&d))
-                    .is_some_and(|(a, b)| a + 1 < b)
-            };
-            if let Some(shown) = dateline_date(w, &aside).filter(earlier) {
+        // More than a day earlier: a day's difference is one moment in two time zones.
+        let earlier = |s: &String| {
+            day_number(s)
+                .zip(day_number(&d))
+                .is_some_and(|(a, b)| a + 1 < b)
+        };
+        if let Some(shown) = dateline_date(w, &aside, &listed).filter(earlier) {
+            if !shows_date(w, &aside, &d) {
                 m.date = Some(shown);
             }
         }

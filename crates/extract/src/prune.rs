@@ -180,22 +180,15 @@ pub fn prune(src: &str) -> Pruned {
         }
         // In the body, a <noscript> is what a reader without scripts sees (Blogger puts the
         // whole post there): its content is read as a block. In the head it is pixels.
-        if in_body && tag_is(rest, b"noscript") {
+        let noscript_end =
+            in_noscript && rest.first() == Some(&b'/') && tag_is(&rest[1..], b"noscript");
+        if noscript_end || in_body && tag_is(rest, b"noscript") {
             html.push_str(&src[copied..lt]);
-            html.push_str("<div>");
-            let end = start_tag_end(bytes, lt + 1 + 8);
+            html.push_str(if noscript_end { "</div>" } else { "<div>" });
+            let end = start_tag_end(bytes, lt + 1 + noscript_end as usize + b"noscript".len());
             copied = end;
             pos = end;
-            in_noscript = true;
-            continue;
-        }
-        if in_noscript && rest.first() == Some(&b'/') && tag_is(&rest[1..], b"noscript") {
-            html.push_str(&src[copied..lt]);
-            html.push_str("</div>");
-            let end = start_tag_end(bytes, lt + 2 + 8);
-            copied = end;
-            pos = end;
-            in_noscript = false;
+            in_noscript = !noscript_end;
             continue;
         }
         if !in_body && tag_is(rest, b"body") {

@@ -288,22 +288,13 @@ fn story(o: &mut String, s: &Story, articles: &[Article], index: &HashMap<&str, 
         let a = &articles[ai];
         let _ = write!(
             o,
-            "<section><article id=\"a{ai}\"><h3>{} · {}</h3><div class=\"meta\">{} · {} · {}{}{}</div>",
+            "<section><article id=\"a{ai}\"><h3>{} · {}</h3><div class=\"meta\">{} · {} · {}{}</div>",
             label(ai),
             escape(&a.title),
             escape(&a.id),
             escape(a.date.as_deref().unwrap_or("no date")),
             escape(a.outlet.as_deref().unwrap_or("outlet unknown")),
-            if a.authors.is_empty() {
-                String::new()
-            } else {
-                format!(" · by {}", escape(&a.authors.join(", ")))
-            },
-            if a.summary_only {
-                " · summary only: the feed gave no article text"
-            } else {
-                ""
-            }
+            crate::credits(a, " · ", escape)
         );
         let mut paragraph = usize::MAX;
         for (si, sent) in a.sentences.iter().enumerate() {

@@ -27,6 +27,19 @@ pub struct View<'a> {
     pub stories: &'a [Story],
 }
 
+/// What the input said of an article beyond its date and outlet, for the report's meta line:
+/// `{sep}by A, B` and `{sep}summary only: ...`, each part through `clean` (sanitize or escape).
+pub(crate) fn credits(a: &Article, sep: &str, clean: fn(&str) -> String) -> String {
+    let mut out = String::new();
+    if !a.authors.is_empty() {
+        out.push_str(&format!("{sep}by {}", clean(&a.authors.join(", "))));
+    }
+    if a.summary_only {
+        out.push_str(&format!("{sep}summary only: the feed gave no article text"));
+    }
+    out
+}
+
 /// Remove control characters (except newline and tab), bidi controls and zero-width
 /// characters, so article text cannot move the cursor, recolour or reorder a terminal.
 pub fn sanitize(s: &str) -> String {

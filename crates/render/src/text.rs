@@ -116,23 +116,14 @@ pub fn render(v: &View) -> String {
         let _ = writeln!(o, "  {}  {}", sanitize(&a.id), clip(&a.title, 90));
         let _ = writeln!(
             o,
-            "      date {}  outlet {}  {} sentences{}{}",
+            "      date {}  outlet {}  {} sentences{}",
             a.date.as_deref().unwrap_or("-"),
             a.outlet
                 .as_deref()
                 .map(sanitize)
                 .unwrap_or_else(|| "-".into()),
             a.sentences.len(),
-            if a.authors.is_empty() {
-                String::new()
-            } else {
-                format!("  by {}", sanitize(&a.authors.join(", ")))
-            },
-            if a.summary_only {
-                "  (summary only: the feed gave no article text)"
-            } else {
-                ""
-            }
+            crate::credits(a, "  ", sanitize)
         );
         for r in &a.removed {
             let _ = writeln!(
