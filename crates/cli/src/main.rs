@@ -231,37 +231,33 @@ fn run_extract(
                 continue;
             }
             let mut format = sniff::sniff(&head, &label);
+            // With --url or --explain a page (also a gzipped one) is read whole, here.
             let mut page_bytes = None;
-            if explain && format == Format::Gzip {
-                // A gzipped page is explained as the page it holds.
+            if url.is_some() || explain {
                 let mut bytes = Vec::new();
                 let _ = std::io::Read::read_to_end(&mut reader, &mut bytes);
-                match sniff::gunzip_capped(&bytes, corroborate_extract::MAX_PAGE_BYTES) {
-                    Ok(inner) if sniff::sniff(&inner, &label) == Format::Html => {
-                        format = Format::Html;
-                        page_bytes = Some(inner);
+                if format == Format::Gzip {
+                    if let Ok(inner) =
+                        sniff::gunzip_capped(&bytes, corroborate_extract::MAX_PAGE_BYTES)
+                    {
+                        if sniff::sniff(&inner, &label) == Format::Html {
+                            format = Format::Html;
+                            bytes = inner;
+                        }
                     }
-                    _ => page_bytes = Some(bytes),
                 }
+                page_bytes = Some(bytes);
             }
-            if format == Format::Html && (url.is_some() || explain) {
-                let bytes = match page_bytes {
-                    Some(b) => b,
-                    None => {
-                        let mut bytes = Vec::new();
-                        let _ = std::io::Read::read_to_end(&mut reader, &mut bytes);
-                        bytes
-                    }
-                };
+            if let (Format::Html, Some(bytes)) = (format, &page_bytes) {
                 if explain {
-                    let (t, _) = corroborate_extract::charset::decode(&bytes, None);
+                    let (t, _) = corroborate_extract::charset::decode(bytes, None);
                     eprint!("{label}:\n{}", corroborate_extract::explain(&t));
                 }
                 let hints = corroborate_extract::Hints {
                     url: url.clone(),
                     content_type: None,
                 };
-                match corroborate_extract::extract_html(&bytes, &hints) {
+                match corroborate_extract::extract_html(bytes, &hints) {
                     Ok(page) => records.push((label.clone(), page)),
                     Err(e) => {
                         eprintln!("corroborate: {label}: {e}");
