@@ -588,8 +588,9 @@ pub fn walk(doc: &scraper::Html) -> Walked {
     let mut capture: Option<(String, bool)> = None; // (text, is_author) for author/byline marks
     let mut capture_depth = 0usize;
     let mut mark: Option<String> = None; // text of an author mark inside a captured byline
-    let mut mark_block: Option<u32> = None; // the block element that opened `mark`, if any
-                                            // Per element: whether it is or lies in an <article>/<main> (index 0, the document, not).
+                                         // The block element that opened `mark`, if a block did.
+    let mut mark_block: Option<u32> = None;
+    // Per element: whether it is or lies in an <article>/<main> (index 0, the document, not).
     let mut in_article_of: Vec<bool> = vec![false; w.els.len()];
     for edge in doc.tree.root().traverse() {
         match edge {
@@ -657,13 +658,7 @@ pub fn walk(doc: &scraper::Html) -> Walked {
                         });
                         continue;
                     }
-                    // An inline element classed just "author" holds the name itself.
-                    let author_mark = is_author_mark(&attrs)
-                        || is_inline(name)
-                            && attrs.class.is_some_and(|c| {
-                                c.split_whitespace()
-                                    .any(|t| t.eq_ignore_ascii_case("author"))
-                            });
+                    let author_mark = is_author_mark(&attrs, is_inline(name));
                     if name == "br" {
                         buf.newline();
                         stack.push(Frame::Inline {
@@ -867,15 +862,22 @@ pub fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn is_author_mark(a: &Attrs) -> bool {
+/// Whether an element holds an author's name: `rel=author`, `itemprop=author`, a class naming
+/// the name ("author-name", "authorName", "byline__name", not a bio), or, for an inline
+/// element, a class that is just "author".
+fn is_author_mark(a: &Attrs, inline: bool) -> bool {
     a.rel.is_some_and(|r| {
         r.split_whitespace()
             .any(|r| r.eq_ignore_ascii_case("author"))
     }) || a.itemprop.is_some_and(|p| p.eq_ignore_ascii_case("author"))
         || a.class.is_some_and(|c| {
-            // "author-name", "authorName", "byline__name": the name itself, not a bio.
-            let c = c.to_ascii_lowercase();
-            (c.contains("author") || c.contains("byline")) && c.contains("name")
+            inline
+                && c.split_whitespace()
+                    .any(|t| t.eq_ignore_ascii_case("author"))
+                || {
+                    let c = c.to_ascii_lowercase();
+                    (c.contains("author") || c.contains("byline")) && c.contains("name")
+                }
         })
 }
 
