@@ -450,7 +450,7 @@ fn trim(out: &mut Vec<(String, Kind, u16)>, title: Option<&str>) {
             let h = norm(s);
             let same =
                 t == h || h.len() >= 20 && t.contains(&h) || t.len() >= 20 && h.starts_with(&t);
-            !(f & flag::HEADING != 0 && !h.is_empty() && same)
+            h.is_empty() || !same
         });
     }
     // Headings at the very top are usually the headline and deck repeated.
