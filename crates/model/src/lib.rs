@@ -498,3 +498,19 @@ pub struct RawArticle {
     /// True for a feed item that carried only a summary, not the article.
     pub summary_only: bool,
 }
+
+/// A sentence embedder: maps texts to unit-length vectors whose dot product is their cosine
+/// similarity. Implemented by `corroborate-embed` (the built-in static model and the
+/// transformer); the pipeline only sees this trait, so it never links a model runtime.
+///
+/// Invariant: `embed` is deterministic (the same text gives the same vector, whatever else is in
+/// the batch) and returns one vector of `dim()` floats per input text, L2-normalised (the zero
+/// vector for a text with no known token).
+pub trait Embedder: Send + Sync {
+    /// A short stable name, e.g. `static-minilm` or `all-MiniLM-L6-v2`.
+    fn name(&self) -> &str;
+    /// Length of every vector `embed` returns.
+    fn dim(&self) -> usize;
+    /// One unit vector per text, in input order.
+    fn embed(&self, texts: &[&str]) -> Vec<Vec<f32>>;
+}
