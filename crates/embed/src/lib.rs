@@ -1,0 +1,130 @@
+//! Sentence embedders for corroborate: implementations of `corroborate_model::Embedder`.
+//!
+//! - [`StaticModel`] (`static-minilm`, 256 dims): the built-in default. One int8 vector and one
+//!   weight per word piece; a sentence is the weighted mean of its pieces, L2-normalised.
+//!   Compiled into the binary (`data/static-minilm.bin`), so it needs no file and no download.
+//! - [`Transformer`] (`all-MiniLM-L6-v2`, 384 dims): the sentence-transformers model itself,
+//!   loaded from its `model.safetensors` and `vocab.txt` bytes (the CLI finds and reads them).
+//! - [`tokenizer::Tokenizer`]: BERT uncased WordPiece, shared by both.
+//!
+//! ```
+//! use corroborate_embed::StaticModel;
+//! use corroborate_model::Embedder;
+//! let model = StaticModel::builtin();
+//! let v = model.embed(&["Tariffs on steel will rise.", "Steel tariffs are going up."]);
+//! let cosine: f32 = v[0].iter().zip(&v[1]).map(|(a, b)| a * b).sum();
+//! assert!(cosine > 0.5);
+//! ```
+//!
+//! # The two models
+//!
+//! The static model is distilled from the transformer by model2vec's method, as measured in
+//! `shared/notes/meaning-probe.md`: every vocabulary token runs through the transformer as
+//! `[CLS] token [SEP]` and the output at the token's position is kept; PCA takes the 384 dims to
+//! 256; each token is weighted by SIF, `a / (a + p)` with `a = 1e-3` and `p` the token's
+//! probability in English text (word frequencies from `wordfreq`, split into word pieces). Rows
+//! are stored as int8 with one f32 scale each. `cargo xtask distill --model-dir DIR` rebuilds
+//! the file deterministically.
+//!
+//! The transformer's forward pass is written here on plain `f32` slices, with
+//! `matrixmultiply::sgemm` for the products, instead of using candle or an ONNX runtime: candle
+//! costs about eight minutes of cold build on the two-core machines this project builds on, and
+//! an ONNX runtime is a C++ library. BERT inference without batching is small (embedding sum,
+//! six post-LayerNorm encoder layers, mean pooling), so the hand-written pass is a few hundred
+//! lines whose every index is checked against shapes verified when loading.
+//!
+//! Measured (release, 2 cores, commit of this doc):
+//!
+//! | | static-minilm | all-MiniLM-L6-v2 |
+//! |---|---|---|
+//! | STS-B dev Spearman (cosine vs gold) | see README of the report | see report |
+//!
+//! Invariants: `embed` is deterministic, returns one vector per text in input order, each a unit
+//! vector or the zero vector (a text with no known word piece); no IO, no network, no clock; a
+//! bad model file is an `EmbedError`, never a panic.
+
+pub mod static_model;
+pub mod tokenizer;
+pub mod transformer;
+
+pub use static_model::StaticModel;
+pub use tokenizer::Tokenizer;
+pub use transformer::Transformer;
+
+use std::fmt;
+
+/// What can go wrong when loading a model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmbedError {
+    /// The vocabulary text is unusable (empty, or a special token missing).
+    Vocab(String),
+    /// The transformer weights are unusable (not safetensors, a tensor missing or misshapen).
+    Weights(String),
+    /// A static model file is unusable (bad magic, version, or lengths).
+    Static(String),
+    /// Ids given to `Transformer::hidden_states` do not fit the model.
+    Input(String),
+}
+
+impl fmt::Display for EmbedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EmbedError::Vocab(m) => write!(f, "vocabulary: {m}"),
+            EmbedError::Weights(m) => write!(f, "weights: {m}"),
+            EmbedError::Static(m) => write!(f, "static model: {m}"),
+            EmbedError::Input(m) => write!(f, "input: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for EmbedError {}
+
+/// Scales `v` to unit length; leaves the zero vector as it is.
+fn l2_normalize(v: &mut [f32]) {
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if norm > 0.0 && norm.is_finite() {
+        v.iter_mut().for_each(|x| *x /= norm);
+    }
+}
+
+/// `f` over `items` in input order, spread over the available cores once there are at least
+/// `min_per_thread` items per thread. Threads take items one at a time from a shared counter,
+/// so long texts do not pile up on one thread; each result lands at its item's index.
+fn parallel_map<T, F>(items: &[&str], min_per_thread: usize, f: F) -> Vec<T>
+where
+    T: Send,
+    F: Fn(&str) -> T + Sync,
+{
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = cores.min(items.len() / min_per_thread.max(1));
+    if threads <= 1 {
+        return items.iter().map(|t| f(t)).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let parts: Vec<Vec<(usize, T)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(text) = items.get(i) else { break };
+                        done.push((i, f(text)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None).take(items.len()).collect();
+    for (i, v) in parts.into_iter().flatten() {
+        slots[i] = Some(v);
+    }
+    // Every index below items.len() was taken by exactly one thread.
+    slots.into_iter().flatten().collect()
+}
