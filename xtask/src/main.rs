@@ -23,6 +23,7 @@
 //!
 //! Reads the shared data beside the checkout; never downloads anything.
 
+mod distill;
 mod extract;
 mod scale;
 mod stories;
@@ -61,6 +62,7 @@ fn main() -> ExitCode {
             }
         },
         Some("bench") => bench(),
+        Some("distill") => distill::run(&args[1..]),
         Some("eval-extract") => extract::eval(&shared(), &args[1..]),
         _ => {
             eprintln!(
@@ -277,6 +279,7 @@ fn eval_duc(dir: Option<PathBuf>) -> ExitCode {
     let options = corroborate_pipeline::run::Options {
         summary_words: 100,
         single_story: true,
+        embedder: None,
     };
     let mut ours = serde_json::Map::new();
     let mut ms = Vec::new();

@@ -413,6 +413,7 @@ fn run_digest(
     let options = Options {
         summary_words: words,
         single_story,
+        embedder: None,
     };
     let d = digest_with(raws, rejected, &options);
     if timings {

@@ -242,7 +242,7 @@ pub fn show(db: &Path, story: &str, format: Format, words: usize) -> ExitCode {
         a.sentences = segment::segment(a);
     }
     let analyses: Vec<_> = articles.iter().map(run::analyse).collect();
-    let mut s = consolidate::consolidate(&articles, &analyses, words);
+    let mut s = consolidate::consolidate(&articles, &analyses, words, None);
     s.id = story.to_string();
     // Keep the listing's headline and source count as the full analysis found them.
     let _ = store.record_analysis(story, &s.headline, s.independent_sources as u32);

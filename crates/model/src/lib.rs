@@ -353,14 +353,18 @@ pub struct FactVariant {
     pub article: String,
     /// Index into that article's `sentences`.
     pub sentence: usize,
-    /// The sentence, verbatim.
+    /// The words that state the fact, verbatim: the whole sentence, or the clause `span`.
     pub text: String,
+    /// When only a clause of the sentence states the fact: its byte offsets `[start, end)`
+    /// within the sentence. `None` for the whole sentence.
+    pub span: Option<(usize, usize)>,
 }
 
 /// Sentences of different articles that state the same thing.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fact {
-    /// A real sentence from a source, preferring an original over a rewrite.
+    /// Words of one source that every variant supports (a sentence or a clause of it),
+    /// preferring an original over a rewrite.
     pub text: String,
     /// The article `text` comes from.
     pub source: String,

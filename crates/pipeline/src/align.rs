@@ -1,15 +1,21 @@
-//! Align: lines up the sentences of a story's articles into facts (one sentence per article,
-//! joined when [`similarity`] says they state the same thing), finds articles that copy or
-//! rewrite another (many aligned sentences in the same order), groups articles into lineages,
-//! counts independent sources and reports facts whose numbers disagree.
-//! In: articles (sorted by id) and their analyses. Out: [`Alignment`]. Pure; never reads
-//! anything but the articles, and never invents text: every fact text is a source sentence.
+//! Align: lines up what a story's articles say into facts, finds articles that copy or rewrite
+//! another (many aligned sentences in the same order), groups articles into lineages, counts
+//! independent sources and reports facts whose numbers disagree.
+//! The units are claims ([`crate::claims`]): each sentence, and each clause of a sentence that
+//! joins several claims. Two claims join one fact when [`similarity`] finds them the same on
+//! their own, or when each is the other's best match between their two articles with fair
+//! evidence, or when they quote the same words; never when their actors differ or one negates
+//! the other; a group grows only while its members agree on average (no chains of near-misses).
+//! In: articles (sorted by id), their analyses, the story's merged entities and optionally a
+//! sentence model. Out: [`Alignment`]. Pure; never invents text: every fact text and variant is
+//! a verbatim span of a source sentence.
 
-use crate::entities::UnionFind;
-use crate::similarity::{self, Terms, Vocabulary};
+use crate::claims::{sentence_claims, Claim};
+use crate::entities::{entity_for, UnionFind};
+use crate::similarity::{self, Calibration, Evidence, Terms, Vocabulary};
 use corroborate_model::{
-    Article, ArticleAnalysis, Conflict, ConflictClaim, Derivation, Direction, Fact, FactVariant,
-    StoryNumber,
+    Article, ArticleAnalysis, Conflict, ConflictClaim, Derivation, Direction, Embedder, Entity,
+    Fact, FactVariant, Span, StoryNumber,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -22,21 +28,29 @@ const DERIVE_PAIR: f64 = 0.3;
 /// A derivation this close, with near-identical sentences, is a copy rather than a rewrite.
 const COPY: f64 = 0.9;
 
-/// One alignable sentence.
+/// One alignable claim: a whole sentence or a clause of one.
 #[derive(Debug)]
 pub struct Unit {
     /// Index of the article.
     pub article: usize,
     /// Index of the sentence in the article.
     pub sentence: usize,
+    /// Its bytes in the article text.
+    pub span: Span,
+    /// True for a whole sentence, false for a clause.
+    pub whole: bool,
     /// Its comparable content.
     pub terms: Terms,
     /// Its total term weight.
     pub mass: f64,
+    /// Actor, negation and quoted words.
+    pub claim: Claim,
+    /// Term ids of its first content words: what the claim is about.
+    pub lead: Vec<u32>,
 }
 
 /// Everything alignment finds, with the working state later stages reuse.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Alignment {
     /// Facts, best supported first.
     pub facts: Vec<Fact>,
@@ -54,18 +68,22 @@ pub struct Alignment {
     pub independent_sources: usize,
     /// Facts whose numbers disagree.
     pub conflicts: Vec<Conflict>,
-    /// All alignable sentences.
+    /// All alignable claims.
     pub units: Vec<Unit>,
     /// Word weights over the story.
     pub vocab: Vocabulary,
+    /// One unit vector per unit when a model embedded them; empty otherwise.
+    pub vectors: Vec<Vec<f32>>,
+    /// How words and vectors combine for this story's model.
+    pub calibration: Calibration,
 }
 
 /// Sentence pairs of different articles scoring at least [`DERIVE_PAIR`]: `(score, unit, unit)`,
 /// strongest first.
-fn edges(units: &[Unit], vocab: &Vocabulary) -> Vec<(f64, usize, usize)> {
+fn edges(units: &[Unit], whole: &[usize], vocab: &Vocabulary) -> Vec<(f64, usize, usize)> {
     let mut postings: HashMap<u32, Vec<usize>> = HashMap::new();
-    for (i, u) in units.iter().enumerate() {
-        for &t in &u.terms.ids {
+    for &i in whole {
+        for &t in &units[i].terms.ids {
             postings.entry(t).or_default().push(i);
         }
     }
@@ -75,7 +93,8 @@ fn edges(units: &[Unit], vocab: &Vocabulary) -> Vec<(f64, usize, usize)> {
     let mut out = Vec::new();
     let mut acc: Vec<f64> = vec![0.0; units.len()];
     let mut touched: Vec<usize> = Vec::new();
-    for (i, u) in units.iter().enumerate() {
+    for &i in whole {
+        let u = &units[i];
         for &t in &u.terms.ids {
             let list = &postings[&t];
             if list.len() > cap {
@@ -169,7 +188,7 @@ fn derivations(
     edges: &[(f64, usize, usize)],
 ) -> Vec<Derivation> {
     let mut counts = vec![0usize; articles.len()];
-    for u in units {
+    for u in units.iter().filter(|u| u.whole) {
         counts[u.article] += 1;
     }
     let mut by_pair: BTreeMap<(usize, usize), Vec<Pair>> = BTreeMap::new();
@@ -219,11 +238,115 @@ fn derivations(
     out
 }
 
-/// Align the sentences of one story's articles (sorted by id).
-pub fn align(articles: &[Article], analyses: &[ArticleAnalysis]) -> Alignment {
+/// Up to this many units every pair is compared; above it, only pairs sharing a rare word.
+const ALL_PAIRS: usize = 1500;
+/// Pairs below this probability are not kept for grouping.
+const KEEP: f64 = 0.08;
+/// Each other's best match between two articles joins at this probability, given some shared
+/// words.
+const MUTUAL: f64 = 0.22;
+/// ... and at least this much word overlap.
+const MUTUAL_LEXICAL: f64 = 0.15;
+/// Claims quoting the same words join at this probability.
+const QUOTED: f64 = 0.1;
+/// Two groups merge only when their members' mean pairwise probability reaches this.
+const LINK: f64 = 0.25;
+/// Clauses give way to whole sentences that match as well.
+const CLAUSE_PENALTY: f64 = 0.03;
+
+/// Per sentence: not yet in a multi-article fact, in one whole, or by its clauses.
+#[derive(Clone, Copy, PartialEq)]
+enum Use {
+    Free,
+    Whole,
+    Parts,
+}
+
+struct Pairs<'a> {
+    units: &'a [Unit],
+    vocab: &'a Vocabulary,
+    vectors: &'a [Vec<f32>],
+    calibration: Calibration,
+    cache: HashMap<(usize, usize), (Evidence, f64)>,
+}
+
+impl Pairs<'_> {
+    fn judge(&mut self, i: usize, j: usize) -> (Evidence, f64) {
+        let key = (i.min(j), i.max(j));
+        if let Some(x) = self.cache.get(&key) {
+            return *x;
+        }
+        let (a, b) = (&self.units[key.0], &self.units[key.1]);
+        let e = similarity::evidence(
+            self.vocab,
+            &a.terms,
+            &b.terms,
+            (!self.vectors.is_empty())
+                .then(|| (&self.vectors[key.0][..], &self.vectors[key.1][..])),
+            (a.claim.actor.as_deref(), b.claim.actor.as_deref()),
+            (a.claim.negated, b.claim.negated),
+            (&a.claim.quoted, &b.claim.quoted),
+        );
+        let p = e.probability(&self.calibration);
+        self.cache.insert(key, (e, p));
+        (e, p)
+    }
+}
+
+/// Candidate pairs of units in different articles: all of them for small stories, else those
+/// sharing a word that is not very common.
+fn candidates(units: &[Unit]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    if units.len() <= ALL_PAIRS {
+        for i in 0..units.len() {
+            for j in i + 1..units.len() {
+                if units[i].article != units[j].article {
+                    out.push((i, j));
+                }
+            }
+        }
+        return out;
+    }
+    let mut postings: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (i, u) in units.iter().enumerate() {
+        for &t in &u.terms.ids {
+            postings.entry(t).or_default().push(i);
+        }
+    }
+    let cap = (units.len() / 20).max(100);
+    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    let mut keys: Vec<&u32> = postings.keys().collect();
+    keys.sort_unstable();
+    for t in keys {
+        let list = &postings[t];
+        if list.len() > cap {
+            continue;
+        }
+        for (x, &i) in list.iter().enumerate() {
+            for &j in &list[x + 1..] {
+                if units[i].article != units[j].article && seen.insert((i, j)) {
+                    out.push((i, j));
+                }
+            }
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+/// Align the claims of one story's articles (sorted by id), with the story's merged entities
+/// (for actors) and optionally a sentence model.
+pub fn align(
+    articles: &[Article],
+    analyses: &[ArticleAnalysis],
+    entities: &[Entity],
+    embedder: Option<&dyn Embedder>,
+) -> Alignment {
     let mut vocab = Vocabulary::default();
     let mut units = Vec::new();
+    let entity_of = |s: &str| entity_for(entities, s);
     for (ai, a) in articles.iter().enumerate() {
+        let claims = sentence_claims(a, &analyses[ai].mentions, &entity_of);
         for (si, s) in a.sentences.iter().enumerate() {
             if s.heading {
                 continue;
@@ -232,25 +355,56 @@ pub fn align(articles: &[Article], analyses: &[ArticleAnalysis]) -> Alignment {
             if terms.ids.is_empty() {
                 continue;
             }
+            let sc = &claims[si];
+            let lead = vocab.lead(a.slice(s.span));
             units.push(Unit {
                 article: ai,
                 sentence: si,
+                span: s.span,
+                whole: true,
                 terms,
                 mass: 0.0,
+                claim: sc.whole.clone(),
+                lead,
             });
+            for c in &sc.clauses {
+                let terms = vocab.terms_uncounted(a.slice(c.span));
+                if terms.ids.len() < 4 {
+                    continue;
+                }
+                let lead = vocab.lead(a.slice(c.span));
+                units.push(Unit {
+                    article: ai,
+                    sentence: si,
+                    span: c.span,
+                    whole: false,
+                    terms,
+                    mass: 0.0,
+                    claim: c.clone(),
+                    lead,
+                });
+            }
         }
     }
     for u in &mut units {
         u.mass = vocab.mass(&u.terms);
     }
-    let loose = edges(&units, &vocab);
-    let derivations = derivations(articles, &units, &loose);
-    let edges: Vec<(f64, usize, usize)> = loose
-        .into_iter()
-        .filter(|e| similarity::same_fact(&vocab, &units[e.1].terms, &units[e.2].terms, e.0))
-        .collect();
+    let vectors: Vec<Vec<f32>> = match embedder {
+        Some(e) => {
+            let texts: Vec<&str> = units
+                .iter()
+                .map(|u| articles[u.article].slice(u.span))
+                .collect();
+            e.embed(&texts)
+        }
+        None => Vec::new(),
+    };
+    let calibration = similarity::calibration(embedder.map(|e| e.name()));
 
-    // Lineages.
+    // Derivations and lineages from whole sentences, by words: rewrites keep words and order.
+    let whole: Vec<usize> = (0..units.len()).filter(|&u| units[u].whole).collect();
+    let loose = edges(&units, &whole, &vocab);
+    let derivations = derivations(articles, &units, &loose);
     let index: HashMap<&str, usize> = articles
         .iter()
         .enumerate()
@@ -275,10 +429,67 @@ pub fn align(articles: &[Article], analyses: &[ArticleAnalysis]) -> Alignment {
     }
     let independent_sources = smallest.len();
 
-    // Facts: strongest pairs first, never two sentences of one article in a fact.
+    // Score candidate pairs; find each unit's best match in every other article.
+    let mut pairs = Pairs {
+        units: &units,
+        vocab: &vocab,
+        vectors: &vectors,
+        calibration,
+        cache: HashMap::new(),
+    };
+    let mut scored: Vec<(usize, usize, Evidence, f64)> = Vec::new();
+    let mut best: HashMap<(usize, usize), (f64, usize)> = HashMap::new();
+    for (i, j) in candidates(&units) {
+        let (e, p) = pairs.judge(i, j);
+        if p < KEEP && !e.shared_quote {
+            continue;
+        }
+        scored.push((i, j, e, p));
+        if !e.compatible() {
+            continue;
+        }
+        for (x, y) in [(i, j), (j, i)] {
+            let slot = best
+                .entry((x, units[y].article))
+                .or_insert((-1.0, usize::MAX));
+            if p > slot.0 + 1e-12 || ((p - slot.0).abs() <= 1e-12 && y < slot.1) {
+                *slot = (p, y);
+            }
+        }
+    }
+    let mutual = |i: usize, j: usize| {
+        best.get(&(i, units[j].article)).map(|b| b.1) == Some(j)
+            && best.get(&(j, units[i].article)).map(|b| b.1) == Some(i)
+    };
+    let mut accepted: Vec<(f64, usize, usize)> = scored
+        .iter()
+        .filter(|(i, j, e, p)| {
+            e.compatible()
+                && (*p >= similarity::CLEAR_PROBABILITY || !e.lone_name)
+                && (*p >= similarity::SAME
+                    || e.shared_quote && *p >= QUOTED
+                    || units[*i].whole
+                        && units[*j].whole
+                        && mutual(*i, *j)
+                        && *p >= MUTUAL
+                        && e.lexical >= MUTUAL_LEXICAL)
+        })
+        .map(|&(i, j, e, p)| {
+            let clauses = [i, j].iter().filter(|&&u| !units[u].whole).count();
+            let strength =
+                p + if e.shared_quote { 0.3 } else { 0.0 } - CLAUSE_PENALTY * clauses as f64;
+            (strength, i, j)
+        })
+        .collect();
+    accepted.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+
+    // Group strongest first: one claim per article, a sentence whole or by its clauses, and
+    // only groups that agree on average with no incompatible pair.
+    let sentence_key = |u: usize| (units[u].article, units[u].sentence);
+    let mut usage: HashMap<(usize, usize), Use> = HashMap::new();
     let mut group: Vec<usize> = (0..units.len()).collect();
     let mut members: Vec<Vec<usize>> = (0..units.len()).map(|u| vec![u]).collect();
-    for &(_, i, j) in &edges {
+    for &(_, i, j) in &accepted {
         let (gi, gj) = (group[i], group[j]);
         if gi == gj {
             continue;
@@ -290,6 +501,43 @@ pub fn align(articles: &[Article], analyses: &[ArticleAnalysis]) -> Alignment {
         {
             continue;
         }
+        // A unit not yet placed must fit how its sentence is already used.
+        let fits = |u: usize, single: bool| {
+            !single
+                || match usage.get(&sentence_key(u)).copied().unwrap_or(Use::Free) {
+                    Use::Free => true,
+                    Use::Whole => false,
+                    Use::Parts => !units[u].whole,
+                }
+        };
+        if !fits(i, members[gi].len() == 1) || !fits(j, members[gj].len() == 1) {
+            continue;
+        }
+        let (mut total, mut n, mut ok) = (0.0, 0.0, true);
+        'outer: for &x in &members[gi] {
+            for &y in &members[gj] {
+                let (e, p) = pairs.judge(x, y);
+                if !e.compatible() {
+                    ok = false;
+                    break 'outer;
+                }
+                total += p;
+                n += 1.0;
+            }
+        }
+        if !ok || total / n < LINK {
+            continue;
+        }
+        for u in [i, j] {
+            let slot = usage.entry(sentence_key(u)).or_insert(Use::Free);
+            if *slot == Use::Free {
+                *slot = if units[u].whole {
+                    Use::Whole
+                } else {
+                    Use::Parts
+                };
+            }
+        }
         let (keep, gone) = if gi < gj { (gi, gj) } else { (gj, gi) };
         let moved = std::mem::take(&mut members[gone]);
         for &u in &moved {
@@ -297,10 +545,29 @@ pub fn align(articles: &[Article], analyses: &[ArticleAnalysis]) -> Alignment {
         }
         members[keep].extend(moved);
     }
-    let mut groups: Vec<Vec<usize>> = members.into_iter().filter(|m| !m.is_empty()).collect();
-    for g in &mut groups {
-        g.sort_by_key(|&u| (units[u].article, units[u].sentence));
+    // Every sentence is stated by some fact: a multi-article one, else its own (whole, or by
+    // its clauses when some of them joined others).
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for m in members.iter().filter(|m| !m.is_empty()) {
+        if m.len() > 1 {
+            groups.push(m.clone());
+            continue;
+        }
+        let u = m[0];
+        let used = usage.get(&sentence_key(u)).copied().unwrap_or(Use::Free);
+        let single = match used {
+            Use::Free => units[u].whole,
+            Use::Whole => false,
+            Use::Parts => !units[u].whole,
+        };
+        if single {
+            groups.push(vec![u]);
+        }
     }
+    for g in &mut groups {
+        g.sort_by_key(|&u| (units[u].article, units[u].span.start, units[u].span.end));
+    }
+    drop(pairs);
     let rel_pos = |u: usize| {
         let n = articles[units[u].article].sentences.len().max(1);
         units[u].sentence as f64 / n as f64
@@ -331,25 +598,18 @@ pub fn align(articles: &[Article], analyses: &[ArticleAnalysis]) -> Alignment {
     let mut position = Vec::new();
     for (independent, _, pos, _, g) in keyed {
         let rep = pick_representative(&g, &units, &vocab, &derived);
-        let ru = &units[rep];
-        let variants: Vec<FactVariant> = g
-            .iter()
-            .map(|&u| {
-                let a = &articles[units[u].article];
-                FactVariant {
-                    article: a.id.clone(),
-                    sentence: units[u].sentence,
-                    text: a.slice(a.sentences[units[u].sentence].span).to_string(),
-                }
-            })
-            .collect();
+        let variants: Vec<FactVariant> = g.iter().map(|&u| variant(articles, &units[u])).collect();
         let mut numbers: Vec<StoryNumber> = Vec::new();
         let mut seen: HashSet<(String, String)> = HashSet::new();
         let mut order = vec![rep];
         order.extend(g.iter().copied().filter(|&u| u != rep));
         for u in order {
-            let (ai, si) = (units[u].article, units[u].sentence);
-            for n in analyses[ai].numbers.iter().filter(|n| n.sentence == si) {
+            let ai = units[u].article;
+            for n in analyses[ai]
+                .numbers
+                .iter()
+                .filter(|n| units[u].span.contains(n.span))
+            {
                 let key = (
                     n.unit.clone(),
                     n.normalized
@@ -365,10 +625,10 @@ pub fn align(articles: &[Article], analyses: &[ArticleAnalysis]) -> Alignment {
                 }
             }
         }
-        let a = &articles[ru.article];
+        let ru = &units[rep];
         facts.push(Fact {
-            text: a.slice(a.sentences[ru.sentence].span).to_string(),
-            source: a.id.clone(),
+            text: articles[ru.article].slice(ru.span).to_string(),
+            source: articles[ru.article].id.clone(),
             articles: variants.iter().map(|v| v.article.clone()).collect(),
             independent_sources: independent,
             variants,
@@ -390,34 +650,87 @@ pub fn align(articles: &[Article], analyses: &[ArticleAnalysis]) -> Alignment {
         conflicts,
         units,
         vocab,
+        vectors,
+        calibration,
+    }
+}
+
+/// A unit as a fact variant: its words, and its place in the sentence when it is a clause.
+fn variant(articles: &[Article], u: &Unit) -> FactVariant {
+    let a = &articles[u.article];
+    let sentence = a.sentences[u.sentence].span;
+    FactVariant {
+        article: a.id.clone(),
+        sentence: u.sentence,
+        text: a.slice(u.span).to_string(),
+        span: (!u.whole).then(|| (u.span.start - sentence.start, u.span.end - sentence.start)),
     }
 }
 
 /// The variant that best stands for the fact: from an original rather than a known rewrite,
-/// then the most similar to the other variants, then the first.
+/// carrying the numbers other variants share, then the one with the least detail no other
+/// variant states (its opening words, where a sentence says what it is about, count double),
+/// then the shorter, then the first.
 fn pick_representative(g: &[usize], units: &[Unit], vocab: &Vocabulary, derived: &[bool]) -> usize {
+    if g.len() == 1 {
+        return g[0];
+    }
     let originals: Vec<usize> = g
         .iter()
         .copied()
         .filter(|&u| !derived[units[u].article])
         .collect();
-    let pool = if originals.is_empty() {
+    let mut pool = if originals.is_empty() {
         g.to_vec()
     } else {
         originals
     };
-    let mut best = (f64::MIN, pool[0]);
-    for &u in &pool {
-        let c: f64 = g
+    // Numbers at least two variants state.
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for &u in g {
+        let keys: BTreeSet<&str> = units[u]
+            .terms
+            .claims
             .iter()
-            .filter(|&&v| v != u)
-            .map(|&v| similarity::score(vocab, &units[u].terms, &units[v].terms))
-            .sum();
-        if c > best.0 + 1e-12 {
-            best = (c, u);
+            .map(|c| c.key.as_str())
+            .collect();
+        for k in keys {
+            *count.entry(k).or_default() += 1;
         }
     }
-    best.1
+    let shared: Vec<&str> = count
+        .iter()
+        .filter(|(_, &n)| n >= 2)
+        .map(|(k, _)| *k)
+        .collect();
+    let carries = |u: usize| {
+        shared
+            .iter()
+            .all(|k| units[u].terms.claims.iter().any(|c| c.key == *k))
+    };
+    if pool.iter().any(|&u| carries(u)) {
+        pool.retain(|&u| carries(u));
+    }
+    let mut best = (f64::MAX, usize::MAX, pool[0]);
+    for &u in &pool {
+        let (mut alone, mut total) = (0.0, 0.0);
+        for &t in &units[u].terms.ids {
+            let w = vocab.weight(t) * if units[u].lead.contains(&t) { 2.0 } else { 1.0 };
+            total += w;
+            if !g
+                .iter()
+                .any(|&v| v != u && units[v].terms.ids.binary_search(&t).is_ok())
+            {
+                alone += w;
+            }
+        }
+        let unique = if total > 0.0 { alone / total } else { 1.0 };
+        let words = units[u].terms.words;
+        if unique < best.0 - 1e-9 || ((unique - best.0).abs() <= 1e-9 && words < best.1) {
+            best = (unique, words, u);
+        }
+    }
+    best.2
 }
 
 fn conflicts(

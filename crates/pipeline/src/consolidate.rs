@@ -8,7 +8,7 @@
 use crate::align::align;
 use crate::entities::merge_entities;
 use crate::quotes::merge_quotes;
-use corroborate_model::{Article, ArticleAnalysis, Story, StoryNumber};
+use corroborate_model::{Article, ArticleAnalysis, Embedder, Story, StoryNumber};
 use std::collections::HashSet;
 
 fn content_words(s: &str) -> HashSet<String> {
@@ -49,11 +49,12 @@ pub fn story_id(ids: &[&str]) -> String {
 }
 
 /// Build one story from its articles (sorted by id) and their analyses, with a summary of at
-/// most `summary_words` words.
+/// most `summary_words` words; `embedder`, when given, lets facts align by meaning.
 pub fn consolidate(
     articles: &[Article],
     analyses: &[ArticleAnalysis],
     summary_words: usize,
+    embedder: Option<&dyn Embedder>,
 ) -> Story {
     let mentions: Vec<_> = analyses.iter().map(|a| a.mentions.clone()).collect();
     let entities = merge_entities(articles, &mentions);
@@ -71,7 +72,7 @@ pub fn consolidate(
         })
         .collect();
     let ids: Vec<&str> = articles.iter().map(|a| a.id.as_str()).collect();
-    let alignment = align(articles, analyses);
+    let alignment = align(articles, analyses, &entities, embedder);
     let summary = crate::summary::summarize(articles, &alignment, summary_words);
     Story {
         id: story_id(&ids),

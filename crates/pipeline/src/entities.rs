@@ -689,6 +689,20 @@ struct Item<'a> {
     role_alias: Option<String>,
 }
 
+/// The canonical name of the merged person entity that a written name belongs to: the name or
+/// one of its aliases, compared by [`name_key`]; `None` for names of no person entity.
+pub fn entity_for(entities: &[Entity], surface: &str) -> Option<String> {
+    let key = name_key(surface);
+    if key.is_empty() {
+        return None;
+    }
+    entities
+        .iter()
+        .filter(|e| e.kind == EntityKind::Person)
+        .find(|e| name_key(&e.name) == key || e.aliases.iter().any(|a| name_key(a) == key))
+        .map(|e| e.name.clone())
+}
+
 /// Merge mentions across a story's articles into entities, most mentioned first.
 /// `mentions[i]` belongs to `articles[i]`.
 pub fn merge_entities(articles: &[Article], mentions: &[Vec<Mention>]) -> Vec<Entity> {

@@ -26,6 +26,7 @@
 //! ```
 
 pub mod align;
+pub mod claims;
 pub mod clean;
 pub mod cluster;
 pub mod consolidate;

@@ -5,8 +5,9 @@
 //! id first; duplicate ids get a content-hash suffix). Stages never call each other.
 
 use crate::{clean, cluster, consolidate, entities, numbers, quotes, segment};
-use corroborate_model::{Article, ArticleAnalysis, RawArticle, Rejection, Story};
+use corroborate_model::{Article, ArticleAnalysis, Embedder, RawArticle, Rejection, Story};
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Everything a digest produces.
@@ -37,12 +38,24 @@ pub fn analyse(article: &Article) -> ArticleAnalysis {
 }
 
 /// Choices a caller can make about a digest.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Options {
     /// Summary length in words.
     pub summary_words: usize,
     /// Treat the whole batch as one story instead of clustering it.
     pub single_story: bool,
+    /// The sentence model facts are aligned with; `None` aligns by words alone.
+    pub embedder: Option<Arc<dyn Embedder>>,
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("summary_words", &self.summary_words)
+            .field("single_story", &self.single_story)
+            .field("embedder", &self.embedder.as_ref().map(|e| e.name()))
+            .finish()
+    }
 }
 
 impl Default for Options {
@@ -50,6 +63,7 @@ impl Default for Options {
         Options {
             summary_words: crate::summary::DEFAULT_WORDS,
             single_story: false,
+            embedder: None,
         }
     }
 }
@@ -145,7 +159,12 @@ pub fn digest_with(
         .map(|g| {
             let arts: Vec<Article> = g.iter().map(|&i| articles[i].clone()).collect();
             let ans: Vec<ArticleAnalysis> = g.iter().map(|&i| analyses[i].clone()).collect();
-            consolidate::consolidate(&arts, &ans, options.summary_words)
+            consolidate::consolidate(
+                &arts,
+                &ans,
+                options.summary_words,
+                options.embedder.as_deref(),
+            )
         })
         .collect();
     timings.push(("consolidate", t.elapsed()));

@@ -302,6 +302,45 @@ impl Vocabulary {
         }
     }
 
+    /// Terms of a text without counting it as a document: for the clauses of a sentence
+    /// already counted whole, so word rarity is not skewed by splitting.
+    pub fn terms_uncounted(&mut self, text: &str) -> Terms {
+        let words = marked_stems(text);
+        let claims = claims_of(text);
+        let mut ids: Vec<u32> = Vec::with_capacity(words.len() + claims.len());
+        for (w, is_claim, is_name) in words
+            .iter()
+            .map(|(w, n)| (w.as_str(), false, *n))
+            .chain(claims.iter().map(|c| (c.key.as_str(), true, false)))
+        {
+            let next = self.ids.len() as u32;
+            let id = *self.ids.entry(w.to_string()).or_insert(next);
+            if id == next {
+                self.claim.push(is_claim);
+                self.name.push(false);
+            }
+            self.name[id as usize] |= is_name;
+            ids.push(id);
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        self.df.resize(self.ids.len(), 0);
+        Terms {
+            words: words.len(),
+            ids,
+            claims,
+        }
+    }
+
+    /// Term ids of the first four content words of a text (known terms only).
+    pub fn lead(&self, text: &str) -> Vec<u32> {
+        marked_stems(text)
+            .into_iter()
+            .filter_map(|(w, _)| self.ids.get(&w).copied())
+            .take(4)
+            .collect()
+    }
+
     /// Inverse document frequency of a term: rare words weigh more.
     pub fn weight(&self, id: u32) -> f64 {
         let df = self.df.get(id as usize).copied().unwrap_or(0) as f64;
@@ -445,6 +484,144 @@ fn lone_rare_name(v: &Vocabulary, a: &Terms, b: &Terms) -> bool {
 /// that only one side states.
 pub fn same_fact(v: &Vocabulary, a: &Terms, b: &Terms, score: f64) -> bool {
     score >= SAME_FACT && (score >= CLEAR || !lone_rare_name(v, a, b))
+}
+
+/// Everything the same-fact decision weighs about one pair of claims.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Evidence {
+    /// [`score`]: weighted word overlap in [0, 1].
+    pub lexical: f64,
+    /// Cosine of the two sentence vectors, when a model embedded them.
+    pub cosine: Option<f64>,
+    /// Both quote the same three words: one statement reported twice.
+    pub shared_quote: bool,
+    /// Both name a main actor, and not the same one ("Starmer asks" / "Trump hesitates").
+    pub actor_differs: bool,
+    /// One says "not" and the other does not.
+    pub negation_differs: bool,
+    /// A rare name stands on one side only (a detail the other does not state).
+    pub lone_name: bool,
+}
+
+/// How word overlap and sentence cosine combine into a probability of "same fact": a logistic
+/// model fitted on MSRP train by `cargo xtask eval-similar --fit` (10-fold figures in the
+/// README). `bias + lexical·x + cosine·c`, and a penalty when the sentences differ in negation.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Calibration {
+    /// Intercept.
+    pub bias: f64,
+    /// Weight of [`Evidence::lexical`].
+    pub lexical: f64,
+    /// Weight of [`Evidence::cosine`] (0 without a model).
+    pub cosine: f64,
+    /// Added when [`Evidence::negation_differs`].
+    pub negation: f64,
+}
+
+/// Words only: the 0.45 line of the lexical score is probability 0.5.
+pub const LEXICAL: Calibration = Calibration {
+    bias: -5.4,
+    lexical: 12.0,
+    cosine: 0.0,
+    negation: -1.0,
+};
+
+/// The calibration for a model by its name (`Embedder::name`); words only for `None` or an
+/// unknown model.
+pub fn calibration(model: Option<&str>) -> Calibration {
+    match model {
+        Some("static-minilm") => STATIC,
+        Some("all-MiniLM-L6-v2") => TRANSFORMER,
+        _ => LEXICAL,
+    }
+}
+
+/// The built-in static model with words.
+pub const STATIC: Calibration = Calibration {
+    bias: -9.0,
+    lexical: 6.0,
+    cosine: 8.5,
+    negation: -1.0,
+};
+
+/// The transformer with words.
+pub const TRANSFORMER: Calibration = Calibration {
+    bias: -9.0,
+    lexical: 6.0,
+    cosine: 9.0,
+    negation: -1.0,
+};
+
+impl Evidence {
+    /// Probability in [0, 1] that the two claims state the same fact, before the vetoes.
+    pub fn probability(&self, c: &Calibration) -> f64 {
+        let mut z = c.bias + c.lexical * self.lexical;
+        if let Some(cos) = self.cosine {
+            z += c.cosine * cos;
+        }
+        if self.negation_differs && !self.shared_quote {
+            z += c.negation;
+        }
+        1.0 / (1.0 + (-z).exp())
+    }
+
+    /// True when nothing but wording separates the two: not different actors, not one
+    /// negating the other (unless they quote the same words).
+    pub fn compatible(&self) -> bool {
+        !self.actor_differs && (!self.negation_differs || self.shared_quote)
+    }
+}
+
+/// At or above this probability two claims state the same fact on their own.
+pub const SAME: f64 = 0.5;
+/// Below this, a rare name on one side only means different facts (a detail the other lacks).
+pub const CLEAR_PROBABILITY: f64 = 0.85;
+
+/// The verdict on a pair seen alone (what `corroborate similar` prints): probable enough,
+/// compatible, and no lone rare name unless clearly the same.
+pub fn decide(e: &Evidence, p: f64) -> bool {
+    e.compatible() && p >= SAME && (p >= CLEAR_PROBABILITY || !e.lone_name)
+}
+
+/// True when two sorted lists share an element.
+pub fn intersects(a: &[u64], b: &[u64]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
+}
+
+/// Dot product of two unit vectors: their cosine.
+pub fn cosine(a: &[f32], b: &[f32]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| (x * y) as f64).sum()
+}
+
+/// Evidence on a pair of claims: their words in `v`, and optionally vectors, actors, negation
+/// and quoted trigrams.
+#[allow(clippy::too_many_arguments)]
+pub fn evidence(
+    v: &Vocabulary,
+    a: &Terms,
+    b: &Terms,
+    vectors: Option<(&[f32], &[f32])>,
+    actors: (Option<&str>, Option<&str>),
+    negated: (bool, bool),
+    quoted: (&[u64], &[u64]),
+) -> Evidence {
+    let lexical = score(v, a, b);
+    Evidence {
+        lexical,
+        cosine: vectors.map(|(x, y)| cosine(x, y)),
+        shared_quote: intersects(quoted.0, quoted.1),
+        actor_differs: matches!(actors, (Some(x), Some(y)) if x != y),
+        negation_differs: negated.0 != negated.1,
+        lone_name: lone_rare_name(v, a, b),
+    }
 }
 
 #[cfg(test)]

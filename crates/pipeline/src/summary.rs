@@ -62,6 +62,10 @@ fn standalone(text: &str, inside_quote: bool) -> bool {
     (6..=60).contains(&words)
         && !inside_quote
         && !text.trim_end().ends_with('?')
+        && text
+            .trim_end()
+            .trim_end_matches(['”', '"', '’', '\'', ')'])
+            .ends_with(['.', '!'])
         && !text.starts_with(['“', '"', '‘', '\'', '`', '('])
         && text.chars().next().is_some_and(|c| !c.is_lowercase())
         && !LEANING.contains(&first.as_str())

@@ -33,7 +33,7 @@ h1{font-size:26px;margin:0 0 4px} h2{margin-top:36px;border-bottom:2px solid #d8
 .meta{color:#5b6475} section{background:#fff;border:1px solid #e1e4ea;border-radius:8px;padding:16px 20px;margin:18px 0}
 .summary li{margin:6px 0} a.cite{font-size:12px;text-decoration:none;background:#e8eefc;border-radius:4px;padding:0 4px;margin-left:3px;color:#2949a8}
 table.matrix{border-collapse:collapse;width:100%;font-size:13px} .matrix th,.matrix td{border:1px solid #e1e4ea;padding:4px 6px;vertical-align:top}
-.matrix td.dot{text-align:center;width:44px} .matrix td.dot a{color:#2b8a3e;text-decoration:none;font-size:16px}
+.matrix td.dot{text-align:center;width:44px} .matrix td.dot a{color:#2b8a3e;text-decoration:none;font-size:16px} .matrix td.derived a{color:#868e96}
 .matrix tr.single td.fact{background:#fff8e1} .matrix td.conflict{background:#ffe3e3}
 .badge{display:inline-block;font-size:11px;border-radius:10px;padding:0 7px;margin-right:4px;background:#e9ecef}
 .badge.single{background:#ffe8a3} .badge.conflict{background:#ffc9c9} .badge.many{background:#c3f0c8}
@@ -145,7 +145,8 @@ fn story(o: &mut String, s: &Story, articles: &[Article], index: &HashMap<&str, 
         o,
         "<section><h2>Facts × sources</h2><p class=\"meta\"><span class=\"badge many\">n sources</span>independent sources stating it \
          <span class=\"badge single\">single source</span>only one lineage reports it \
-         <span class=\"badge conflict\">conflict</span>sources disagree on a value</p>\
+         <span class=\"badge conflict\">conflict</span>sources disagree on a value \
+         ● states it ○ states it as a copy or rewrite of another article (no independent source)</p>\
          <table class=\"matrix\"><thead><tr><th>fact</th>"
     );
     for &ai in &in_story {
@@ -200,11 +201,21 @@ fn story(o: &mut String, s: &Story, articles: &[Article], index: &HashMap<&str, 
                     } else {
                         "dot conflict"
                     };
+                    // A copy or rewrite is marked: it adds no independent source.
+                    let (mark, class, note) = match crate::derived_from(s, id) {
+                        Some(src) => (
+                            "○",
+                            format!("{class} derived"),
+                            format!(" (copy or rewrite of {src})"),
+                        ),
+                        None => ("●", class.to_string(), String::new()),
+                    };
                     let _ = write!(
                         o,
-                        "<td class=\"{class}\"><a href=\"#{}\" title=\"{}\">●</a>{}</td>",
+                        "<td class=\"{class}\"><a href=\"#{}\" title=\"{}{}\">{mark}</a>{}</td>",
                         sentence_anchor(ai, var.sentence),
                         escape(&var.text),
+                        escape(&note),
                         if disputed.is_empty() {
                             String::new()
                         } else {

@@ -80,12 +80,20 @@ pub struct FactRecord<'a> {
     pub numbers: Vec<NumberRecord<'a>>,
 }
 
-/// One article's sentence of a fact.
+/// One article's words of a fact.
 #[derive(Serialize)]
 pub struct FactVariantRecord<'a> {
     pub article: &'a str,
     pub sentence: usize,
+    /// The words that state the fact: the sentence, or the clause at `span`.
     pub text: &'a str,
+    /// Byte offsets of the clause within the sentence, when only a clause states the fact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub span: Option<[usize; 2]>,
+    /// The article this one copies or rewrites, when it is a copy or rewrite (then it adds no
+    /// independent source).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub derived_from: Option<&'a str>,
 }
 
 /// A copy or rewrite.
@@ -261,6 +269,8 @@ pub fn record<'a>(v: &View<'a>) -> DigestRecord<'a> {
                                 article: &v.article,
                                 sentence: v.sentence,
                                 text: &v.text,
+                                span: v.span.map(|(a, b)| [a, b]),
+                                derived_from: crate::derived_from(s, &v.article),
                             })
                             .collect(),
                         numbers: f.numbers.iter().map(number_record).collect(),

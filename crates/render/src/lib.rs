@@ -52,3 +52,25 @@ pub fn sanitize(s: &str) -> String {
         })
         .collect()
 }
+
+/// The article that `article` copies or rewrites in this story, when one does (a derivation
+/// with a known direction, or the later of an undirected pair).
+pub fn derived_from<'a>(story: &'a Story, article: &str) -> Option<&'a str> {
+    story
+        .derivations
+        .iter()
+        .find(|d| d.article == article)
+        .map(|d| d.source.as_str())
+}
+
+/// A fact's articles for a report line, each copy or rewrite marked with its source:
+/// `000 (rewrite of 003), 001`, every id through `clean`.
+pub(crate) fn marked_articles(story: &Story, ids: &[String], clean: fn(&str) -> String) -> String {
+    ids.iter()
+        .map(|id| match derived_from(story, id) {
+            Some(src) => format!("{} (copy or rewrite of {})", clean(id), clean(src)),
+            None => clean(id),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}

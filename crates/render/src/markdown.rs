@@ -61,7 +61,7 @@ pub fn render(v: &View) -> String {
                 o,
                 "| {} | {} | {} |",
                 f.independent_sources,
-                escape(&f.articles.join(", ")),
+                crate::marked_articles(s, &f.articles, escape),
                 escape(&f.text)
             );
         }

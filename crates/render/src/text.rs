@@ -43,9 +43,9 @@ fn story_facts(o: &mut String, s: &corroborate_model::Story) {
     for f in shared.iter().take(20) {
         let _ = writeln!(
             o,
-            "  [{} sources: {}] {}",
+            "  [{} independent sources: {}] {}",
             f.independent_sources,
-            f.articles.join(", "),
+            crate::marked_articles(s, &f.articles, sanitize),
             clip(&f.text, 160)
         );
     }

@@ -1,0 +1,553 @@
+//! Claims: what each sentence asserts, in pieces the fact aligner can match on their own.
+//! A sentence is one claim, and when it joins clauses that other outlets report separately
+//! ("X, insisting Y"; "A but B"; "on the Chagos Islands and US-UK cooperation on AI") each
+//! clause is a claim too, as a byte span of the sentence. Also, per sentence: its main actor
+//! (the person who does or says what it states), whether it is negated, and the word trigrams
+//! it quotes, the signals that tell "Starmer asks" from "Trump hesitates".
+//! In: an [`Article`] (segmented), its mentions, and a name → entity map. Out: [`SentenceClaims`].
+//! Invariant: every clause span lies inside its sentence and is a verbatim slice of the text.
+//! Never guesses at syntax beyond punctuation, a few function words and the mentions given;
+//! never changes text.
+
+use crate::token::{quoted_regions, tokenize};
+use corroborate_model::{Article, EntityKind, Mention, Span};
+
+/// One claim: a sentence or a clause of it, with the signals of who asserts what.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Claim {
+    /// Its bytes in the article text (a sentence's span, or a clause inside it).
+    pub span: Span,
+    /// The main actor: a person's canonical name (lower-cased), when the claim names one as its
+    /// subject; a clause without a subject of its own has its sentence's actor.
+    pub actor: Option<String>,
+    /// True when the claim says "not", "n't", "never" or "no longer".
+    pub negated: bool,
+    /// Hashes of lower-cased word trigrams inside quotation marks, sorted and unique.
+    pub quoted: Vec<u64>,
+}
+
+/// What one sentence claims: itself, and its clauses when it joins two or more claims.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SentenceClaims {
+    /// The whole sentence as one claim.
+    pub whole: Claim,
+    /// Its clauses, in order, when it holds two or more claims; empty otherwise.
+    pub clauses: Vec<Claim>,
+}
+
+/// Words that open a clause which is a claim of its own after a comma (participles and
+/// subordinators that report a second statement).
+const CLAUSE_OPENERS: &[&str] = &[
+    "but",
+    "while",
+    "whereas",
+    "although",
+    "though",
+    "which",
+    "who",
+    "adding",
+    "insisting",
+    "saying",
+    "suggesting",
+    "underscoring",
+    "emphasising",
+    "emphasizing",
+    "stressing",
+    "arguing",
+    "warning",
+    "urging",
+    "reiterating",
+    "citing",
+    "noting",
+    "claiming",
+    "accusing",
+    "calling",
+    "describing",
+    "positioning",
+    "raising",
+    "prompting",
+    "meaning",
+    "despite",
+];
+
+/// Finite verbs and clause markers that show a clause follows "and".
+const FINITE: &[&str] = &[
+    "is", "are", "was", "were", "will", "would", "has", "have", "had", "can", "could", "should",
+    "said", "says", "that", "did", "does", "must", "may", "might",
+];
+
+/// Words that open an introductory phrase whose subject is not the sentence's subject.
+const INTRO_OPENERS: &[&str] = &[
+    "as",
+    "while",
+    "despite",
+    "after",
+    "before",
+    "ahead",
+    "following",
+    "in",
+    "with",
+    "when",
+    "during",
+    "since",
+    "because",
+    "although",
+    "though",
+    "if",
+    "amid",
+    "on",
+    "at",
+    "by",
+    "for",
+    "from",
+    "speaking",
+    "asked",
+    "acknowledging",
+    "beyond",
+    "alongside",
+    "under",
+    "over",
+    "once",
+    "unlike",
+    "like",
+    "according",
+];
+
+/// Sentence adverbs skipped before the subject.
+const SENTENCE_ADVERBS: &[&str] = &[
+    "however",
+    "meanwhile",
+    "furthermore",
+    "moreover",
+    "also",
+    "but",
+    "and",
+    "yet",
+    "still",
+    "now",
+    "earlier",
+    "later",
+    "instead",
+    "separately",
+    "indeed",
+    "then",
+    "so",
+    "thus",
+];
+
+/// Nouns that make a preceding name a modifier ("a Trump administration official").
+const MODIFIED_HEADS: &[&str] = &[
+    "administration",
+    "official",
+    "officials",
+    "government",
+    "team",
+    "aide",
+    "aides",
+    "campaign",
+    "allies",
+    "supporters",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "family",
+    "era",
+    "policy",
+    "policies",
+    "plan",
+    "tariffs",
+    "presidency",
+    "camp",
+    "cabinet",
+];
+
+const PREPOSITIONS: &[&str] = &[
+    "of",
+    "with",
+    "to",
+    "by",
+    "for",
+    "from",
+    "on",
+    "at",
+    "between",
+    "against",
+    "about",
+    "and",
+    "than",
+    "toward",
+    "towards",
+    "into",
+    "over",
+    "under",
+    "like",
+    "including",
+];
+
+/// Shortest clause, in words, that counts as a claim of its own.
+const MIN_CLAUSE_WORDS: usize = 5;
+
+fn lower(s: &str) -> String {
+    s.to_lowercase().replace('’', "'")
+}
+
+/// A cheap stable hash for trigrams (FNV-1a), independent of platform and run.
+fn fnv(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// True when a text states a negation.
+pub fn negated(text: &str) -> bool {
+    let t = lower(text);
+    tokenize(&t).iter().any(|w| {
+        w.word && matches!(w.text, "not" | "never" | "cannot" | "nor") || w.text.ends_with("n't")
+    }) || t.contains("no longer")
+}
+
+/// Trigram hashes of the words of `text` inside `quotes` (absolute spans), offset `base`.
+fn quoted_trigrams(text: &str, base: usize, quotes: &[Span]) -> Vec<u64> {
+    let mut out = Vec::new();
+    for q in quotes {
+        let (s, e) = (q.start.max(base), q.end.min(base + text.len()));
+        if s >= e {
+            continue;
+        }
+        let inner = &text[s - base..e - base];
+        let words: Vec<String> = tokenize(inner)
+            .iter()
+            .filter(|t| t.word)
+            .map(|t| lower(t.text))
+            .collect();
+        for w in words.windows(3) {
+            // Three function words ("it is a") are no evidence of a shared quote.
+            if w.iter().all(|x| x.len() <= 3) {
+                continue;
+            }
+            out.push(fnv(&w.join(" ")));
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Split points of a sentence into clauses: byte offsets (absolute) where a new claim starts.
+fn clause_starts(article: &Article, span: Span, quotes: &[Span]) -> Vec<usize> {
+    let text = article.slice(span);
+    let toks = tokenize(text);
+    let inside = |pos: usize| {
+        let p = span.start + pos;
+        quotes.iter().any(|q| q.start <= p && p < q.end)
+    };
+    let mut starts = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        if inside(t.span.start) || i == 0 {
+            continue;
+        }
+        let next = toks.get(i + 1);
+        match t.text {
+            ";" | "—" | "–" => {
+                if let Some(n) = next {
+                    starts.push(span.start + n.span.start);
+                }
+            }
+            "," => {
+                if let Some(n) = next.filter(|n| n.word) {
+                    if CLAUSE_OPENERS.contains(&lower(n.text).as_str()) {
+                        starts.push(span.start + n.span.start);
+                    }
+                }
+            }
+            _ if t.word => {
+                let w = lower(t.text);
+                // "A but B" without a comma; "X and Y are expected" joining two subjects is
+                // split too: each side stands as a claim only if it is long enough.
+                let prev_comma = toks.get(i.wrapping_sub(1)).is_some_and(|p| p.text == ",");
+                // "and" joins two claims only when a verb of its own follows soon ("and
+                // acknowledges that", "and X are expected"), not two nouns ("UK and French-led").
+                let clause_follows = toks[i + 1..]
+                    .iter()
+                    .filter(|x| x.word)
+                    .take(6)
+                    .any(|x| FINITE.contains(&lower(x.text).as_str()));
+                if w == "but" && !prev_comma || w == "and" && clause_follows {
+                    starts.push(span.start + t.span.start);
+                }
+            }
+            _ => {}
+        }
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    starts
+}
+
+/// Cut a sentence at its clause starts; keep the pieces of at least [`MIN_CLAUSE_WORDS`]
+/// words, merging a short piece into its neighbour. Returns nothing for a one-claim sentence.
+fn clauses(article: &Article, span: Span, quotes: &[Span]) -> Vec<Span> {
+    let starts = clause_starts(article, span, quotes);
+    if starts.is_empty() {
+        return Vec::new();
+    }
+    let words = |s: Span| {
+        tokenize(article.slice(s))
+            .iter()
+            .filter(|t| t.word && t.text.len() > 2)
+            .count()
+    };
+    let mut pieces: Vec<Span> = Vec::new();
+    let mut from = span.start;
+    for &s in starts.iter().chain(std::iter::once(&span.end)) {
+        let piece = Span::new(from, s);
+        if let Some(last) = pieces.last_mut() {
+            if words(*last) < MIN_CLAUSE_WORDS {
+                last.end = s;
+                from = s;
+                continue;
+            }
+        }
+        if words(piece) < MIN_CLAUSE_WORDS && s != span.end {
+            // Too short to stand alone: it opens the next piece.
+            continue;
+        }
+        pieces.push(piece);
+        from = s;
+    }
+    if let (Some(last), true) = (pieces.last().copied(), pieces.len() >= 2) {
+        if words(last) < MIN_CLAUSE_WORDS {
+            pieces.pop();
+            if let Some(prev) = pieces.last_mut() {
+                prev.end = last.end;
+            }
+        }
+    }
+    // Trim separators and spaces at both ends of each piece, so each is a clean span.
+    let trimmed: Vec<Span> = pieces
+        .into_iter()
+        .map(|p| {
+            let t = article.slice(p);
+            let lead = t.len() - t.trim_start_matches([' ', ',', ';', '—', '–']).len();
+            let t2 = t.trim_end_matches([' ', ',', ';', '—', '–']);
+            Span::new(p.start + lead, p.start + t2.len().max(lead))
+        })
+        .filter(|p| !p.is_empty())
+        .collect();
+    if trimmed.len() < 2 {
+        Vec::new()
+    } else {
+        trimmed
+    }
+}
+
+/// The key a name is compared by: the canonical entity name when `entity_of` knows it.
+fn actor_key(surface: &str, entity_of: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    entity_of(surface).map(|s| s.to_lowercase())
+}
+
+/// The main actor of a sentence: the first person named as subject, outside quotes, after an
+/// introductory phrase; a subject pronoun stands for the person of that phrase or of the
+/// previous sentence.
+fn actor(
+    article: &Article,
+    span: Span,
+    mentions: &[&Mention],
+    quotes: &[Span],
+    previous: Option<&String>,
+    entity_of: &dyn Fn(&str) -> Option<String>,
+) -> Option<String> {
+    let text = article.slice(span);
+    let toks: Vec<_> = tokenize(text)
+        .into_iter()
+        .filter(|t| {
+            let p = span.start + t.span.start;
+            !quotes.iter().any(|q| q.start <= p && p < q.end)
+        })
+        .collect();
+    let words: Vec<usize> = (0..toks.len()).filter(|&i| toks[i].word).collect();
+    if words.is_empty() {
+        return None;
+    }
+    let person_at = |pos: usize| -> Option<&Mention> {
+        mentions.iter().copied().find(|m| {
+            m.span.start == span.start + pos
+                && (m.kind == EntityKind::Person || m.role_only && m.refers_to.is_some())
+        })
+    };
+    let key_of = |m: &Mention| -> Option<String> {
+        let surface = m
+            .refers_to
+            .clone()
+            .unwrap_or_else(|| article.slice(m.span).to_string());
+        actor_key(&surface, entity_of)
+    };
+    // Skip sentence adverbs, then an introductory phrase up to its comma.
+    let mut i = 0;
+    while i < toks.len()
+        && (!toks[i].word && toks[i].text == ","
+            || toks[i].word && SENTENCE_ADVERBS.contains(&lower(toks[i].text).as_str()))
+    {
+        i += 1;
+    }
+    let mut intro_person: Option<String> = None;
+    if toks
+        .get(i)
+        .is_some_and(|t| t.word && INTRO_OPENERS.contains(&lower(t.text).as_str()))
+    {
+        if let Some(c) = (i..toks.len()).find(|&k| toks[k].text == ",") {
+            for k in i..c {
+                if let Some(m) = person_at(toks[k].span.start) {
+                    intro_person = intro_person.or_else(|| key_of(m));
+                }
+            }
+            i = c + 1;
+        }
+    }
+    let mut seen_words = 0;
+    while i < toks.len() && seen_words < 8 {
+        let t = &toks[i];
+        if t.word {
+            seen_words += 1;
+            let w = lower(t.text);
+            if matches!(w.as_str(), "he" | "she") {
+                return intro_person.or_else(|| previous.cloned());
+            }
+            if let Some(m) = person_at(t.span.start) {
+                let end = m.span.end - span.start;
+                let after = toks.iter().find(|x| x.span.start >= end);
+                let possessive = after.is_some_and(|x| matches!(x.text, "’s" | "'s" | "’" | "'"));
+                let modifier =
+                    after.is_some_and(|x| MODIFIED_HEADS.contains(&lower(x.text).as_str()));
+                let before = toks[..i].iter().rev().find(|x| x.word);
+                let object = before.is_some_and(|x| PREPOSITIONS.contains(&lower(x.text).as_str()));
+                if !possessive && !modifier && !object {
+                    return key_of(m);
+                }
+                // Skip the rest of the name.
+                while i + 1 < toks.len() && toks[i + 1].span.start < end {
+                    i += 1;
+                }
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Claims of every sentence of an article, in sentence order (headings get an empty one).
+pub fn sentence_claims(
+    article: &Article,
+    mentions: &[Mention],
+    entity_of: &dyn Fn(&str) -> Option<String>,
+) -> Vec<SentenceClaims> {
+    let quotes = quoted_regions(&article.text);
+    let mut out = Vec::with_capacity(article.sentences.len());
+    let mut previous: Option<String> = None;
+    for s in &article.sentences {
+        if s.heading {
+            out.push(SentenceClaims::default());
+            continue;
+        }
+        let local_quotes: Vec<Span> = quotes
+            .iter()
+            .copied()
+            .filter(|q| q.start < s.span.end && s.span.start < q.end)
+            .collect();
+        let ms: Vec<&Mention> = mentions
+            .iter()
+            .filter(|m| s.span.contains(m.span) && !m.in_quote)
+            .collect();
+        let claim = |span: Span, previous: Option<&String>| Claim {
+            span,
+            actor: actor(article, span, &ms, &local_quotes, previous, entity_of),
+            negated: negated(article.slice(span)),
+            quoted: quoted_trigrams(article.slice(span), span.start, &local_quotes),
+        };
+        let whole = claim(s.span, previous.as_ref());
+        let clauses = clauses(article, s.span, &local_quotes)
+            .into_iter()
+            .map(|c| {
+                let mut k = claim(c, whole.actor.as_ref());
+                if k.actor.is_none() {
+                    k.actor = whole.actor.clone();
+                }
+                k
+            })
+            .collect();
+        if whole.actor.is_some() {
+            previous = whole.actor.clone();
+        }
+        out.push(SentenceClaims { whole, clauses });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{entities, segment};
+
+    fn claims_of(text: &str) -> (Article, Vec<SentenceClaims>) {
+        let mut a = Article::new("a".into(), String::new(), text.into());
+        a.paragraphs = vec![Span::new(0, text.len())];
+        a.sentences = segment::segment(&a);
+        let ms = entities::find_mentions(&a);
+        let ents = entities::merge_entities(std::slice::from_ref(&a), &[ms.clone()]);
+        let of = |s: &str| crate::entities::entity_for(&ents, s);
+        let c = sentence_claims(&a, &ms, &of);
+        (a, c)
+    }
+
+    #[test]
+    fn actors_tell_who_does_what() {
+        let (_, c) = claims_of(
+            "The Prime Minister Keir Starmer met reporters. The Prime Minister underscored that peace requires robust security guarantees. \
+             However, President Donald Trump has been hesitant to commit to long-term security guarantees. \
+             “Beyond very much,” he remarked when asked. \
+             Despite Starmer’s diplomatic push, President Trump remains firm. \
+             A senior Trump administration official said the pledge was welcome.",
+        );
+        let actors: Vec<Option<&str>> = c.iter().map(|x| x.whole.actor.as_deref()).collect();
+        assert_eq!(
+            actors,
+            [
+                Some("keir starmer"),
+                Some("keir starmer"),
+                Some("donald trump"),
+                Some("donald trump"),
+                Some("donald trump"),
+                None
+            ]
+        );
+        assert!(!c[3].whole.negated && !c[3].whole.quoted.is_empty());
+    }
+
+    #[test]
+    fn clauses_split_two_claims() {
+        let (a, c) = claims_of(
+            "Furthermore, discussions on the Chagos Islands and US-UK cooperation on artificial intelligence are expected to surface during the meeting. \
+             The US President said he would not provide security guarantees “beyond very much”, insisting it was for Europeans to protect Ukraine.",
+        );
+        let parts: Vec<&str> = c[0].clauses.iter().map(|k| a.slice(k.span)).collect();
+        assert_eq!(
+            parts,
+            [
+                "Furthermore, discussions on the Chagos Islands",
+                "and US-UK cooperation on artificial intelligence are expected to surface during the meeting."
+            ]
+        );
+        let parts: Vec<&str> = c[1].clauses.iter().map(|k| a.slice(k.span)).collect();
+        assert_eq!(
+            parts,
+            [
+                "The US President said he would not provide security guarantees “beyond very much”",
+                "insisting it was for Europeans to protect Ukraine."
+            ]
+        );
+        assert!(c[1].clauses[0].negated && !c[1].clauses[1].negated);
+    }
+}
