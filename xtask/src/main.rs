@@ -24,6 +24,7 @@
 //! Reads the shared data beside the checkout; never downloads anything.
 
 mod distill;
+mod distill;
 mod extract;
 mod scale;
 mod stories;
@@ -62,6 +63,7 @@ fn main() -> ExitCode {
             }
         },
         Some("bench") => bench(),
+        Some("distill") => distill::run(&args[1..]),
         Some("distill") => distill::run(&args[1..]),
         Some("eval-extract") => extract::eval(&shared(), &args[1..]),
         _ => {
