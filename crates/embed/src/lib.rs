@@ -90,16 +90,17 @@ fn l2_normalize(v: &mut [f32]) {
 /// `f` over `items` in input order, spread over the available cores once there are at least
 /// `min_per_thread` items per thread. Threads take items one at a time from a shared counter,
 /// so long texts do not pile up on one thread; each result lands at its item's index.
-fn parallel_map<T, F>(items: &[&str], min_per_thread: usize, f: F) -> Vec<T>
+fn parallel_map<I, T, F>(items: &[I], min_per_thread: usize, f: F) -> Vec<T>
 where
+    I: Sync,
     T: Send,
-    F: Fn(&str) -> T + Sync,
+    F: Fn(&I) -> T + Sync,
 {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let threads = cores.min(items.len() / min_per_thread.max(1));
     if threads <= 1 {
-        return items.iter().map(|t| f(t)).collect();
+        return items.iter().map(&f).collect();
     }
     let next = AtomicUsize::new(0);
     let parts: Vec<Vec<(usize, T)>> = std::thread::scope(|s| {
@@ -109,8 +110,8 @@ where
                     let mut done = Vec::new();
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(text) = items.get(i) else { break };
-                        done.push((i, f(text)));
+                        let Some(item) = items.get(i) else { break };
+                        done.push((i, f(item)));
                     }
                     done
                 })

@@ -211,8 +211,19 @@ impl Embedder for StaticModel {
     }
 
     fn embed(&self, texts: &[&str]) -> Vec<Vec<f32>> {
-        // Threads pay off only on large batches: one text takes a few microseconds.
-        parallel_map(texts, 4096, |t| self.embed_one(t, &mut Vec::new()))
+        // Threads pay off only on large batches (one text takes a few microseconds), so texts
+        // go out in chunks, each with one reused piece buffer.
+        let chunks: Vec<&[&str]> = texts.chunks(4096).collect();
+        parallel_map(&chunks, 1, |chunk| {
+            let mut pieces = Vec::new();
+            chunk
+                .iter()
+                .map(|t| self.embed_one(t, &mut pieces))
+                .collect::<Vec<_>>()
+        })
+        .into_iter()
+        .flatten()
+        .collect()
     }
 }
 

@@ -9,9 +9,11 @@
 //! (eps 1e-12), learned absolute positions (512), token type 0 throughout. Inputs are cut at 256
 //! ids, specials included (sentence-transformers' `max_seq_length`).
 //!
-//! Invariants: each text runs alone at its own length (no padding, so no attention mask and
-//! nothing else in the batch can change its vector); results keep input order whatever thread
-//! computed them; every tensor's name, dtype and shape is checked when loading, so the forward
+//! Invariants: each text runs at its own length (no padding, so no attention mask): consecutive
+//! texts share the row-wise linear layers (up to 256 word pieces a batch, so each weight matrix
+//! is packed once for many sentences) but attend only to their own rows, and a vector is
+//! bit-identical whatever else is in the batch (tested); batches spread over
+//! `available_parallelism()` threads and results keep input order; every tensor's name, dtype and shape is checked when loading, so the forward
 //! pass indexes only within checked lengths. A text with no known word piece (empty, only
 //! controls or only unknown words) gives the zero vector.
 //!
@@ -32,6 +34,9 @@ const MAX_POSITIONS: usize = 512;
 /// Ids per text, `[CLS]` and `[SEP]` included (sentence-transformers' `max_seq_length`).
 pub const MAX_TOKENS: usize = 256;
 const EPS: f32 = 1e-12;
+/// Rows (word pieces) of consecutive texts run through the linear layers together: enough to
+/// pack each weight matrix once for many sentences, few enough to keep activations in cache.
+const BATCH_ROWS: usize = 256;
 
 /// One encoder layer. Linear weights stay as PyTorch stores them, `[out][in]` row-major; the
 /// products read them transposed through sgemm's strides.
@@ -143,49 +148,82 @@ impl Transformer {
                 self.vocab
             )));
         }
-        Ok(self.forward(ids, seq_len))
+        let segments: Vec<(usize, usize)> = (0..ids.len())
+            .step_by(seq_len)
+            .map(|s| (s, seq_len))
+            .collect();
+        Ok(self.forward(ids, &segments))
     }
 
-    /// The sentence vector of one text.
-    fn embed_one(&self, text: &str) -> Vec<f32> {
-        let ids = self.tokenizer.encode(text, MAX_TOKENS);
-        let unk = self.tokenizer.unk();
-        let known = ids.iter().any(|&id| {
-            Some(id) != unk && Some(id) != self.tokenizer.cls() && Some(id) != self.tokenizer.sep()
-        });
-        if !known || ids.iter().any(|&id| id as usize >= self.vocab) {
-            return vec![0.0; HIDDEN];
+    /// Sentence vectors of a run of tokenized texts. Their rows are stacked for the linear
+    /// layers (so the weights are packed once for many sentences) while attention runs over each
+    /// text's own rows, so each vector is what the text alone gives.
+    fn embed_batch(&self, seqs: &[Vec<u32>]) -> Vec<Vec<f32>> {
+        let tok = &self.tokenizer;
+        let special = |id: &u32| [tok.unk(), tok.cls(), tok.sep()].contains(&Some(*id));
+        let runs: Vec<bool> = seqs
+            .iter()
+            .map(|ids| {
+                ids.iter().any(|id| !special(id))
+                    && ids.iter().all(|&id| (id as usize) < self.vocab)
+            })
+            .collect();
+        let mut ids = Vec::new();
+        let mut segments = Vec::new();
+        for (seq, _) in seqs.iter().zip(&runs).filter(|(_, &r)| r) {
+            segments.push((ids.len(), seq.len()));
+            ids.extend_from_slice(seq);
         }
-        let states = self.forward(&ids, ids.len());
-        let mut mean = vec![0.0f32; HIDDEN];
-        for row in states.chunks_exact(HIDDEN) {
-            for (m, v) in mean.iter_mut().zip(row) {
-                *m += v;
+        let states = if ids.is_empty() {
+            Vec::new()
+        } else {
+            self.forward(&ids, &segments)
+        };
+        let mut pooled = segments.iter().map(|&(start, len)| {
+            let mut mean = vec![0.0f32; HIDDEN];
+            for row in states[start * HIDDEN..(start + len) * HIDDEN].chunks_exact(HIDDEN) {
+                for (m, v) in mean.iter_mut().zip(row) {
+                    *m += v;
+                }
             }
-        }
-        let n = ids.len() as f32;
-        mean.iter_mut().for_each(|m| *m /= n);
-        l2_normalize(&mut mean);
-        mean
+            mean.iter_mut().for_each(|m| *m /= len as f32);
+            l2_normalize(&mut mean);
+            mean
+        });
+        runs.iter()
+            .map(|&r| {
+                if r {
+                    pooled.next().unwrap_or_else(|| vec![0.0; HIDDEN])
+                } else {
+                    vec![0.0; HIDDEN]
+                }
+            })
+            .collect()
     }
 
-    /// The encoder over sequences of `seq_len` checked ids each.
-    fn forward(&self, ids: &[u32], seq_len: usize) -> Vec<f32> {
+    /// The encoder over checked ids: `segments` are the `(first row, length)` of each sequence,
+    /// in order, covering `ids`, each at most `MAX_POSITIONS` long.
+    fn forward(&self, ids: &[u32], segments: &[(usize, usize)]) -> Vec<f32> {
         let rows = ids.len();
         let mut x = vec![0.0f32; rows * HIDDEN];
-        for (r, (&id, out)) in ids.iter().zip(x.chunks_exact_mut(HIDDEN)).enumerate() {
-            let w = &self.word[id as usize * HIDDEN..][..HIDDEN];
-            let p = &self.position[(r % seq_len) * HIDDEN..][..HIDDEN];
-            for (i, o) in out.iter_mut().enumerate() {
-                *o = w[i] + p[i] + self.token_type[i];
+        for &(start, len) in segments {
+            for pos in 0..len {
+                let id = ids[start + pos] as usize;
+                let w = &self.word[id * HIDDEN..][..HIDDEN];
+                let p = &self.position[pos * HIDDEN..][..HIDDEN];
+                let out = &mut x[(start + pos) * HIDDEN..][..HIDDEN];
+                for (i, o) in out.iter_mut().enumerate() {
+                    *o = w[i] + p[i] + self.token_type[i];
+                }
             }
         }
+        let longest = segments.iter().map(|s| s.1).max().unwrap_or(0);
         normalize_rows(&mut x, &self.emb_ln);
         let mut qkv = vec![0.0f32; rows * 3 * HIDDEN];
         let mut ctx = vec![0.0f32; rows * HIDDEN];
         let mut proj = vec![0.0f32; rows * HIDDEN];
         let mut up = vec![0.0f32; rows * FFN];
-        let mut scores = vec![0.0f32; seq_len * seq_len];
+        let mut scores = vec![0.0f32; longest * longest];
         for layer in &self.layers {
             linear(
                 &x,
@@ -196,8 +234,8 @@ impl Transformer {
                 &layer.qkv_b,
                 &mut qkv,
             );
-            for start in (0..rows).step_by(seq_len) {
-                attention(&qkv, start, seq_len, &mut scores, &mut ctx);
+            for &(start, len) in segments {
+                attention(&qkv, start, len, &mut scores, &mut ctx);
             }
             linear(
                 &ctx,
@@ -238,7 +276,27 @@ impl Embedder for Transformer {
     }
 
     fn embed(&self, texts: &[&str]) -> Vec<Vec<f32>> {
-        parallel_map(texts, 1, |t| self.embed_one(t))
+        let seqs: Vec<Vec<u32>> = texts
+            .iter()
+            .map(|t| self.tokenizer.encode(t, MAX_TOKENS))
+            .collect();
+        // Consecutive texts up to BATCH_ROWS rows share the linear layers' products.
+        let mut batches = Vec::new();
+        let (mut first, mut rows) = (0, 0);
+        for (i, s) in seqs.iter().enumerate() {
+            if rows > 0 && rows + s.len() > BATCH_ROWS {
+                batches.push(first..i);
+                (first, rows) = (i, 0);
+            }
+            rows += s.len();
+        }
+        if first < seqs.len() {
+            batches.push(first..seqs.len());
+        }
+        parallel_map(&batches, 1, |r| self.embed_batch(&seqs[r.clone()]))
+            .into_iter()
+            .flatten()
+            .collect()
     }
 }
 
