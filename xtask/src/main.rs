@@ -24,7 +24,6 @@
 //! Reads the shared data beside the checkout; never downloads anything.
 
 mod distill;
-mod distill;
 mod extract;
 mod scale;
 mod stories;
@@ -63,7 +62,6 @@ fn main() -> ExitCode {
             }
         },
         Some("bench") => bench(),
-        Some("distill") => distill::run(&args[1..]),
         Some("distill") => distill::run(&args[1..]),
         Some("eval-extract") => extract::eval(&shared(), &args[1..]),
         _ => {
