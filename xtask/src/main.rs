@@ -8,8 +8,9 @@
 //! - `cargo xtask eval-duc [DUC_DIR]`: summarises each DUC 2004 docset (100 words) and scores
 //!   it with the 13 published systems in one run of `../shared/peers/rouge_duc.py`; checks
 //!   every summary sentence is verbatim in its source; prints ms per docset.
-//! - `cargo xtask eval-similar [MSRP_FILE]`: accuracy, precision, recall and F1 of the
-//!   same-fact decision (`corroborate similar`) on MSRP train, and pairs/s.
+//! - `cargo xtask eval-similar [--model none|static|transformer] [--fit]`: the same-fact
+//!   decision on MSRP train (accuracy, F1, 10-fold) and STS-B dev (Pearson, Spearman) for each
+//!   model (`meaning.rs`).
 //! - `cargo xtask eval-stories`: story clustering B-cubed and pairwise F1 on BASIL, ECB+ and
 //!   both mixed with the seeds, beside `ref_cluster.py` and `ref_agglo.py` in the same run.
 //! - `cargo xtask eval-extract [--quick] [--worst N]`: HTML main-text extraction on Zyte AEB,
@@ -25,6 +26,7 @@
 
 mod distill;
 mod extract;
+mod meaning;
 mod scale;
 mod stories;
 
@@ -45,7 +47,9 @@ fn main() -> ExitCode {
         Some("eval-entities") => eval_entities(args.get(1).map(PathBuf::from)),
         Some("eval-quotes") => eval_quotes(),
         Some("eval-duc") => eval_duc(args.get(1).map(PathBuf::from)),
-        Some("eval-similar") => eval_similar(args.get(1).map(PathBuf::from)),
+        Some("eval-similar") => meaning::eval(&shared(), &args[1..]),
+        Some("digest") => meaning::digest_json(&args[1..]),
+        Some("pairs") => meaning::pairs(&args[1..]),
         Some("eval-stories") => stories::eval(&shared()),
         Some("gen-corpus") => match (args.get(1).and_then(|n| n.parse().ok()), args.get(2)) {
             (Some(n), Some(out)) => scale::gen_corpus(&shared(), n, &PathBuf::from(out)),
@@ -66,7 +70,7 @@ fn main() -> ExitCode {
         Some("eval-extract") => extract::eval(&shared(), &args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask eval-entities [CONLL] | eval-quotes | eval-duc [DIR] | eval-similar [FILE] | eval-stories | eval-extract [--quick] [--worst N] | gen-corpus N OUT | bench-scale N | bench"
+                "usage: cargo xtask eval-entities [CONLL] | eval-quotes | eval-duc [DIR] | eval-similar [--model M] [--fit] | eval-stories | eval-extract [--quick] [--worst N] | gen-corpus N OUT | bench-scale N | bench"
             );
             ExitCode::from(2)
         }
@@ -383,51 +387,6 @@ fn eval_duc(dir: Option<PathBuf>) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
-}
-
-fn eval_similar(file: Option<PathBuf>) -> ExitCode {
-    let file = file.unwrap_or_else(|| shared().join("data/msrp/msr_paraphrase_train.txt"));
-    let Ok(text) = std::fs::read_to_string(&file) else {
-        eprintln!("cannot read {}", file.display());
-        return ExitCode::from(2);
-    };
-    let mut gold = Vec::new();
-    let mut pairs = Vec::new();
-    for line in text.lines().skip(1) {
-        let f: Vec<&str> = line.split('\t').collect();
-        if f.len() >= 5 {
-            gold.push(f[0].trim_start_matches('\u{feff}') == "1");
-            pairs.push((f[3].to_string(), f[4].to_string()));
-        }
-    }
-    let t = Instant::now();
-    let judged = corroborate_pipeline::similarity::judge_pairs(&pairs);
-    let secs = t.elapsed().as_secs_f64();
-    let (mut tp, mut fp, mut fneg, mut right) = (0.0, 0.0, 0.0, 0.0);
-    for (g, (_, p)) in gold.iter().zip(&judged) {
-        match (*g, *p) {
-            (true, true) => tp += 1.0,
-            (false, true) => fp += 1.0,
-            (true, false) => fneg += 1.0,
-            _ => {}
-        }
-        if g == p {
-            right += 1.0;
-        }
-    }
-    let n = gold.len() as f64;
-    let majority = gold.iter().filter(|g| **g).count() as f64 / n;
-    println!("MSRP {} ({} pairs)", file.display(), gold.len());
-    println!(
-        "accuracy {:.3}  precision {:.3}  recall {:.3}  F1 {:.3}  (majority class {:.3})",
-        right / n,
-        tp / (tp + fp),
-        tp / (tp + fneg),
-        2.0 * tp / (2.0 * tp + fp + fneg),
-        majority.max(1.0 - majority)
-    );
-    println!("{:.0} pairs/s (one core, in-process)", n / secs);
-    ExitCode::SUCCESS
 }
 
 fn load(path: &std::path::Path) -> Vec<RawArticle> {

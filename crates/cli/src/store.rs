@@ -223,7 +223,13 @@ pub fn stories(db: &Path, as_json: bool, limit: usize, check: bool) -> ExitCode 
 }
 
 /// `corroborate show`.
-pub fn show(db: &Path, story: &str, format: Format, words: usize) -> ExitCode {
+pub fn show(
+    db: &Path,
+    story: &str,
+    format: Format,
+    words: usize,
+    embedder: Option<std::sync::Arc<dyn corroborate_model::Embedder>>,
+) -> ExitCode {
     let Some(store) = open_existing(db) else {
         return ExitCode::from(2);
     };
@@ -242,7 +248,7 @@ pub fn show(db: &Path, story: &str, format: Format, words: usize) -> ExitCode {
         a.sentences = segment::segment(a);
     }
     let analyses: Vec<_> = articles.iter().map(run::analyse).collect();
-    let mut s = consolidate::consolidate(&articles, &analyses, words, None);
+    let mut s = consolidate::consolidate(&articles, &analyses, words, embedder.as_deref());
     s.id = story.to_string();
     // Keep the listing's headline and source count as the full analysis found them.
     let _ = store.record_analysis(story, &s.headline, s.independent_sources as u32);

@@ -289,10 +289,14 @@ fn clause_starts(article: &Article, span: Span, quotes: &[Span]) -> Vec<usize> {
 
 /// Cut a sentence at its clause starts; keep the pieces of at least [`MIN_CLAUSE_WORDS`]
 /// words, merging a short piece into its neighbour. Returns nothing for a one-claim sentence.
-fn clauses(article: &Article, span: Span, quotes: &[Span]) -> Vec<Span> {
+fn clauses(article: &Article, full: Span, quotes: &[Span]) -> Vec<Span> {
+    // An introductory phrase ("As Starmer prepares for the talks, he ...") is circumstance,
+    // not a claim: the claims start after it.
+    let core = intro_end(article, full, quotes).map_or(full, |s| Span::new(s, full.end));
+    let span = core;
     let starts = clause_starts(article, span, quotes);
     if starts.is_empty() {
-        return Vec::new();
+        return if core != full { vec![core] } else { Vec::new() };
     }
     let words = |s: Span| {
         tokenize(article.slice(s))
@@ -337,11 +341,40 @@ fn clauses(article: &Article, span: Span, quotes: &[Span]) -> Vec<Span> {
         })
         .filter(|p| !p.is_empty())
         .collect();
-    if trimmed.len() < 2 {
+    if trimmed.len() < 2 && core == full {
         Vec::new()
     } else {
         trimmed
     }
+}
+
+/// Where the main clause starts after an introductory phrase of at least three words that
+/// opens the sentence ("Speaking en route to Washington, ..."), if there is one.
+fn intro_end(article: &Article, span: Span, quotes: &[Span]) -> Option<usize> {
+    let toks = tokenize(article.slice(span));
+    let mut i = 0;
+    while i < toks.len()
+        && (toks[i].text == "," || SENTENCE_ADVERBS.contains(&lower(toks[i].text).as_str()))
+    {
+        i += 1;
+    }
+    if !toks
+        .get(i)
+        .is_some_and(|t| t.word && INTRO_OPENERS.contains(&lower(t.text).as_str()))
+    {
+        return None;
+    }
+    let comma = (i..toks.len()).find(|&k| {
+        toks[k].text == ","
+            && !quotes.iter().any(|q| {
+                q.start <= span.start + toks[k].span.start
+                    && span.start + toks[k].span.start < q.end
+            })
+    })?;
+    let words = toks[i..comma].iter().filter(|t| t.word).count();
+    let rest = toks[comma + 1..].iter().filter(|t| t.word).count();
+    let next = toks.get(comma + 1)?;
+    (words >= 3 && rest >= MIN_CLAUSE_WORDS).then_some(span.start + next.span.start)
 }
 
 /// The key a name is compared by: the canonical entity name when `entity_of` knows it.
@@ -484,6 +517,34 @@ pub fn sentence_claims(
         out.push(SentenceClaims { whole, clauses });
     }
     out
+}
+
+/// Claims of two lone sentences (as `corroborate similar` judges them): each one sentence,
+/// names merged across the two so "Sir Keir" and "Starmer" are one actor.
+pub fn pair_claims(a: &str, b: &str) -> (Claim, Claim) {
+    let arts: Vec<Article> = [("a", a), ("b", b)]
+        .iter()
+        .map(|(id, t)| {
+            let mut x = Article::new(id.to_string(), String::new(), t.to_string());
+            x.paragraphs = vec![Span::new(0, t.len())];
+            x.sentences = vec![corroborate_model::Sentence {
+                span: Span::new(0, t.len()),
+                paragraph: 0,
+                heading: false,
+            }];
+            x
+        })
+        .collect();
+    let mentions: Vec<Vec<Mention>> = arts.iter().map(crate::entities::find_mentions).collect();
+    let ents = crate::entities::merge_entities(&arts, &mentions);
+    let of = |s: &str| crate::entities::entity_for(&ents, s);
+    let mut claims = arts
+        .iter()
+        .zip(&mentions)
+        .map(|(x, m)| sentence_claims(x, m, &of).pop().unwrap_or_default().whole);
+    let ca = claims.next().unwrap_or_default();
+    let cb = claims.next().unwrap_or_default();
+    (ca, cb)
 }
 
 #[cfg(test)]

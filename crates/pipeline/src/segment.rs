@@ -198,10 +198,13 @@ fn split_paragraph(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
 /// A short paragraph without a closing full stop is a section heading.
 fn is_heading(p: &str) -> bool {
     let n = p.split_whitespace().count();
+    // A closing quote ends a sentence only after its own punctuation ("... again.”"); a
+    // heading may end on a quoted word ("Case for a Security ‘Backstop’").
+    let end = p.trim_end();
+    let bare = end.trim_end_matches(['"', '”', '’', '\'']);
     n <= 15
-        && !p
-            .trim_end()
-            .ends_with(['.', '!', ',', ';', ':', '"', '”', '’', '…'])
+        && !bare.ends_with(['.', '!', '?', ',', ';', ':', '…'])
+        && !(bare.len() < end.len() && n >= 8)
 }
 
 /// Split an article's paragraphs into sentences.

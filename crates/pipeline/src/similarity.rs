@@ -1,15 +1,18 @@
-//! Similarity: decides whether two sentences state the same fact, from words alone (stems,
-//! spelling variants, rarity of shared words, numbers). One decision serves the fact aligner,
+//! Similarity: decides whether two claims state the same fact. Words (stems, spelling
+//! variants, rarity of shared words, numbers, names) give a lexical score; a sentence model's
+//! cosine, when there is one, adds meaning; both combine into a calibrated probability
+//! ([`Calibration`], fitted on MSRP train); then who does what vetoes: different actors, or one
+//! side negating the other, are never the same fact. One decision serves the fact aligner,
 //! rewrite detection, the summary's redundancy check and `corroborate similar`.
-//! In: sentence texts and a collection to weigh words against. Out: a score in [0, 1] and a
-//! verdict. Never looks outside the texts it is given (no model, no downloaded lists); pure.
+//! In: claim texts (and vectors), a collection to weigh words against. Out: [`Evidence`], a
+//! probability and a verdict. Pure: never looks outside what it is given, never loads a model.
 //!
 //! ```
 //! use corroborate_pipeline::similarity::judge_pairs;
 //! let out = judge_pairs(&[(
 //!     "The Prime Minister will urge Mr Trump to provide a backstop, including air cover from US fighter jets.".into(),
 //!     "The Prime Minister will push a reluctant Mr Trump to provide a US backstop, possibly including fighter jets providing air cover.".into(),
-//! )]);
+//! )], None);
 //! assert!(out[0].1);
 //! ```
 
@@ -447,19 +450,59 @@ fn compatible(a: &Claim, b: &Claim) -> bool {
     false
 }
 
-/// Decide pairs of sentences: `(score, same_fact)` for each, in order. Words are weighed
-/// against all sentences of the input, as the aligner weighs them against a story.
-pub fn judge_pairs(pairs: &[(String, String)]) -> Vec<(f64, bool)> {
+/// Decide pairs of sentences: `(probability, same_fact)` for each, in order: the decision the
+/// aligner makes for two claims seen alone (without the rest of a story: no best-match
+/// context). Words are weighed against all sentences of the input, as the aligner weighs them
+/// against a story; actors come from the names in each pair; `embedder` adds meaning.
+pub fn judge_pairs(
+    pairs: &[(String, String)],
+    embedder: Option<&dyn corroborate_model::Embedder>,
+) -> Vec<(f64, bool)> {
+    let calibration = calibration(embedder.map(|e| e.name()));
+    pair_evidence(pairs, embedder)
+        .into_iter()
+        .map(|e| {
+            let p = e.probability(&calibration);
+            (p, decide(&e, p))
+        })
+        .collect()
+}
+
+/// The [`Evidence`] on each pair of lone sentences, as [`judge_pairs`] weighs it.
+pub fn pair_evidence(
+    pairs: &[(String, String)],
+    embedder: Option<&dyn corroborate_model::Embedder>,
+) -> Vec<Evidence> {
     let mut v = Vocabulary::default();
     let terms: Vec<(Terms, Terms)> = pairs
         .iter()
         .map(|(a, b)| (v.terms(a), v.terms(b)))
         .collect();
+    let vectors: Vec<Vec<f32>> = match embedder {
+        Some(e) => {
+            let texts: Vec<&str> = pairs
+                .iter()
+                .flat_map(|(a, b)| [a.as_str(), b.as_str()])
+                .collect();
+            e.embed(&texts)
+        }
+        None => Vec::new(),
+    };
     terms
         .iter()
-        .map(|(a, b)| {
-            let s = score(&v, a, b);
-            (s, same_fact(&v, a, b, s))
+        .zip(pairs)
+        .enumerate()
+        .map(|(i, ((a, b), (ta, tb)))| {
+            let (ca, cb) = crate::claims::pair_claims(ta, tb);
+            evidence(
+                &v,
+                a,
+                b,
+                (!vectors.is_empty()).then(|| (&vectors[2 * i][..], &vectors[2 * i + 1][..])),
+                (ca.actor.as_deref(), cb.actor.as_deref()),
+                (ca.negated, cb.negated),
+                (&ca.quoted, &cb.quoted),
+            )
         })
         .collect()
 }
@@ -501,6 +544,8 @@ pub struct Evidence {
     pub negation_differs: bool,
     /// A rare name stands on one side only (a detail the other does not state).
     pub lone_name: bool,
+    /// Both state the same figure (a percentage, an amount, a count; not a bare year).
+    pub shared_number: bool,
 }
 
 /// How word overlap and sentence cosine combine into a probability of "same fact": a logistic
@@ -518,12 +563,12 @@ pub struct Calibration {
     pub negation: f64,
 }
 
-/// Words only: the 0.45 line of the lexical score is probability 0.5.
+/// Words only.
 pub const LEXICAL: Calibration = Calibration {
-    bias: -5.4,
-    lexical: 12.0,
+    bias: -1.103,
+    lexical: 4.691,
     cosine: 0.0,
-    negation: -1.0,
+    negation: -1.203,
 };
 
 /// The calibration for a model by its name (`Embedder::name`); words only for `None` or an
@@ -538,10 +583,10 @@ pub fn calibration(model: Option<&str>) -> Calibration {
 
 /// The built-in static model with words.
 pub const STATIC: Calibration = Calibration {
-    bias: -9.0,
-    lexical: 6.0,
-    cosine: 8.5,
-    negation: -1.0,
+    bias: -4.350,
+    lexical: 3.390,
+    cosine: 4.731,
+    negation: -1.048,
 };
 
 /// The transformer with words.
@@ -554,15 +599,25 @@ pub const TRANSFORMER: Calibration = Calibration {
 
 impl Evidence {
     /// Probability in [0, 1] that the two claims state the same fact, before the vetoes.
+    ///
+    /// With a model, meaning can only add: the probability is the larger of what words alone
+    /// give ([`LEXICAL`]) and what words with the cosine give, so a model finds the same fact
+    /// in other words without losing what shared words already show.
     pub fn probability(&self, c: &Calibration) -> f64 {
-        let mut z = c.bias + c.lexical * self.lexical;
-        if let Some(cos) = self.cosine {
-            z += c.cosine * cos;
+        let negation = if self.negation_differs && !self.shared_quote {
+            1.0
+        } else {
+            0.0
+        };
+        let logistic = |c: &Calibration, cos: f64| {
+            let z = c.bias + c.lexical * self.lexical + c.cosine * cos + c.negation * negation;
+            1.0 / (1.0 + (-z).exp())
+        };
+        let words = logistic(&LEXICAL, 0.0);
+        match self.cosine {
+            Some(cos) if c.cosine != 0.0 => words.max(logistic(c, cos)),
+            _ => words,
         }
-        if self.negation_differs && !self.shared_quote {
-            z += c.negation;
-        }
-        1.0 / (1.0 + (-z).exp())
     }
 
     /// True when nothing but wording separates the two: not different actors, not one
@@ -620,7 +675,11 @@ pub fn evidence(
         shared_quote: intersects(quoted.0, quoted.1),
         actor_differs: matches!(actors, (Some(x), Some(y)) if x != y),
         negation_differs: negated.0 != negated.1,
-        lone_name: lone_rare_name(v, a, b),
+        // Two claims quoting the same words are one statement, whatever else each names.
+        lone_name: !intersects(quoted.0, quoted.1) && lone_rare_name(v, a, b),
+        shared_number: a.claims.iter().any(|x| {
+            x.unit != "date" && b.claims.iter().any(|y| y.unit == x.unit && y.key == x.key)
+        }),
     }
 }
 
@@ -657,17 +716,21 @@ mod tests {
 
     #[test]
     fn unrelated_sentences_differ() {
-        let out = judge_pairs(&[
-            (
-                "Sir Keir is prepared to commit British troops to a peacekeeping mission.".into(),
-                "Speculation has arisen regarding Trump's health after bruising on his hand."
-                    .into(),
-            ),
-            (
-                "Yucaipa sold the chain to Safeway in 1998 for $2.5 billion.".into(),
-                "Yucaipa sold the chain to Safeway in 1998 for $1.8 billion.".into(),
-            ),
-        ]);
+        let out = judge_pairs(
+            &[
+                (
+                    "Sir Keir is prepared to commit British troops to a peacekeeping mission."
+                        .into(),
+                    "Speculation has arisen regarding Trump's health after bruising on his hand."
+                        .into(),
+                ),
+                (
+                    "Yucaipa sold the chain to Safeway in 1998 for $2.5 billion.".into(),
+                    "Yucaipa sold the chain to Safeway in 1998 for $1.8 billion.".into(),
+                ),
+            ],
+            None,
+        );
         assert!(!out[0].1 && out[0].0 < 0.2, "{out:?}");
         // The same fact with a different figure: aligned (the aligner reports the conflict).
         assert!(out[1].1, "{out:?}");

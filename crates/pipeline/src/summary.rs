@@ -8,13 +8,15 @@ use crate::align::Alignment;
 use crate::similarity::{self, stems};
 use crate::token::quoted_regions;
 use corroborate_model::{Article, SummarySentence};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// The default summary length in words.
 pub const DEFAULT_WORDS: usize = 120;
 
 /// Two summary sentences at least this similar say the same thing; the second is dropped.
 const REDUNDANT: f64 = 0.35;
+/// ... or when the same-fact probability (with a model) reaches this.
+const REDUNDANT_PROBABILITY: f64 = 0.75;
 
 /// Words a sentence may start with when it leans on the one before ("He", "But", "This").
 const LEANING: &[&str] = &[
@@ -115,8 +117,13 @@ pub fn summarize(articles: &[Article], al: &Alignment, budget: usize) -> Vec<Sum
         // The representative if it can stand alone, else the first variant that can.
         let mut order = vec![rep];
         order.extend(al.fact_units[fi].iter().copied().filter(|&v| v != rep));
+        // A clause's sentence says more than the fact (and cites articles that never state
+        // the rest): only whole sentences are summary lines.
         let Some(u) = order.into_iter().find(|&v| {
             let unit = &al.units[v];
+            if !unit.whole {
+                return false;
+            }
             let span = articles[unit.article].sentences[unit.sentence].span;
             standalone(
                 articles[unit.article].slice(span),
@@ -137,6 +144,35 @@ pub fn summarize(articles: &[Article], al: &Alignment, budget: usize) -> Vec<Sum
         });
     }
 
+    // With three or more independent sources, what only one reports (and editorial filler is
+    // mostly that) is left out while enough corroborated facts remain.
+    if al.independent_sources >= 3 {
+        let corroborated = candidates.iter().filter(|c| c.support >= 2.0).count();
+        if corroborated >= 3 {
+            candidates.retain(|c| c.support >= 2.0);
+        }
+    }
+    // Two lines say the same thing when their words overlap enough or the aligner would join
+    // them by meaning.
+    let same = |a: usize, b: usize| {
+        let (x, y) = (&al.units[a], &al.units[b]);
+        if similarity::score(&al.vocab, &x.terms, &y.terms) >= REDUNDANT {
+            return true;
+        }
+        if al.vectors.is_empty() {
+            return false;
+        }
+        let e = similarity::evidence(
+            &al.vocab,
+            &x.terms,
+            &y.terms,
+            Some((&al.vectors[a], &al.vectors[b])),
+            (x.claim.actor.as_deref(), y.claim.actor.as_deref()),
+            (x.claim.negated, y.claim.negated),
+            (&x.claim.quoted, &y.claim.quoted),
+        );
+        e.probability(&al.calibration) >= REDUNDANT_PROBABILITY
+    };
     let mut covered: HashSet<&(String, String)> = HashSet::new();
     let mut chosen: Vec<&Candidate> = Vec::new();
     let mut used = 0;
@@ -154,10 +190,7 @@ pub fn summarize(articles: &[Article], al: &Alignment, budget: usize) -> Vec<Sum
             if gain <= 0.0 {
                 continue;
             }
-            let redundant = chosen.iter().any(|x| {
-                similarity::score(&al.vocab, &al.units[x.unit].terms, &al.units[c.unit].terms)
-                    >= REDUNDANT
-            });
+            let redundant = chosen.iter().any(|x| same(x.unit, c.unit));
             if redundant {
                 continue;
             }
@@ -172,6 +205,57 @@ pub fn summarize(articles: &[Article], al: &Alignment, budget: usize) -> Vec<Sum
         used += c.words;
         covered.extend(unit_concepts[c.unit].iter());
         chosen.push(c);
+    }
+    // Both sides: the story's two main actors (those most corroborated facts are about) each
+    // get a line when the story reports them; the weakest other line makes room if needed.
+    let mut actor_support: BTreeMap<&str, f64> = BTreeMap::new();
+    for c in &candidates {
+        if let Some(a) = al.units[c.unit].claim.actor.as_deref() {
+            *actor_support.entry(a).or_default() += c.support;
+        }
+    }
+    let mut actors: Vec<(&str, f64)> = actor_support.into_iter().collect();
+    actors.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+    for &(actor, _) in actors.iter().take(2) {
+        let has = |ch: &[&Candidate]| {
+            ch.iter()
+                .any(|x| al.units[x.unit].claim.actor.as_deref() == Some(actor))
+        };
+        if has(&chosen) {
+            continue;
+        }
+        let Some(add) = candidates
+            .iter()
+            .filter(|c| al.units[c.unit].claim.actor.as_deref() == Some(actor))
+            .filter(|c| {
+                !chosen
+                    .iter()
+                    .any(|x| x.fact == c.fact || same(x.unit, c.unit))
+            })
+            .max_by(|a, b| {
+                a.support
+                    .total_cmp(&b.support)
+                    .then(b.position.total_cmp(&a.position))
+                    .then(b.fact.cmp(&a.fact))
+            })
+        else {
+            continue;
+        };
+        // Drop the last-chosen lines that are not about a main actor until it fits.
+        while used + add.words > budget {
+            let Some(k) = chosen.iter().rposition(|x| {
+                let a = al.units[x.unit].claim.actor.as_deref();
+                a.is_none() || actors.iter().take(2).all(|(m, _)| Some(*m) != a)
+            }) else {
+                break;
+            };
+            used -= chosen[k].words;
+            chosen.remove(k);
+        }
+        if used + add.words <= budget {
+            used += add.words;
+            chosen.push(add);
+        }
     }
     chosen.sort_by(|x, y| x.position.total_cmp(&y.position).then(x.fact.cmp(&y.fact)));
     chosen
