@@ -315,6 +315,7 @@ fn nothing_usable_exits_2() {
 #[test]
 fn stdin_is_read_and_terminal_text_is_sanitized() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_corroborate"))
+        .env("CORROBORATE_MODEL", common::model())
         .args(["digest", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

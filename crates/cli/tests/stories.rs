@@ -330,6 +330,7 @@ fn a_killed_ingest_keeps_every_committed_batch() {
     let db = dir.path().join("kill.db");
     let batch = 100;
     let mut child = Command::new(env!("CARGO_BIN_EXE_corroborate"))
+        .env("CORROBORATE_MODEL", common::model())
         .args(["ingest", "--quiet", "--batch", &batch.to_string(), "--db"])
         .arg(&db)
         .arg(&file)

@@ -368,6 +368,7 @@ fn gzipped_json_lines_and_text_are_read_and_web_formats_come_on_stdin_too() {
     let page = gunzip(&zyte(NYT));
     for input in [page.clone(), gzip(&page)] {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_corroborate"))
+            .env("CORROBORATE_MODEL", common::model())
             .args(["digest", "--format", "json", "-"])
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())

@@ -26,9 +26,20 @@ pub fn seed_ids() -> Vec<String> {
     stems
 }
 
+/// The sentence model the tests run with: `$CORROBORATE_MODEL` when set (CI runs the suite
+/// once more with `transformer`), else the built-in static model, the default on a fresh
+/// machine (never whatever happens to be installed in this user's data directory).
+pub fn model() -> String {
+    std::env::var("CORROBORATE_MODEL")
+        .ok()
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| "static".into())
+}
+
 pub fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_corroborate"))
         .args(args)
+        .env("CORROBORATE_MODEL", model())
         .output()
         .expect("binary runs")
 }
