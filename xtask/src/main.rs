@@ -5,7 +5,7 @@
 //!   CoNLL-2003 (default `../shared/data/conll2003/dev.txt`).
 //! - `cargo xtask eval-quotes`: builds the binary and runs `bench/polnear_quotes.py` (the shared
 //!   PolNeAR scorer) on the train and dev splits.
-//! - `cargo xtask eval-duc [DUC_DIR]`: summarises each DUC 2004 docset (100 words) and scores
+//! - `cargo xtask eval-duc [DUC_DIR]` (model from `$CORROBORATE_MODEL`: none, static, transformer): summarises each DUC 2004 docset (100 words) and scores
 //!   it with the 13 published systems in one run of `../shared/peers/rouge_duc.py`; checks
 //!   every summary sentence is verbatim in its source; prints ms per docset.
 //! - `cargo xtask eval-similar [--model none|static|transformer] [--fit]`: the same-fact
@@ -280,10 +280,17 @@ fn eval_duc(dir: Option<PathBuf>) -> ExitCode {
         eprintln!("no docsets under {}", dir.display());
         return ExitCode::from(2);
     }
+    // The model: $CORROBORATE_MODEL (none, static or transformer), words only when unset.
+    let choice = std::env::var("CORROBORATE_MODEL").unwrap_or_else(|_| "none".into());
+    let Some((label, model)) = meaning::models(Some(&choice)).into_iter().next() else {
+        eprintln!("model {choice} is not available");
+        return ExitCode::from(2);
+    };
+    println!("model: {label}");
     let options = corroborate_pipeline::run::Options {
         summary_words: 100,
         single_story: true,
-        embedder: None,
+        embedder: model.map(std::sync::Arc::from),
     };
     let mut ours = serde_json::Map::new();
     let mut ms = Vec::new();

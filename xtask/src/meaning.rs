@@ -6,6 +6,9 @@
 //! calibration fitted on all of MSRP train, the constants `similarity.rs` carries.
 //! Reads `../shared/data`; never downloads.
 
+// Small dense linear algebra (4×4 Newton steps) reads best with index loops.
+#![allow(clippy::needless_range_loop)]
+
 use corroborate_model::Embedder;
 use corroborate_pipeline::similarity::{self, Calibration, Evidence};
 use std::path::{Path, PathBuf};
@@ -75,7 +78,10 @@ pub fn models(choice: Option<&str>) -> Vec<(String, Option<Box<dyn Embedder>>)> 
     out
 }
 
-fn read_msrp(path: &Path) -> Option<(Vec<bool>, Vec<(String, String)>)> {
+/// Gold labels and sentence pairs.
+type Labelled<T> = (Vec<T>, Vec<(String, String)>);
+
+fn read_msrp(path: &Path) -> Option<Labelled<bool>> {
     let text = std::fs::read_to_string(path).ok()?;
     let mut gold = Vec::new();
     let mut pairs = Vec::new();
@@ -90,7 +96,7 @@ fn read_msrp(path: &Path) -> Option<(Vec<bool>, Vec<(String, String)>)> {
 }
 
 /// STS-B in the SentEval CSV layout: tab-separated, score in column 5, sentences in 6 and 7.
-fn read_stsb(path: &Path) -> Option<(Vec<f64>, Vec<(String, String)>)> {
+fn read_stsb(path: &Path) -> Option<Labelled<f64>> {
     let text = std::fs::read_to_string(path).ok()?;
     let mut gold = Vec::new();
     let mut pairs = Vec::new();

@@ -463,28 +463,6 @@ pub fn align(
             }
         }
     }
-    if let Ok(needle) = std::env::var("ALIGN_DEBUG") {
-        for &(i, j, e, p) in &scored {
-            let (ti, tj) = (
-                articles[units[i].article].slice(units[i].span),
-                articles[units[j].article].slice(units[j].span),
-            );
-            if ti.contains(&needle) || tj.contains(&needle) {
-                eprintln!(
-                    "{:.3} lex {:.3} cos {:?} q{} a{} n{} l{} | {} | {}",
-                    p,
-                    e.lexical,
-                    e.cosine,
-                    e.shared_quote,
-                    e.actor_differs,
-                    e.negation_differs,
-                    e.lone_name,
-                    ti.chars().take(70).collect::<String>(),
-                    tj.chars().take(70).collect::<String>()
-                );
-            }
-        }
-    }
     let mutual = |i: usize, j: usize| {
         best.get(&(i, units[j].article)).map(|b| b.1) == Some(j)
             && best.get(&(j, units[i].article)).map(|b| b.1) == Some(i)

@@ -432,8 +432,8 @@ fn actor(
         .is_some_and(|t| t.word && INTRO_OPENERS.contains(&lower(t.text).as_str()))
     {
         if let Some(c) = (i..toks.len()).find(|&k| toks[k].text == ",") {
-            for k in i..c {
-                if let Some(m) = person_at(toks[k].span.start) {
+            for t in &toks[i..c] {
+                if let Some(m) = person_at(t.span.start) {
                     intro_person = intro_person.or_else(|| key_of(m));
                 }
             }
@@ -557,7 +557,7 @@ mod tests {
         a.paragraphs = vec![Span::new(0, text.len())];
         a.sentences = segment::segment(&a);
         let ms = entities::find_mentions(&a);
-        let ents = entities::merge_entities(std::slice::from_ref(&a), &[ms.clone()]);
+        let ents = entities::merge_entities(std::slice::from_ref(&a), std::slice::from_ref(&ms));
         let of = |s: &str| crate::entities::entity_for(&ents, s);
         let c = sentence_claims(&a, &ms, &of);
         (a, c)
