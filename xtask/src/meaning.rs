@@ -329,6 +329,22 @@ pub fn eval(shared: &Path, args: &[String]) -> ExitCode {
             .map(|e| similarity::decide(e, e.probability(&committed)))
             .collect();
         let (acc, p, r, f1) = scores(&gold, &said);
+        // What each veto costs or gains on MSRP (a diagnostic line).
+        let plain: Vec<bool> = ev
+            .iter()
+            .map(|e| e.probability(&committed) >= similarity::SAME)
+            .collect();
+        let no_lone: Vec<bool> = ev
+            .iter()
+            .map(|e| e.compatible() && e.probability(&committed) >= similarity::SAME)
+            .collect();
+        println!(
+            "{:<12} (diagnostic) probability alone {:.3}; with actor/negation vetoes {:.3}; with all vetoes {:.3}",
+            "",
+            scores(&gold, &plain).0,
+            scores(&gold, &no_lone).0,
+            acc
+        );
         // 10-fold cross-validation of the calibration (folds by position, every tenth pair).
         let xs: Vec<[f64; 4]> = ev.iter().map(features).collect();
         let mut cv_said = vec![false; gold.len()];

@@ -251,6 +251,10 @@ const KEEP: f64 = 0.15;
 const MUTUAL: f64 = 0.45;
 /// ... or at this one when both state the same figure.
 const MUTUAL_NUMBER: f64 = 0.3;
+/// ... and, with a model, when the meaning does not contradict it (words and cosine together
+/// at least this probable): shared words about different things ("handshake" / "bruising on
+/// his hand") are each other's best match only by accident.
+const MUTUAL_MEANING: f64 = 0.25;
 /// ... and at least this much word overlap.
 const MUTUAL_LEXICAL: f64 = 0.15;
 /// Claims quoting the same words join at this probability.
@@ -293,7 +297,7 @@ impl Pairs<'_> {
             (a.claim.negated, b.claim.negated),
             (&a.claim.quoted, &b.claim.quoted),
         );
-        let p = e.probability(&self.calibration);
+        let p = e.support(&self.calibration);
         self.cache.insert(key, (e, p));
         (e, p)
     }
@@ -454,12 +458,13 @@ pub fn align(
         if !e.compatible() {
             continue;
         }
+        let close = e.closeness(&calibration);
         for (x, y) in [(i, j), (j, i)] {
             let slot = best
                 .entry((x, units[y].article))
                 .or_insert((-1.0, usize::MAX));
-            if p > slot.0 + 1e-12 || ((p - slot.0).abs() <= 1e-12 && y < slot.1) {
-                *slot = (p, y);
+            if close > slot.0 + 1e-12 || ((close - slot.0).abs() <= 1e-12 && y < slot.1) {
+                *slot = (close, y);
             }
         }
     }
@@ -476,7 +481,8 @@ pub fn align(
                     || e.shared_quote && *p >= QUOTED
                     || mutual(*i, *j)
                         && (*p >= MUTUAL || e.shared_number && *p >= MUTUAL_NUMBER)
-                        && e.lexical >= MUTUAL_LEXICAL)
+                        && e.lexical >= MUTUAL_LEXICAL
+                        && (e.cosine.is_none() || e.closeness(&calibration) >= MUTUAL_MEANING))
         })
         .map(|&(i, j, e, p)| {
             let clauses = [i, j].iter().filter(|&&u| !units[u].whole).count();

@@ -171,7 +171,7 @@ pub fn summarize(articles: &[Article], al: &Alignment, budget: usize) -> Vec<Sum
             (x.claim.negated, y.claim.negated),
             (&x.claim.quoted, &y.claim.quoted),
         );
-        e.probability(&al.calibration) >= REDUNDANT_PROBABILITY
+        e.support(&al.calibration) >= REDUNDANT_PROBABILITY
     };
     let mut covered: HashSet<&(String, String)> = HashSet::new();
     let mut chosen: Vec<&Candidate> = Vec::new();

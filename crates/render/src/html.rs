@@ -276,7 +276,7 @@ fn story(o: &mut String, s: &Story, articles: &[Article], index: &HashMap<&str, 
     for (speaker, qs) in &by_speaker {
         let _ = write!(o, "<dt>{}</dt>", escape(speaker));
         for q in qs {
-            let _ = write!(o, "<dd>“{}”", escape(&q.text));
+            let _ = write!(o, "<dd>“{}”", escape(&crate::quoted_words(&q.text)));
             cite(o, &q.articles, index, None);
             let _ = write!(o, "</dd>");
         }

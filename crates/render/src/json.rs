@@ -158,6 +158,8 @@ pub struct EntityRecord<'a> {
 pub struct QuoteRecord<'a> {
     pub speaker: Option<&'a str>,
     pub text: &'a str,
+    /// The quoted words only: verbatim pieces of `text` without the attribution between them.
+    pub quoted: Vec<&'a str>,
     pub articles: &'a [String],
     pub variants: Vec<VariantRecord<'a>>,
 }
@@ -241,6 +243,7 @@ pub fn record<'a>(v: &View<'a>) -> DigestRecord<'a> {
                     .map(|q| QuoteRecord {
                         speaker: q.speaker.as_deref(),
                         text: &q.text,
+                        quoted: crate::quoted_parts(&q.text),
                         articles: &q.articles,
                         variants: q
                             .variants

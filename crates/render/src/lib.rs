@@ -74,3 +74,66 @@ pub(crate) fn marked_articles(story: &Story, ids: &[String], clean: fn(&str) -> 
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// The quoted words of a quote's text, without the attribution an interrupted quote carries
+/// (`A,” he said. “B` gives `["A,", "B"]`): verbatim pieces of `text`, stray marks trimmed.
+pub fn quoted_parts(text: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut inside = true;
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        match c {
+            '”' | '"' if inside => {
+                parts.push(&text[start..i]);
+                inside = false;
+            }
+            '“' | '"' if !inside => {
+                inside = true;
+                start = i + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    if inside {
+        parts.push(&text[start..]);
+    }
+    let parts: Vec<&str> = parts
+        .into_iter()
+        .map(|p| p.trim_matches(|c: char| c.is_whitespace() || matches!(c, '“' | '”' | '"')))
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.is_empty() {
+        vec![text.trim()]
+    } else {
+        parts
+    }
+}
+
+/// [`quoted_parts`] joined by an ellipsis, for reports.
+pub fn quoted_words(text: &str) -> String {
+    quoted_parts(text).join(" … ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_show_only_the_quoted_words() {
+        assert_eq!(
+            quoted_parts(
+                "We all want a peaceful outcome,” he said. “It’s got to be a lasting peace."
+            ),
+            [
+                "We all want a peaceful outcome,",
+                "It’s got to be a lasting peace."
+            ]
+        );
+        assert_eq!(
+            quoted_parts("I’m not going to make security guarantees beyond very much,”"),
+            ["I’m not going to make security guarantees beyond very much,"]
+        );
+        assert_eq!(quoted_parts("Yes."), ["Yes."]);
+        assert_eq!(quoted_words("A,” he said. “B"), "A, … B");
+    }
+}

@@ -104,7 +104,7 @@ pub fn render(v: &View) -> String {
                 o,
                 "- **{}**: “{}” ({})",
                 escape(q.speaker.as_deref().unwrap_or("unknown")),
-                escape(&q.text),
+                escape(&crate::quoted_words(&q.text)),
                 escape(&q.articles.join(", "))
             );
         }

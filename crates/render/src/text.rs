@@ -167,8 +167,8 @@ pub fn render(v: &View) -> String {
                     .as_deref()
                     .map(sanitize)
                     .unwrap_or_else(|| "(unknown)".into()),
-                clip(&q.text, 110),
-                q.articles.join(", ")
+                clip(&crate::quoted_words(&q.text), 110),
+                sanitize(&q.articles.join(", "))
             );
         }
         let _ = writeln!(o, "\nNUMBERS ({})", s.numbers.len());
