@@ -414,26 +414,65 @@ fn bench() -> ExitCode {
     for p in &entries {
         seed_raws.extend(load(p));
     }
-    // Seeds end to end (clean .. consolidate .. JSON), best and median of 50 runs.
-    let mut times = Vec::new();
-    for _ in 0..50 {
-        let t = Instant::now();
-        let d = digest(seed_raws.clone(), vec![]);
-        let view = corroborate_render::View {
-            articles: &d.articles,
-            rejected: &d.rejected,
-            stories: &d.stories,
+    // Seeds end to end (clean .. consolidate .. JSON) with each model, best and median of
+    // 50 runs (5 with the transformer); the transformer's load from disk is timed apart.
+    let t = Instant::now();
+    let transformer_ms = meaning::load_transformer().map(|m| {
+        std::hint::black_box(&m);
+        t.elapsed().as_secs_f64() * 1e3
+    });
+    for (label, model) in meaning::models(None) {
+        let options = corroborate_pipeline::run::Options {
+            embedder: model.map(std::sync::Arc::from),
+            ..Default::default()
         };
-        let json = corroborate_render::json::render(&view);
-        std::hint::black_box(json);
-        times.push(t.elapsed().as_secs_f64() * 1e3);
+        let runs = if label == "transformer" { 5 } else { 50 };
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let t = Instant::now();
+            let d = corroborate_pipeline::run::digest_with(seed_raws.clone(), vec![], &options);
+            let view = corroborate_render::View {
+                articles: &d.articles,
+                rejected: &d.rejected,
+                stories: &d.stories,
+            };
+            let json = corroborate_render::json::render(&view);
+            std::hint::black_box(json);
+            times.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+        times.sort_by(|a, b| a.total_cmp(b));
+        println!(
+            "seeds digest (5 articles, in-process, to JSON), {label}: median {:.2} ms, best {:.2} ms",
+            times[times.len() / 2],
+            times[0]
+        );
     }
-    times.sort_by(|a, b| a.total_cmp(b));
-    println!(
-        "seeds digest (5 articles, in-process, to JSON): median {:.2} ms, best {:.2} ms",
-        times[times.len() / 2],
-        times[0]
-    );
+    if let Some(ms) = transformer_ms {
+        println!("transformer load (safetensors and vocabulary from disk): {ms:.0} ms");
+    }
+    // Embedding speed: every sentence of the seeds and of ECB+, per model.
+    let ecb_raws = load(&shared().join("data/stories/ecbplus.jsonl"));
+    let mut texts_owned: Vec<String> = Vec::new();
+    for a in clean::clean(&ecb_raws).iter_mut() {
+        a.sentences = segment::segment(a);
+        texts_owned.extend(a.sentences.iter().map(|s| a.slice(s.span).to_string()));
+    }
+    let texts: Vec<&str> = texts_owned.iter().map(String::as_str).collect();
+    for (label, model) in meaning::models(None) {
+        let Some(m) = model else { continue };
+        let sample = if label == "transformer" {
+            &texts[..texts.len().min(1000)]
+        } else {
+            &texts[..]
+        };
+        let t = Instant::now();
+        std::hint::black_box(m.embed(sample));
+        println!(
+            "embedding ECB+ sentences, {label}: {:.0} sentences/s ({} sentences)",
+            sample.len() as f64 / t.elapsed().as_secs_f64(),
+            sample.len()
+        );
+    }
 
     let ecb = load(&shared().join("data/stories/ecbplus.jsonl"));
     let n = ecb.len();

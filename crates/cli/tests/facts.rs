@@ -290,7 +290,16 @@ fn summary_gives_both_sides() {
     });
     let refusal = lines.iter().any(|l| {
         l.contains("eyond very much")
-            || l.contains("Trump") && (l.contains("hesitant") || l.contains("reluctan"))
+            || l.contains("Trump")
+                && [
+                    "hesitant",
+                    "reluctan",
+                    "cast doubt",
+                    "would not",
+                    "not going to",
+                ]
+                .iter()
+                .any(|w| l.contains(w))
     });
     assert!(request && refusal, "{lines:#?}");
 }

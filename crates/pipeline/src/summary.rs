@@ -15,6 +15,8 @@ pub const DEFAULT_WORDS: usize = 120;
 
 /// Two summary sentences at least this similar say the same thing; the second is dropped.
 const REDUNDANT: f64 = 0.35;
+/// A line about a main actor the summary does not yet have is worth this much more.
+const SIDE_BONUS: f64 = 1.5;
 /// ... or when the same-fact probability (with a model) reaches this.
 const REDUNDANT_PROBABILITY: f64 = 0.75;
 
@@ -111,37 +113,46 @@ pub fn summarize(articles: &[Article], al: &Alignment, budget: usize) -> Vec<Sum
         words: usize,
         position: f64,
         support: f64,
+        /// The fact is a clause of the sentence: the sentence says more than the fact, so it
+        /// cites its source alone.
+        partial: bool,
     }
+    let sentence_ok = |v: usize| {
+        let unit = &al.units[v];
+        let span = articles[unit.article].sentences[unit.sentence].span;
+        standalone(
+            articles[unit.article].slice(span),
+            inside(unit.article, span.start),
+        )
+    };
     let mut candidates = Vec::new();
-    for (fi, &rep) in al.representative.iter().enumerate() {
-        // The representative if it can stand alone, else the first variant that can.
-        let mut order = vec![rep];
-        order.extend(al.fact_units[fi].iter().copied().filter(|&v| v != rep));
-        // A clause's sentence says more than the fact (and cites articles that never state
-        // the rest): only whole sentences are summary lines.
-        let Some(u) = order.into_iter().find(|&v| {
-            let unit = &al.units[v];
-            if !unit.whole {
-                return false;
-            }
-            let span = articles[unit.article].sentences[unit.sentence].span;
-            standalone(
-                articles[unit.article].slice(span),
-                inside(unit.article, span.start),
-            )
-        }) else {
-            continue;
+    for (fi, units) in al.fact_units.iter().enumerate() {
+        // Every variant that can stand alone is a candidate (one line per fact at most): the
+        // greedy choice takes the wording that covers most; a clause's sentence only when the
+        // fact has no whole sentence that can stand alone.
+        let whole: Vec<usize> = units
+            .iter()
+            .copied()
+            .filter(|&v| al.units[v].whole && sentence_ok(v))
+            .collect();
+        let pool = if whole.is_empty() {
+            units.iter().copied().filter(|&v| sentence_ok(v)).collect()
+        } else {
+            whole
         };
-        let unit = &al.units[u];
-        let text =
-            articles[unit.article].slice(articles[unit.article].sentences[unit.sentence].span);
-        candidates.push(Candidate {
-            fact: fi,
-            unit: u,
-            words: word_count(text),
-            position: al.position[fi],
-            support: al.facts[fi].independent_sources as f64,
-        });
+        for u in pool {
+            let unit = &al.units[u];
+            let text =
+                articles[unit.article].slice(articles[unit.article].sentences[unit.sentence].span);
+            candidates.push(Candidate {
+                fact: fi,
+                unit: u,
+                words: word_count(text),
+                position: al.position[fi],
+                support: al.facts[fi].independent_sources as f64,
+                partial: !unit.whole,
+            });
+        }
     }
 
     // With three or more independent sources, what only one reports (and editorial filler is
@@ -173,13 +184,46 @@ pub fn summarize(articles: &[Article], al: &Alignment, budget: usize) -> Vec<Sum
         );
         e.support(&al.calibration) >= REDUNDANT_PROBABILITY
     };
+    // Both sides: when the story has two main actors (those most corroborated facts are
+    // about), a line about one not yet in the summary is worth more, and if one is still
+    // missing at the end it gets a line in the room left.
+    let mut actor_support: BTreeMap<&str, f64> = BTreeMap::new();
+    for c in &candidates {
+        if let Some(a) = al.units[c.unit].claim.actor.as_deref() {
+            *actor_support.entry(a).or_default() += c.support;
+        }
+    }
+    let mut actors: Vec<(&str, f64)> = actor_support.into_iter().collect();
+    actors.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+    // Both sides only when the story has two: each of the two actors is the subject of at
+    // least two corroborated facts, the second of at least a third as many as the first.
+    let corroborated_by = |a: &str| {
+        candidates
+            .iter()
+            .filter(|c| c.support >= 2.0 && al.units[c.unit].claim.actor.as_deref() == Some(a))
+            .count()
+    };
+    let two_sides = actors.len() >= 2 && {
+        let (x, y) = (corroborated_by(actors[0].0), corroborated_by(actors[1].0));
+        y >= 2 && x >= 2
+    };
+    let main: Vec<&str> = if two_sides {
+        actors.iter().take(2).map(|a| a.0).collect()
+    } else {
+        Vec::new()
+    };
     let mut covered: HashSet<&(String, String)> = HashSet::new();
     let mut chosen: Vec<&Candidate> = Vec::new();
     let mut used = 0;
     loop {
         let mut best: Option<(f64, &Candidate)> = None;
         for c in &candidates {
-            if used + c.words > budget || chosen.iter().any(|x| x.fact == c.fact) {
+            let sentence = |x: &Candidate| (al.units[x.unit].article, al.units[x.unit].sentence);
+            if used + c.words > budget
+                || chosen
+                    .iter()
+                    .any(|x| x.fact == c.fact || sentence(x) == sentence(c))
+            {
                 continue;
             }
             let gain: f64 = unit_concepts[c.unit]
@@ -194,9 +238,17 @@ pub fn summarize(articles: &[Article], al: &Alignment, budget: usize) -> Vec<Sum
             if redundant {
                 continue;
             }
+            let actor = al.units[c.unit].claim.actor.as_deref();
+            let new_side = actor.is_some_and(|a| {
+                main.contains(&a)
+                    && !chosen
+                        .iter()
+                        .any(|x| al.units[x.unit].claim.actor.as_deref() == Some(a))
+            });
             let value = gain / (c.words as f64).powf(0.7)
                 * (1.0 + 0.3 * (1.0 - c.position))
-                * c.support.powf(0.5);
+                * c.support.powf(0.5)
+                * if new_side { SIDE_BONUS } else { 1.0 };
             if best.is_none_or(|(v, _)| value > v + 1e-12) {
                 best = Some((value, c));
             }
@@ -206,17 +258,7 @@ pub fn summarize(articles: &[Article], al: &Alignment, budget: usize) -> Vec<Sum
         covered.extend(unit_concepts[c.unit].iter());
         chosen.push(c);
     }
-    // Both sides: the story's two main actors (those most corroborated facts are about) each
-    // get a line when the story reports them; the weakest other line makes room if needed.
-    let mut actor_support: BTreeMap<&str, f64> = BTreeMap::new();
-    for c in &candidates {
-        if let Some(a) = al.units[c.unit].claim.actor.as_deref() {
-            *actor_support.entry(a).or_default() += c.support;
-        }
-    }
-    let mut actors: Vec<(&str, f64)> = actor_support.into_iter().collect();
-    actors.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
-    for &(actor, _) in actors.iter().take(2) {
+    for &actor in &main {
         let has = |ch: &[&Candidate]| {
             ch.iter()
                 .any(|x| al.units[x.unit].claim.actor.as_deref() == Some(actor))
@@ -241,17 +283,7 @@ pub fn summarize(articles: &[Article], al: &Alignment, budget: usize) -> Vec<Sum
         else {
             continue;
         };
-        // Drop the last-chosen lines that are not about a main actor until it fits.
-        while used + add.words > budget {
-            let Some(k) = chosen.iter().rposition(|x| {
-                let a = al.units[x.unit].claim.actor.as_deref();
-                a.is_none() || actors.iter().take(2).all(|(m, _)| Some(*m) != a)
-            }) else {
-                break;
-            };
-            used -= chosen[k].words;
-            chosen.remove(k);
-        }
+        // Only in the room left: dropping covered content for it costs more than it gives.
         if used + add.words <= budget {
             used += add.words;
             chosen.push(add);
@@ -265,7 +297,9 @@ pub fn summarize(articles: &[Article], al: &Alignment, budget: usize) -> Vec<Sum
             let unit = &al.units[c.unit];
             let a = &articles[unit.article];
             let mut cited = vec![a.id.clone()];
-            cited.extend(fact.articles.iter().filter(|x| **x != a.id).cloned());
+            if !c.partial {
+                cited.extend(fact.articles.iter().filter(|x| **x != a.id).cloned());
+            }
             SummarySentence {
                 text: a.slice(a.sentences[unit.sentence].span).to_string(),
                 source: a.id.clone(),
