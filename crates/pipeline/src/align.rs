@@ -323,7 +323,9 @@ fn candidates(units: &[Unit]) -> Vec<(usize, usize)> {
             postings.entry(t).or_default().push(i);
         }
     }
-    let cap = (units.len() / 20).max(100);
+    // A word in more than this many claims is too common to suggest a pair on its own; the
+    // bound keeps large stories near-linear.
+    let cap = 48;
     let mut seen: HashSet<(usize, usize)> = HashSet::new();
     let mut keys: Vec<&u32> = postings.keys().collect();
     keys.sort_unstable();
