@@ -89,7 +89,15 @@ impl ModelArgs {
         Ok(match choice {
             ModelChoice::None => None,
             ModelChoice::Static => Some(Arc::new(Builtin)),
-            ModelChoice::Transformer => Some(Arc::new(models::load_transformer(&dir)?)),
+            ModelChoice::Transformer => {
+                if !dir.join("model.safetensors").exists() {
+                    return Err(format!(
+                        "the transformer is not installed in {}: run `corroborate models fetch` (or use --model static)",
+                        dir.display()
+                    ));
+                }
+                Some(Arc::new(models::load_transformer(&dir)?))
+            }
             ModelChoice::Auto => {
                 if dir.join("model.safetensors").exists() {
                     Some(Arc::new(models::load_transformer(&dir)?))

@@ -334,3 +334,46 @@ fn stdin_is_read_and_terminal_text_is_sanitized() {
     assert!(o.contains("Maria Lopez"));
     assert!(!o.contains('\u{202e}') && !o.contains('\u{1b}') && !o.contains('\u{200b}'));
 }
+
+#[test]
+fn model_choice_is_explicit_and_a_missing_transformer_is_named() {
+    let empty = tempfile::tempdir().unwrap();
+    let seeds = seeds();
+    let seeds = seeds.to_str().unwrap();
+    let with = |args: &[&str], model: &str| {
+        Command::new(env!("CARGO_BIN_EXE_corroborate"))
+            .args(args)
+            .env("CORROBORATE_DATA", empty.path())
+            .env("CORROBORATE_MODEL", model)
+            .output()
+            .unwrap()
+    };
+    // Not installed: exit 2 and the way to install it.
+    let out = with(&["digest", "--model", "transformer", seeds], "static");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("models fetch"), "{err}");
+    // A bad $CORROBORATE_MODEL is a usage error naming the variable.
+    let out = with(&["digest", seeds], "bert");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("CORROBORATE_MODEL"));
+    // Auto without the transformer is the built-in model; words only also digests the seeds.
+    for (args, model) in [
+        (vec!["digest", "--format", "json", seeds], "auto"),
+        (
+            vec!["digest", "--format", "json", "--no-model", seeds],
+            "static",
+        ),
+    ] {
+        let out = with(&args, model);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(v["stories"][0]["facts"].as_array().unwrap().len() > 20);
+    }
+    let out = with(&["models", "status"], "auto");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("static-minilm: built in") && text.contains("not installed"),
+        "{text}"
+    );
+}

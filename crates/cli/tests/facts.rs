@@ -43,6 +43,12 @@ fn defence_pledge_is_one_fact_from_four_articles() {
     let arts = strs(&pledge[0]["articles"]);
     assert!(arts.len() >= 4, "{arts:?}");
     assert!(pledge[0]["independent_sources"].as_u64().unwrap() >= 3);
+    // Its headline is words the others support, not 001's detail that Washington approved.
+    assert!(pledge[0]["text"].as_str().unwrap().contains("2.5%"));
+    assert!(!pledge[0]["text"]
+        .as_str()
+        .unwrap()
+        .contains("nod of approval"));
     // Every variant is the verbatim sentence at its index, or its clause at `span`.
     for f in s["facts"].as_array().unwrap() {
         for var in f["variants"].as_array().unwrap() {
