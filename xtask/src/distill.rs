@@ -36,7 +36,6 @@
 use corroborate_embed::{tokenizer, StaticModel, Transformer};
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// Hidden states of one chunk of tokens, or why the transformer refused it.
@@ -201,38 +200,17 @@ fn token_states(model: &Transformer, ids: &[u32]) -> Result<Vec<f32>, String> {
         .zip(tok.sep())
         .ok_or("vocabulary lacks [CLS] or [SEP]")?;
     let chunks: Vec<&[u32]> = ids.chunks(CHUNK).collect();
-    let next = AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let results: Vec<Vec<(usize, Rows)>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let c = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(chunk) = chunks.get(c) else { break };
-                        let seqs: Vec<u32> = chunk.iter().flat_map(|&t| [cls, t, sep]).collect();
-                        let states = model.hidden_states(&seqs, 3).map_err(|e| e.to_string());
-                        let rows = states.map(|st| {
-                            st.chunks_exact(3 * HIDDEN)
-                                .flat_map(|seq| seq[HIDDEN..2 * HIDDEN].to_vec())
-                                .collect()
-                        });
-                        done.push((c, rows));
-                    }
-                    done
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+    let ordered: Vec<Rows> = corroborate_embed::parallel_map(&chunks, 1, |chunk| {
+        let seqs: Vec<u32> = chunk.iter().flat_map(|&t| [cls, t, sep]).collect();
+        let states = model.hidden_states(&seqs, 3).map_err(|e| e.to_string());
+        states.map(|st| {
+            st.chunks_exact(3 * HIDDEN)
+                .flat_map(|seq| seq[HIDDEN..2 * HIDDEN].to_vec())
+                .collect()
+        })
     });
-    let mut ordered: Vec<(usize, Rows)> = results.into_iter().flatten().collect();
-    ordered.sort_by_key(|(c, _)| *c);
     let mut all = Vec::with_capacity(ids.len() * HIDDEN);
-    for (_, rows) in ordered {
+    for rows in ordered {
         all.extend(rows?);
     }
     Ok(all)

@@ -41,21 +41,6 @@ pub fn load_transformer() -> Option<corroborate_embed::Transformer> {
     corroborate_embed::Transformer::from_bytes(&weights, &vocab).ok()
 }
 
-/// The built-in static model as an owned embedder.
-pub struct Builtin;
-
-impl Embedder for Builtin {
-    fn name(&self) -> &str {
-        corroborate_embed::StaticModel::builtin().name()
-    }
-    fn dim(&self) -> usize {
-        corroborate_embed::StaticModel::builtin().dim()
-    }
-    fn embed(&self, texts: &[&str]) -> Vec<Vec<f32>> {
-        corroborate_embed::StaticModel::builtin().embed(texts)
-    }
-}
-
 /// The models asked for: `none`, `static`, `transformer`, or all that are available.
 pub fn models(choice: Option<&str>) -> Vec<(String, Option<Box<dyn Embedder>>)> {
     let mut out: Vec<(String, Option<Box<dyn Embedder>>)> = Vec::new();
@@ -64,7 +49,7 @@ pub fn models(choice: Option<&str>) -> Vec<(String, Option<Box<dyn Embedder>>)> 
         out.push(("no model".into(), None));
     }
     if want("static") {
-        out.push(("static".into(), Some(Box::new(Builtin))));
+        out.push(("static".into(), Some(Box::new(corroborate_embed::Builtin))));
     }
     if want("transformer") {
         match load_transformer() {

@@ -88,7 +88,7 @@ impl ModelArgs {
         let dir = models::model_dir(&models::data_dir());
         Ok(match choice {
             ModelChoice::None => None,
-            ModelChoice::Static => Some(Arc::new(Builtin)),
+            ModelChoice::Static => Some(Arc::new(corroborate_embed::Builtin)),
             ModelChoice::Transformer => {
                 if !dir.join("model.safetensors").exists() {
                     return Err(format!(
@@ -102,25 +102,10 @@ impl ModelArgs {
                 if dir.join("model.safetensors").exists() {
                     Some(Arc::new(models::load_transformer(&dir)?))
                 } else {
-                    Some(Arc::new(Builtin))
+                    Some(Arc::new(corroborate_embed::Builtin))
                 }
             }
         })
-    }
-}
-
-/// The built-in static model, parsed once, as a shareable embedder.
-struct Builtin;
-
-impl Embedder for Builtin {
-    fn name(&self) -> &str {
-        corroborate_embed::StaticModel::builtin().name()
-    }
-    fn dim(&self) -> usize {
-        corroborate_embed::StaticModel::builtin().dim()
-    }
-    fn embed(&self, texts: &[&str]) -> Vec<Vec<f32>> {
-        corroborate_embed::StaticModel::builtin().embed(texts)
     }
 }
 

@@ -18,6 +18,22 @@ fn short(ids: &[String]) -> Vec<String> {
     s
 }
 
+/// The values of the story's date conflict.
+fn date_conflict(s: &Value) -> Vec<&str> {
+    let date = s["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "date")
+        .expect("a date conflict");
+    date["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["value"].as_str().unwrap())
+        .collect()
+}
+
 /// Facts any of whose variants contains `words`.
 fn facts_with<'a>(s: &'a Value, words: &str) -> Vec<&'a Value> {
     s["facts"]
@@ -117,17 +133,7 @@ fn conflicting_dates_of_the_pledge_are_reported() {
     let v = seeds_digest();
     let s = story(&v);
     let c = s["conflicts"].as_array().unwrap();
-    let date = c
-        .iter()
-        .find(|c| c["kind"] == "date")
-        .expect("a date conflict");
-    let values: Vec<&str> = date["claims"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|k| k["value"].as_str().unwrap())
-        .collect();
-    assert_eq!(values, ["2027", "2027-04"]);
+    assert_eq!(date_conflict(s), ["2027", "2027-04"]);
     // "2.5%" is said by all sides alike: no percent conflict.
     assert!(c.iter().all(|c| c["kind"] != "percent"), "{c:#?}");
 }
@@ -329,17 +335,5 @@ fn two_outlets_alone_share_their_facts_directly() {
     let deter = facts_with(s, "deter Putin from coming again");
     assert_eq!(deter.len(), 1, "{deter:#?}");
     assert_eq!(strs(&deter[0]["articles"]), ["x003", "x004"]);
-    let date = s["conflicts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["kind"] == "date")
-        .expect("the April 2027 / 2027 conflict");
-    let values: Vec<&str> = date["claims"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|k| k["value"].as_str().unwrap())
-        .collect();
-    assert_eq!(values, ["2027", "2027-04"]);
+    assert_eq!(date_conflict(s), ["2027", "2027-04"]);
 }

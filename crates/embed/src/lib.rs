@@ -102,7 +102,7 @@ fn l2_normalize(v: &mut [f32]) {
 /// `f` over `items` in input order, spread over the available cores once there are at least
 /// `min_per_thread` items per thread. Threads take items one at a time from a shared counter,
 /// so long texts do not pile up on one thread; each result lands at its item's index.
-fn parallel_map<I, T, F>(items: &[I], min_per_thread: usize, f: F) -> Vec<T>
+pub fn parallel_map<I, T, F>(items: &[I], min_per_thread: usize, f: F) -> Vec<T>
 where
     I: Sync,
     T: Send,
@@ -140,4 +140,21 @@ where
     }
     // Every index below items.len() was taken by exactly one thread.
     slots.into_iter().flatten().collect()
+}
+
+/// The built-in static model as an owned, shareable embedder (for `Arc<dyn Embedder>`): every
+/// call goes to [`StaticModel::builtin`], parsed once per process.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Builtin;
+
+impl corroborate_model::Embedder for Builtin {
+    fn name(&self) -> &str {
+        StaticModel::builtin().name()
+    }
+    fn dim(&self) -> usize {
+        StaticModel::builtin().dim()
+    }
+    fn embed(&self, texts: &[&str]) -> Vec<Vec<f32>> {
+        StaticModel::builtin().embed(texts)
+    }
 }

@@ -272,37 +272,15 @@ fn marked_stems(text: &str) -> Vec<(String, bool)> {
 }
 
 impl Vocabulary {
-    /// Terms of one sentence, adding unseen words to the vocabulary.
+    /// Terms of one sentence, adding unseen words to the vocabulary and counting it as a
+    /// document.
     pub fn terms(&mut self, text: &str) -> Terms {
-        let words = marked_stems(text);
-        let claims = claims_of(text);
-        let mut ids: Vec<u32> = Vec::with_capacity(words.len() + claims.len());
-        for (w, is_claim, is_name) in words
-            .iter()
-            .map(|(w, n)| (w.as_str(), false, *n))
-            .chain(claims.iter().map(|c| (c.key.as_str(), true, false)))
-        {
-            let next = self.ids.len() as u32;
-            let id = *self.ids.entry(w.to_string()).or_insert(next);
-            if id == next {
-                self.claim.push(is_claim);
-                self.name.push(false);
-            }
-            self.name[id as usize] |= is_name;
-            ids.push(id);
-        }
-        ids.sort_unstable();
-        ids.dedup();
-        self.df.resize(self.ids.len(), 0);
-        for &i in &ids {
+        let t = self.terms_uncounted(text);
+        for &i in &t.ids {
             self.df[i as usize] += 1;
         }
         self.docs += 1;
-        Terms {
-            words: words.len(),
-            ids,
-            claims,
-        }
+        t
     }
 
     /// Terms of a text without counting it as a document: for the clauses of a sentence
