@@ -609,7 +609,7 @@ pub fn align(
     let mut representative = Vec::new();
     let mut position = Vec::new();
     for (independent, _, pos, _, g) in keyed {
-        let rep = pick_representative(&g, &units, &vocab, &derived);
+        let rep = pick_representative(articles, &g, &units, &vocab, &derived);
         let variants: Vec<FactVariant> = g.iter().map(|&u| variant(articles, &units[u])).collect();
         let mut numbers: Vec<StoryNumber> = Vec::new();
         let mut seen: HashSet<(String, String)> = HashSet::new();
@@ -680,10 +680,16 @@ fn variant(articles: &[Article], u: &Unit) -> FactVariant {
 }
 
 /// The variant that best stands for the fact: from an original rather than a known rewrite,
-/// carrying the numbers other variants share, then the one with the least detail no other
-/// variant states (its opening words, where a sentence says what it is about, count double),
-/// then the shorter, then the first.
-fn pick_representative(g: &[usize], units: &[Unit], vocab: &Vocabulary, derived: &[bool]) -> usize {
+/// carrying the numbers other variants share, opening like a sentence, then the one with the
+/// least detail no other variant states (its opening words, where a sentence says what it is
+/// about, count double), then the shorter, then the first.
+fn pick_representative(
+    articles: &[Article],
+    g: &[usize],
+    units: &[Unit],
+    vocab: &Vocabulary,
+    derived: &[bool],
+) -> usize {
     if g.len() == 1 {
         return g[0];
     }
@@ -722,6 +728,17 @@ fn pick_representative(g: &[usize], units: &[Unit], vocab: &Vocabulary, derived:
     };
     if pool.iter().any(|&u| carries(u)) {
         pool.retain(|&u| carries(u));
+    }
+    // A headline reads as a sentence: prefer wordings that open like one (a capital or a
+    // quotation mark), not a clause cut from the middle ("emphasising that ...").
+    let opens = |u: usize| {
+        let t = articles[units[u].article].slice(units[u].span);
+        t.chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || matches!(c, '“' | '"' | '‘'))
+    };
+    if pool.iter().any(|&u| opens(u)) {
+        pool.retain(|&u| opens(u));
     }
     let mut best = (f64::MAX, usize::MAX, pool[0]);
     for &u in &pool {
