@@ -215,6 +215,25 @@ fn renamed_seeds_with_an_exact_copy_keep_the_lineages() {
     let copy = d.iter().find(|x| x["copy"] == true).unwrap();
     assert_eq!(copy["shared_fraction"], 1.0);
     let _ = Path::new(&names[0]);
+    // The facts do not depend on the names: Trump's refusal is still one fact, now also in the
+    // wire copy of 002, and still three independent sources.
+    let refusal = facts_with(s, "eyond very much");
+    assert_eq!(refusal.len(), 1, "{refusal:#?}");
+    assert_eq!(
+        strs(&refusal[0]["articles"]),
+        [
+            "renamed-000",
+            "renamed-002",
+            "renamed-003",
+            "renamed-004",
+            "wire-copy"
+        ]
+    );
+    assert_eq!(refusal[0]["independent_sources"], 3);
+    let steel = facts_with(s, "British steel");
+    assert_eq!(steel.len(), 1);
+    let arts = strs(&steel[0]["articles"]);
+    assert!(arts.contains(&"renamed-000".to_string()) && arts.contains(&"renamed-003".to_string()));
 }
 
 #[test]
