@@ -533,7 +533,10 @@ pub struct Evidence {
 
 /// How word overlap and sentence cosine combine into a probability of "same fact": a logistic
 /// model fitted on MSRP train by `cargo xtask eval-similar --fit` (10-fold figures in the
-/// README). `bias + lexical·x + cosine·c`, and a penalty when the sentences differ in negation.
+/// README). The committed constants are the fit on words, cosine and negation that the
+/// aligner's thresholds are set on; `--fit` also weighs a lone rare name and a shared figure
+/// (near zero on MSRP), which the constants leave at 0: `bias + lexical·x + cosine·c`, plus weights for a negation on one side, a lone rare
+/// name and a shared figure.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Calibration {
     /// Intercept.
@@ -544,14 +547,21 @@ pub struct Calibration {
     pub cosine: f64,
     /// Added when [`Evidence::negation_differs`].
     pub negation: f64,
+    /// Added when [`Evidence::lone_name`].
+    pub lone_name: f64,
+    /// Added when [`Evidence::shared_number`].
+    pub shared_number: f64,
 }
 
-/// Words only.
+/// Words only: also the words-only line of the aligner's support, whose thresholds are set
+/// on it (fitted on MSRP train when the decision still vetoed lone rare names).
 pub const LEXICAL: Calibration = Calibration {
     bias: -1.103,
     lexical: 4.691,
     cosine: 0.0,
     negation: -1.203,
+    lone_name: 0.0,
+    shared_number: 0.0,
 };
 
 /// The calibration for a model by its name (`Embedder::name`); words only for `None` or an
@@ -570,6 +580,8 @@ pub const STATIC: Calibration = Calibration {
     lexical: 3.390,
     cosine: 4.731,
     negation: -1.048,
+    lone_name: 0.0,
+    shared_number: 0.0,
 };
 
 /// The transformer with words.
@@ -578,6 +590,8 @@ pub const TRANSFORMER: Calibration = Calibration {
     lexical: 2.828,
     cosine: 4.834,
     negation: -1.040,
+    lone_name: 0.0,
+    shared_number: 0.0,
 };
 
 impl Evidence {
@@ -589,10 +603,13 @@ impl Evidence {
         } else {
             0.0
         };
+        let flag = |b: bool| if b { 1.0 } else { 0.0 };
         let z = c.bias
             + c.lexical * self.lexical
             + c.cosine * self.cosine.unwrap_or(0.0)
-            + c.negation * negation;
+            + c.negation * negation
+            + c.lone_name * flag(self.lone_name)
+            + c.shared_number * flag(self.shared_number);
         1.0 / (1.0 + (-z).exp())
     }
 
@@ -614,7 +631,11 @@ impl Evidence {
     pub fn closeness(&self, c: &Calibration) -> f64 {
         match self.cosine {
             Some(cos) if c.cosine != 0.0 => {
-                let z = c.bias + c.lexical * self.lexical + c.cosine * cos;
+                let z = c.bias
+                    + c.lexical * self.lexical
+                    + c.cosine * cos
+                    + c.lone_name * f64::from(u8::from(self.lone_name))
+                    + c.shared_number * f64::from(u8::from(self.shared_number));
                 1.0 / (1.0 + (-z).exp())
             }
             _ => self.probability(&LEXICAL),
@@ -633,10 +654,11 @@ pub const SAME: f64 = 0.5;
 /// Below this, a rare name on one side only means different facts (a detail the other lacks).
 pub const CLEAR_PROBABILITY: f64 = 0.85;
 
-/// The verdict on a pair seen alone (what `corroborate similar` prints): probable enough,
-/// compatible, and no lone rare name unless clearly the same.
+/// The verdict on a pair seen alone (what `corroborate similar` prints): probable enough and
+/// compatible. (A lone rare name is a feature of the probability here; the aligner, which
+/// sees a whole story, also keeps such pairs apart unless they are clearly the same.)
 pub fn decide(e: &Evidence, p: f64) -> bool {
-    e.compatible() && p >= SAME && (p >= CLEAR_PROBABILITY || !e.lone_name)
+    e.compatible() && p >= SAME
 }
 
 /// True when two sorted lists share an element.
