@@ -238,6 +238,9 @@ fn derivations(
     out
 }
 
+/// Claims of one story that a sentence model embeds at most (20,000 vectors are 20–30 MB);
+/// a larger story is aligned by words alone, so memory stays bounded whatever the input.
+pub const MAX_EMBEDDED: usize = 20_000;
 /// Up to this many units every pair is compared; above it, only pairs sharing a rare word.
 const ALL_PAIRS: usize = 1500;
 /// The calibrated probability is fitted on MSRP, where two in three pairs are paraphrases; in
@@ -401,6 +404,8 @@ pub fn align(
     for u in &mut units {
         u.mass = vocab.mass(&u.terms);
     }
+    // Vectors cost memory per claim: a story beyond MAX_EMBEDDED claims aligns by words.
+    let embedder = embedder.filter(|_| units.len() <= MAX_EMBEDDED);
     let vectors: Vec<Vec<f32>> = match embedder {
         Some(e) => {
             let texts: Vec<&str> = units

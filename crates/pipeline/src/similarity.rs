@@ -451,6 +451,9 @@ pub fn judge_pairs(
         .collect()
 }
 
+/// Pairs embedded at a time by [`pair_evidence`].
+const EMBED_CHUNK: usize = 4096;
+
 /// The [`Evidence`] on each pair of lone sentences, as [`judge_pairs`] weighs it.
 pub fn pair_evidence(
     pairs: &[(String, String)],
@@ -461,33 +464,34 @@ pub fn pair_evidence(
         .iter()
         .map(|(a, b)| (v.terms(a), v.terms(b)))
         .collect();
-    let vectors: Vec<Vec<f32>> = match embedder {
-        Some(e) => {
-            let texts: Vec<&str> = pairs
-                .iter()
-                .flat_map(|(a, b)| [a.as_str(), b.as_str()])
-                .collect();
-            e.embed(&texts)
-        }
-        None => Vec::new(),
-    };
-    terms
-        .iter()
-        .zip(pairs)
-        .enumerate()
-        .map(|(i, ((a, b), (ta, tb)))| {
+    // Embedded a chunk at a time, so a long file never holds all its vectors at once.
+    let mut out = Vec::with_capacity(pairs.len());
+    for (c, chunk) in pairs.chunks(EMBED_CHUNK).enumerate() {
+        let vectors: Vec<Vec<f32>> = match embedder {
+            Some(e) => {
+                let texts: Vec<&str> = chunk
+                    .iter()
+                    .flat_map(|(a, b)| [a.as_str(), b.as_str()])
+                    .collect();
+                e.embed(&texts)
+            }
+            None => Vec::new(),
+        };
+        for (k, (ta, tb)) in chunk.iter().enumerate() {
+            let (a, b) = &terms[c * EMBED_CHUNK + k];
             let (ca, cb) = crate::claims::pair_claims(ta, tb);
-            evidence(
+            out.push(evidence(
                 &v,
                 a,
                 b,
-                (!vectors.is_empty()).then(|| (&vectors[2 * i][..], &vectors[2 * i + 1][..])),
+                (!vectors.is_empty()).then(|| (&vectors[2 * k][..], &vectors[2 * k + 1][..])),
                 (ca.actor.as_deref(), cb.actor.as_deref()),
                 (ca.negated, cb.negated),
                 (&ca.quoted, &cb.quoted),
-            )
-        })
-        .collect()
+            ));
+        }
+    }
+    out
 }
 
 /// Below this score, a rare name on one side only means the sentences say different things.
