@@ -63,7 +63,7 @@ pub(crate) enum ModelChoice {
 #[derive(clap::Args, Clone, Debug)]
 pub(crate) struct ModelArgs {
     /// Sentence model for aligning facts (default: $CORROBORATE_MODEL, else auto).
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, ignore_case = true)]
     model: Option<ModelChoice>,
     /// Words only: the same as `--model none`.
     #[arg(long, conflicts_with = "model")]
@@ -100,7 +100,18 @@ impl ModelArgs {
             }
             ModelChoice::Auto => {
                 if dir.join("model.safetensors").exists() {
-                    Some(Arc::new(models::load_transformer(&dir)?))
+                    match models::load_transformer(&dir) {
+                        Ok(t) => Some(Arc::new(t)),
+                        // A broken install must not stop every command: say so, use the
+                        // built-in model.
+                        Err(e) => {
+                            eprintln!(
+                                "corroborate: {}; using the built-in model (`corroborate models fetch` reinstalls the transformer)",
+                                corroborate_render::sanitize(&e)
+                            );
+                            Some(Arc::new(corroborate_embed::Builtin))
+                        }
+                    }
                 } else {
                     Some(Arc::new(corroborate_embed::Builtin))
                 }
@@ -298,10 +309,17 @@ fn run_models(command: ModelsCommand) -> ExitCode {
             println!("data directory: {}", data.display());
             println!("static-minilm: built in");
             if dir.join("model.safetensors").exists() {
-                println!(
-                    "all-MiniLM-L6-v2: installed in {} (used by default)",
-                    dir.display()
-                );
+                match models::load_transformer(&dir) {
+                    Ok(_) => println!(
+                        "all-MiniLM-L6-v2: installed in {} (used by default)",
+                        dir.display()
+                    ),
+                    Err(e) => println!(
+                        "all-MiniLM-L6-v2: broken install in {} ({}); `corroborate models fetch` reinstalls it",
+                        dir.display(),
+                        corroborate_render::sanitize(&e)
+                    ),
+                }
             } else {
                 println!("all-MiniLM-L6-v2: not installed (`corroborate models fetch`)");
             }
@@ -336,7 +354,11 @@ fn run_extract(
     let mut text_out = String::new();
     for p in paths {
         let files = input::files_of(p, &mut |r| {
-            eprintln!("corroborate: {}: {}", r.path, r.reason);
+            eprintln!(
+                "corroborate: {}: {}",
+                corroborate_render::sanitize(&r.path),
+                corroborate_render::sanitize(&r.reason)
+            );
             rejected += 1;
         });
         for file in files {
@@ -493,35 +515,51 @@ fn run_similar(path: &str, embedder: Option<Arc<dyn Embedder>>) -> ExitCode {
     let text = match bytes.map(String::from_utf8) {
         Ok(Ok(t)) => t,
         Ok(Err(_)) => {
-            eprintln!("corroborate: {path}: not valid UTF-8");
+            eprintln!(
+                "corroborate: {}: not valid UTF-8",
+                corroborate_render::sanitize(path)
+            );
             return ExitCode::from(2);
         }
         Err(e) => {
-            eprintln!("corroborate: {path}: {e}");
+            eprintln!("corroborate: {}: {e}", corroborate_render::sanitize(path));
             return ExitCode::from(2);
         }
     };
+    // A line that is not two non-empty sentences separated by one tab is named on stderr and
+    // gets probability 0, decision 0 (never a score of its own).
     let mut pairs = Vec::new();
-    let mut bad = 0;
+    let mut bad_lines = Vec::new();
+    let shown = corroborate_render::sanitize(path);
     for (n, line) in text.lines().enumerate() {
         let line = line.strip_prefix('\u{feff}').unwrap_or(line);
-        match line.split_once('\t') {
-            Some((a, b)) => pairs.push((a.to_string(), b.to_string())),
-            None => {
-                eprintln!(
-                    "corroborate: {path}:{}: no tab between the two sentences",
-                    n + 1
-                );
-                bad += 1;
-                pairs.push((line.to_string(), String::new()));
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let fields: Vec<&str> = line.split('\t').collect();
+        let problem = match fields.as_slice() {
+            [_] => Some("no tab between the two sentences"),
+            [a, b] if a.trim().is_empty() || b.trim().is_empty() => Some("an empty sentence"),
+            [_, _] => None,
+            _ => Some("more than one tab (expected two sentences)"),
+        };
+        match problem {
+            Some(why) => {
+                eprintln!("corroborate: {shown}:{}: {why}", n + 1);
+                bad_lines.push(pairs.len());
+                pairs.push((String::new(), String::new()));
             }
+            None => pairs.push((fields[0].to_string(), fields[1].to_string())),
         }
     }
     let judged = corroborate_pipeline::similarity::judge_pairs(&pairs, embedder.as_deref());
     let mut out = String::with_capacity(judged.len() * 8);
-    for (score, same) in judged {
-        out.push_str(&format!("{score:.4}\t{}\n", u8::from(same)));
+    for (i, (score, same)) in judged.into_iter().enumerate() {
+        if bad_lines.binary_search(&i).is_ok() {
+            out.push_str("0\t0\n");
+        } else {
+            out.push_str(&format!("{score:.4}\t{}\n", u8::from(same)));
+        }
     }
+    let bad = bad_lines.len();
     if !write_stdout(&out) {
         return ExitCode::from(2);
     }
@@ -542,7 +580,11 @@ fn run_digest(
 ) -> ExitCode {
     let (raws, rejected) = input::gather(paths);
     for r in &rejected {
-        eprintln!("corroborate: {}: {}", r.path, r.reason);
+        eprintln!(
+            "corroborate: {}: {}",
+            corroborate_render::sanitize(&r.path),
+            corroborate_render::sanitize(&r.reason)
+        );
     }
     let options = Options {
         summary_words: words,

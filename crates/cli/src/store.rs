@@ -130,7 +130,13 @@ pub fn ingest(paths: &[String], db: &Path, quiet: bool, batch: usize) -> ExitCod
         }
         Item::Rejected(r) => {
             rejected += 1;
-            bar.suspend(|| eprintln!("corroborate: {}: {}", r.path, r.reason));
+            bar.suspend(|| {
+                eprintln!(
+                    "corroborate: {}: {}",
+                    corroborate_render::sanitize(&r.path),
+                    corroborate_render::sanitize(&r.reason)
+                )
+            });
         }
         Item::Bytes(n) => bar.inc(n),
     });

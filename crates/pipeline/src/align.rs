@@ -299,6 +299,7 @@ impl Pairs<'_> {
             (a.claim.actor.as_deref(), b.claim.actor.as_deref()),
             (a.claim.negated, b.claim.negated),
             (&a.claim.quoted, &b.claim.quoted),
+            (a.claim.direction, b.claim.direction),
         );
         let p = e.support(&self.calibration);
         self.cache.insert(key, (e, p));

@@ -24,6 +24,9 @@ pub struct Claim {
     pub negated: bool,
     /// Hashes of lower-cased word trigrams inside quotation marks, sorted and unique.
     pub quoted: Vec<u64>,
+    /// Which way a quantity moves: 1 up ("rose", "increase"), -1 down ("fell", "cut"), 0 for
+    /// neither or both.
+    pub direction: i8,
 }
 
 /// What one sentence claims: itself, and its clauses when it joins two or more claims.
@@ -199,6 +202,102 @@ fn fnv(s: &str) -> u64 {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     h
+}
+
+/// Verbs of a quantity going up, and going down: "prices rose 3%" and "prices fell 3%" share
+/// every other word but say opposite things.
+const UP: &[&str] = &[
+    "rise",
+    "rises",
+    "rose",
+    "risen",
+    "rising",
+    "increase",
+    "increased",
+    "increases",
+    "increasing",
+    "grow",
+    "grows",
+    "grew",
+    "grown",
+    "growing",
+    "gain",
+    "gained",
+    "gains",
+    "climb",
+    "climbed",
+    "climbs",
+    "jump",
+    "jumped",
+    "jumps",
+    "surge",
+    "surged",
+    "surges",
+    "soar",
+    "soared",
+    "soars",
+    "boost",
+    "boosted",
+    "boosts",
+    "raise",
+    "raised",
+    "raises",
+    "raising",
+    "hike",
+    "hiked",
+    "hikes",
+];
+const DOWN: &[&str] = &[
+    "fall",
+    "falls",
+    "fell",
+    "fallen",
+    "falling",
+    "decrease",
+    "decreased",
+    "decreases",
+    "decreasing",
+    "decline",
+    "declined",
+    "declines",
+    "declining",
+    "drop",
+    "dropped",
+    "drops",
+    "shrink",
+    "shrank",
+    "shrunk",
+    "shrinks",
+    "slump",
+    "slumped",
+    "plunge",
+    "plunged",
+    "plunges",
+    "tumble",
+    "tumbled",
+    "cut",
+    "cuts",
+    "cutting",
+    "reduce",
+    "reduced",
+    "reduces",
+    "reducing",
+    "slash",
+    "slashed",
+    "slashes",
+];
+
+/// Which way a text says a quantity moves: 1 up, -1 down, 0 for neither or both.
+pub fn direction(text: &str) -> i8 {
+    let t = lower(text);
+    let words: Vec<&str> = tokenize(&t)
+        .iter()
+        .filter(|w| w.word)
+        .map(|w| w.text)
+        .collect();
+    let up = words.iter().any(|w| UP.contains(w));
+    let down = words.iter().any(|w| DOWN.contains(w));
+    i8::from(up) - i8::from(down)
 }
 
 /// True when a text states a negation.
@@ -499,6 +598,7 @@ pub fn sentence_claims(
             actor: actor(article, span, &ms, &local_quotes, previous, entity_of),
             negated: negated(article.slice(span)),
             quoted: quoted_trigrams(article.slice(span), span.start, &local_quotes),
+            direction: direction(article.slice(span)),
         };
         let whole = claim(s.span, previous.as_ref());
         let clauses = clauses(article, s.span, &local_quotes)

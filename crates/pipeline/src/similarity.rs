@@ -488,6 +488,7 @@ pub fn pair_evidence(
                 (ca.actor.as_deref(), cb.actor.as_deref()),
                 (ca.negated, cb.negated),
                 (&ca.quoted, &cb.quoted),
+                (ca.direction, cb.direction),
             ));
         }
     }
@@ -529,6 +530,8 @@ pub struct Evidence {
     pub actor_differs: bool,
     /// One says "not" and the other does not.
     pub negation_differs: bool,
+    /// One says a quantity goes up, the other that it goes down.
+    pub direction_differs: bool,
     /// A rare name stands on one side only (a detail the other does not state).
     pub lone_name: bool,
     /// Both state the same figure (a percentage, an amount, a count; not a bare year).
@@ -649,7 +652,9 @@ impl Evidence {
     /// True when nothing but wording separates the two: not different actors, not one
     /// negating the other (unless they quote the same words).
     pub fn compatible(&self) -> bool {
-        !self.actor_differs && (!self.negation_differs || self.shared_quote)
+        !self.actor_differs
+            && !self.direction_differs
+            && (!self.negation_differs || self.shared_quote)
     }
 }
 
@@ -694,6 +699,7 @@ pub fn evidence(
     actors: (Option<&str>, Option<&str>),
     negated: (bool, bool),
     quoted: (&[u64], &[u64]),
+    directions: (i8, i8),
 ) -> Evidence {
     let lexical = score(v, a, b);
     Evidence {
@@ -702,6 +708,7 @@ pub fn evidence(
         shared_quote: intersects(quoted.0, quoted.1),
         actor_differs: matches!(actors, (Some(x), Some(y)) if x != y),
         negation_differs: negated.0 != negated.1,
+        direction_differs: directions.0 * directions.1 < 0,
         // Two claims quoting the same words are one statement, whatever else each names.
         lone_name: !intersects(quoted.0, quoted.1) && lone_rare_name(v, a, b),
         shared_number: a.claims.iter().any(|x| {
@@ -785,5 +792,20 @@ mod tests {
         assert!(!out[0].1, "{out:?}");
         assert!(!out[1].1, "{out:?}");
         assert!(out[2].1, "{out:?}");
+        // A quantity that rises is not one that falls, whatever the shared words.
+        let out = judge_pairs(
+            &[
+                (
+                    "Prices rose 3% in May.".into(),
+                    "Prices fell 3% in May.".into(),
+                ),
+                (
+                    "Prices rose 3% in May.".into(),
+                    "Prices increased by 3% in May.".into(),
+                ),
+            ],
+            None,
+        );
+        assert!(!out[0].1 && out[1].1, "{out:?}");
     }
 }

@@ -181,6 +181,7 @@ pub fn summarize(articles: &[Article], al: &Alignment, budget: usize) -> Vec<Sum
             (x.claim.actor.as_deref(), y.claim.actor.as_deref()),
             (x.claim.negated, y.claim.negated),
             (&x.claim.quoted, &y.claim.quoted),
+            (x.claim.direction, y.claim.direction),
         );
         e.support(&al.calibration) >= REDUNDANT_PROBABILITY
     };

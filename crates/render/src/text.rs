@@ -197,5 +197,7 @@ pub fn render(v: &View) -> String {
             let _ = writeln!(o, "  {}: {}", sanitize(&r.path), sanitize(&r.reason));
         }
     }
-    o
+    // Ids, paths and names come from the input too: nothing in the report may move the
+    // cursor, recolour or reorder the terminal.
+    sanitize(&o)
 }
