@@ -91,6 +91,11 @@ pub fn quoted_parts(text: &str) -> Vec<&str> {
                 inside = true;
                 start = i + c.len_utf8();
             }
+            // A quote running on into a new paragraph reopens it without closing it first.
+            '“' => {
+                parts.push(&text[start..i]);
+                start = i + c.len_utf8();
+            }
             _ => {}
         }
     }
@@ -134,6 +139,10 @@ mod tests {
             ["I’m not going to make security guarantees beyond very much,"]
         );
         assert_eq!(quoted_parts("Yes."), ["Yes."]);
+        assert_eq!(
+            quoted_parts("intense discussion.\n\n“But the reason is clear."),
+            ["intense discussion.", "But the reason is clear."]
+        );
         assert_eq!(quoted_words("A,” he said. “B"), "A, … B");
     }
 }
