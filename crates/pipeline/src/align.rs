@@ -280,7 +280,7 @@ struct Pairs<'a> {
     vocab: &'a Vocabulary,
     vectors: &'a [Vec<f32>],
     calibration: Calibration,
-    cache: HashMap<(usize, usize), (Evidence, f64)>,
+    cache: rustc_hash::FxHashMap<(usize, usize), (Evidence, f64)>,
 }
 
 impl Pairs<'_> {
@@ -402,6 +402,7 @@ pub fn align(
             }
         }
     }
+    vocab.freeze();
     for u in &mut units {
         u.mass = vocab.mass(&u.terms);
     }
@@ -453,7 +454,7 @@ pub fn align(
         vocab: &vocab,
         vectors: &vectors,
         calibration,
-        cache: HashMap::new(),
+        cache: rustc_hash::FxHashMap::default(),
     };
     let mut scored: Vec<(usize, usize, Evidence, f64)> = Vec::new();
     let mut best: HashMap<(usize, usize), (f64, usize)> = HashMap::new();

@@ -189,6 +189,8 @@ pub struct Vocabulary {
     claim: Vec<bool>,
     name: Vec<bool>,
     docs: u32,
+    /// Weights computed once by [`Vocabulary::freeze`]; empty while terms are still added.
+    frozen: Vec<f64>,
 }
 
 /// Names weigh more than common words: sharing one is evidence, one side alone a new detail.
@@ -286,6 +288,7 @@ impl Vocabulary {
     /// Terms of a text without counting it as a document: for the clauses of a sentence
     /// already counted whole, so word rarity is not skewed by splitting.
     pub fn terms_uncounted(&mut self, text: &str) -> Terms {
+        self.frozen.clear();
         let words = marked_stems(text);
         let claims = claims_of(text);
         let mut ids: Vec<u32> = Vec::with_capacity(words.len() + claims.len());
@@ -324,6 +327,9 @@ impl Vocabulary {
 
     /// Inverse document frequency of a term: rare words weigh more.
     pub fn weight(&self, id: u32) -> f64 {
+        if let Some(&w) = self.frozen.get(id as usize) {
+            return w;
+        }
         let df = self.df.get(id as usize).copied().unwrap_or(0) as f64;
         let w = ((self.docs as f64 + 1.0) / (df + 0.5)).ln().max(0.1);
         if self.claim.get(id as usize).copied().unwrap_or(false) {
@@ -333,6 +339,14 @@ impl Vocabulary {
         } else {
             w
         }
+    }
+
+    /// Compute every term's weight once, for a vocabulary that is complete (a story's): the
+    /// aligner weighs the same terms millions of times. Adding terms afterwards unfreezes it.
+    pub fn freeze(&mut self) {
+        self.frozen.clear();
+        let w: Vec<f64> = (0..self.df.len() as u32).map(|i| self.weight(i)).collect();
+        self.frozen = w;
     }
 
     /// Total weight of a sentence's terms.
