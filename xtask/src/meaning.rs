@@ -16,22 +16,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-/// Where `corroborate models fetch` puts the transformer (the CLI's rule, repeated here
-/// because xtask cannot link the binary): `$CORROBORATE_MODEL_DIR`, else
-/// `$CORROBORATE_DATA/models/all-MiniLM-L6-v2`, else under `$XDG_DATA_HOME` or
-/// `~/.local/share/corroborate`.
+/// Where the transformer is: `$CORROBORATE_MODEL_DIR`, else where `corroborate models fetch`
+/// installs it.
 pub fn transformer_dir() -> PathBuf {
-    if let Ok(d) = std::env::var("CORROBORATE_MODEL_DIR") {
-        return PathBuf::from(d);
-    }
-    let data = std::env::var("CORROBORATE_DATA")
+    std::env::var_os("CORROBORATE_MODEL_DIR")
         .map(PathBuf::from)
-        .or_else(|_| std::env::var("XDG_DATA_HOME").map(|x| PathBuf::from(x).join("corroborate")))
-        .unwrap_or_else(|_| {
-            PathBuf::from(std::env::var("HOME").unwrap_or_default())
-                .join(".local/share/corroborate")
-        });
-    data.join("models/all-MiniLM-L6-v2")
+        .unwrap_or_else(|| corroborate_embed::transformer_dir(&corroborate_embed::data_dir()))
 }
 
 /// The transformer, when installed.

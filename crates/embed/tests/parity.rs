@@ -55,17 +55,9 @@ fn tokenizer_matches_huggingface() {
 }
 
 fn model_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("CORROBORATE_MODEL_DIR") {
-        return PathBuf::from(d);
-    }
-    let data = std::env::var_os("CORROBORATE_DATA")
+    std::env::var_os("CORROBORATE_MODEL_DIR")
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("XDG_DATA_HOME").map(|x| PathBuf::from(x).join("corroborate")))
-        .or_else(|| {
-            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share/corroborate"))
-        })
-        .unwrap_or_default();
-    data.join("models/all-MiniLM-L6-v2")
+        .unwrap_or_else(|| corroborate_embed::transformer_dir(&corroborate_embed::data_dir()))
 }
 
 /// The installed transformer, or `None` (after saying so) when there is none.

@@ -296,10 +296,8 @@ impl Pairs<'_> {
             &b.terms,
             (!self.vectors.is_empty())
                 .then(|| (&self.vectors[key.0][..], &self.vectors[key.1][..])),
-            (a.claim.actor.as_deref(), b.claim.actor.as_deref()),
-            (a.claim.negated, b.claim.negated),
-            (&a.claim.quoted, &b.claim.quoted),
-            (a.claim.direction, b.claim.direction),
+            &a.claim,
+            &b.claim,
         );
         let p = e.support(&self.calibration);
         self.cache.insert(key, (e, p));

@@ -32,11 +32,6 @@ use rust_stemmers::{Algorithm, Stemmer};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-/// Scores at or above this state the same fact (chosen on MSRP train and the seeds; see README). Numbers
-/// that differ do not veto it: two wordings of one fact may disagree on a figure, which the
-/// aligner reports as a conflict.
-pub const SAME_FACT: f64 = 0.45;
-
 static STOPWORDS: LazyLock<std::collections::HashSet<&'static str>> = LazyLock::new(|| {
     "a about above after again against all also am an and any are aren't as at be because been \
      before being below between both but by can could did do does doing down during each few for \
@@ -359,11 +354,6 @@ impl Vocabulary {
         self.docs
     }
 
-    /// True when the term is a number claim rather than a word.
-    pub fn is_claim(&self, id: u32) -> bool {
-        self.claim.get(id as usize).copied().unwrap_or(false)
-    }
-
     /// Document frequency of a term.
     pub fn df(&self, id: u32) -> u32 {
         self.df.get(id as usize).copied().unwrap_or(0)
@@ -499,18 +489,13 @@ pub fn pair_evidence(
                 a,
                 b,
                 (!vectors.is_empty()).then(|| (&vectors[2 * k][..], &vectors[2 * k + 1][..])),
-                (ca.actor.as_deref(), cb.actor.as_deref()),
-                (ca.negated, cb.negated),
-                (&ca.quoted, &cb.quoted),
-                (ca.direction, cb.direction),
+                &ca,
+                &cb,
             ));
         }
     }
     out
 }
-
-/// Below this score, a rare name on one side only means the sentences say different things.
-const CLEAR: f64 = 0.6;
 
 /// A name (capitalised word) on one side only, rare in the collection: a detail the other
 /// sentence does not state ("the Chagos Islands").
@@ -523,12 +508,6 @@ fn lone_rare_name(v: &Vocabulary, a: &Terms, b: &Terms) -> bool {
         })
     };
     lone(a, b) || lone(b, a)
-}
-
-/// The verdict for a scored pair: similar enough, and, unless clearly similar, no rare name
-/// that only one side states.
-pub fn same_fact(v: &Vocabulary, a: &Terms, b: &Terms, score: f64) -> bool {
-    score >= SAME_FACT && (score >= CLEAR || !lone_rare_name(v, a, b))
 }
 
 /// Everything the same-fact decision weighs about one pair of claims.
@@ -650,16 +629,10 @@ impl Evidence {
     /// The score best matches are ranked by: the words+cosine probability when there is a
     /// model (so meaning decides which of several wordings is the closest), else words alone.
     pub fn closeness(&self, c: &Calibration) -> f64 {
-        match self.cosine {
-            Some(cos) if c.cosine != 0.0 => {
-                let z = c.bias
-                    + c.lexical * self.lexical
-                    + c.cosine * cos
-                    + c.lone_name * f64::from(u8::from(self.lone_name))
-                    + c.shared_number * f64::from(u8::from(self.shared_number));
-                1.0 / (1.0 + (-z).exp())
-            }
-            _ => self.probability(&LEXICAL),
+        if c.cosine != 0.0 && self.cosine.is_some() {
+            self.probability(c)
+        } else {
+            self.probability(&LEXICAL)
         }
     }
 
@@ -702,29 +675,26 @@ pub fn cosine(a: &[f32], b: &[f32]) -> f64 {
     a.iter().zip(b).map(|(x, y)| (x * y) as f64).sum()
 }
 
-/// Evidence on a pair of claims: their words in `v`, and optionally vectors, actors, negation
-/// and quoted trigrams.
-#[allow(clippy::too_many_arguments)]
+/// Evidence on a pair of claims: their words in `v`, optionally their vectors, and what
+/// [`crate::claims`] found in each (actor, negation, quoted words, direction).
 pub fn evidence(
     v: &Vocabulary,
     a: &Terms,
     b: &Terms,
     vectors: Option<(&[f32], &[f32])>,
-    actors: (Option<&str>, Option<&str>),
-    negated: (bool, bool),
-    quoted: (&[u64], &[u64]),
-    directions: (i8, i8),
+    ca: &crate::claims::Claim,
+    cb: &crate::claims::Claim,
 ) -> Evidence {
     let lexical = score(v, a, b);
     Evidence {
         lexical,
         cosine: vectors.map(|(x, y)| cosine(x, y)),
-        shared_quote: intersects(quoted.0, quoted.1),
-        actor_differs: matches!(actors, (Some(x), Some(y)) if x != y),
-        negation_differs: negated.0 != negated.1,
-        direction_differs: directions.0 * directions.1 < 0,
+        shared_quote: intersects(&ca.quoted, &cb.quoted),
+        actor_differs: matches!((&ca.actor, &cb.actor), (Some(x), Some(y)) if x != y),
+        negation_differs: ca.negated != cb.negated,
+        direction_differs: ca.direction * cb.direction < 0,
         // Two claims quoting the same words are one statement, whatever else each names.
-        lone_name: !intersects(quoted.0, quoted.1) && lone_rare_name(v, a, b),
+        lone_name: !intersects(&ca.quoted, &cb.quoted) && lone_rare_name(v, a, b),
         shared_number: a.claims.iter().any(|x| {
             x.unit != "date" && b.claims.iter().any(|y| y.unit == x.unit && y.key == x.key)
         }),

@@ -178,10 +178,8 @@ pub fn summarize(articles: &[Article], al: &Alignment, budget: usize) -> Vec<Sum
             &x.terms,
             &y.terms,
             Some((&al.vectors[a], &al.vectors[b])),
-            (x.claim.actor.as_deref(), y.claim.actor.as_deref()),
-            (x.claim.negated, y.claim.negated),
-            (&x.claim.quoted, &y.claim.quoted),
-            (x.claim.direction, y.claim.direction),
+            &x.claim,
+            &y.claim,
         );
         e.support(&al.calibration) >= REDUNDANT_PROBABILITY
     };
