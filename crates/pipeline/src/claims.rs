@@ -73,6 +73,18 @@ const CLAUSE_OPENERS: &[&str] = &[
     "despite",
 ];
 
+/// Words that open an elaboration after a comma ("provide a backstop, possibly including air
+/// cover, to prevent ..."): not a claim of its own, but other outlets state the head without
+/// it, so the head before it is a claim.
+const ELABORATION_OPENERS: &[&str] = &[
+    "possibly",
+    "potentially",
+    "perhaps",
+    "including",
+    "to",
+    "should",
+];
+
 /// Finite verbs and clause markers that show a clause follows "and".
 const FINITE: &[&str] = &[
     "is", "are", "was", "were", "will", "would", "has", "have", "had", "can", "could", "should",
@@ -335,8 +347,9 @@ fn quoted_trigrams(text: &str, base: usize, quotes: &[Span]) -> Vec<u64> {
     out
 }
 
-/// Split points of a sentence into clauses: byte offsets (absolute) where a new claim starts.
-fn clause_starts(article: &Article, span: Span, quotes: &[Span]) -> Vec<usize> {
+/// Split points of a sentence into clauses: byte offsets (absolute) where a new claim starts,
+/// each marked true when what starts there is an elaboration, not a claim.
+fn clause_starts(article: &Article, span: Span, quotes: &[Span]) -> Vec<(usize, bool)> {
     let text = article.slice(span);
     let toks = tokenize(text);
     let inside = |pos: usize| {
@@ -352,13 +365,16 @@ fn clause_starts(article: &Article, span: Span, quotes: &[Span]) -> Vec<usize> {
         match t.text {
             ";" | "—" | "–" => {
                 if let Some(n) = next {
-                    starts.push(span.start + n.span.start);
+                    starts.push((span.start + n.span.start, false));
                 }
             }
             "," => {
                 if let Some(n) = next.filter(|n| n.word) {
-                    if CLAUSE_OPENERS.contains(&lower(n.text).as_str()) {
-                        starts.push(span.start + n.span.start);
+                    let w = lower(n.text);
+                    if CLAUSE_OPENERS.contains(&w.as_str()) {
+                        starts.push((span.start + n.span.start, false));
+                    } else if ELABORATION_OPENERS.contains(&w.as_str()) {
+                        starts.push((span.start + n.span.start, true));
                     }
                 }
             }
@@ -375,14 +391,14 @@ fn clause_starts(article: &Article, span: Span, quotes: &[Span]) -> Vec<usize> {
                     .take(6)
                     .any(|x| FINITE.contains(&lower(x.text).as_str()));
                 if w == "but" && !prev_comma || w == "and" && clause_follows {
-                    starts.push(span.start + t.span.start);
+                    starts.push((span.start + t.span.start, false));
                 }
             }
             _ => {}
         }
     }
     starts.sort_unstable();
-    starts.dedup();
+    starts.dedup_by_key(|s| s.0);
     starts
 }
 
@@ -403,14 +419,16 @@ fn clauses(article: &Article, full: Span, quotes: &[Span]) -> Vec<Span> {
             .filter(|t| t.word && t.text.len() > 2)
             .count()
     };
-    let mut pieces: Vec<Span> = Vec::new();
-    let mut from = span.start;
-    for &s in starts.iter().chain(std::iter::once(&span.end)) {
+    // Pieces with whether each is an elaboration (dropped once the cuts are settled).
+    let mut pieces: Vec<(Span, bool)> = Vec::new();
+    let (mut from, mut elaborates) = (span.start, false);
+    for &(s, next_elaborates) in starts.iter().chain(std::iter::once(&(span.end, false))) {
         let piece = Span::new(from, s);
         if let Some(last) = pieces.last_mut() {
-            if words(*last) < MIN_CLAUSE_WORDS {
-                last.end = s;
+            if words(last.0) < MIN_CLAUSE_WORDS {
+                last.0.end = s;
                 from = s;
+                elaborates = next_elaborates;
                 continue;
             }
         }
@@ -418,21 +436,23 @@ fn clauses(article: &Article, full: Span, quotes: &[Span]) -> Vec<Span> {
             // Too short to stand alone: it opens the next piece.
             continue;
         }
-        pieces.push(piece);
+        pieces.push((piece, elaborates));
         from = s;
+        elaborates = next_elaborates;
     }
     if let (Some(last), true) = (pieces.last().copied(), pieces.len() >= 2) {
-        if words(last) < MIN_CLAUSE_WORDS {
+        if words(last.0) < MIN_CLAUSE_WORDS {
             pieces.pop();
             if let Some(prev) = pieces.last_mut() {
-                prev.end = last.end;
+                prev.0.end = last.0.end;
             }
         }
     }
-    // Trim separators and spaces at both ends of each piece, so each is a clean span.
+    // Trim separators and spaces at both ends of each claim, so each is a clean span.
     let trimmed: Vec<Span> = pieces
         .into_iter()
-        .map(|p| {
+        .filter(|p| !p.1)
+        .map(|(p, _)| {
             let t = article.slice(p);
             let lead = t.len() - t.trim_start_matches([' ', ',', ';', '—', '–']).len();
             let t2 = t.trim_end_matches([' ', ',', ';', '—', '–']);
@@ -440,7 +460,8 @@ fn clauses(article: &Article, full: Span, quotes: &[Span]) -> Vec<Span> {
         })
         .filter(|p| !p.is_empty())
         .collect();
-    if trimmed.len() < 2 && core == full {
+    // One claim is worth a unit of its own only when it is shorter than the sentence.
+    if trimmed.len() < 2 && trimmed.first().is_none_or(|c| *c == full) {
         Vec::new()
     } else {
         trimmed
@@ -710,5 +731,20 @@ mod tests {
             ]
         );
         assert!(c[1].clauses[0].negated && !c[1].clauses[1].negated);
+    }
+
+    #[test]
+    fn an_elaboration_leaves_its_head_as_the_claim() {
+        let (a, c) = claims_of(
+            "The Prime Minister will push a reluctant Mr Trump to provide a US “backstop”, possibly including fighter jets providing air cover, to prevent Vladimir Putin launching a fresh assault. \
+             The talks ended, and nothing was agreed.",
+        );
+        let parts: Vec<&str> = c[0].clauses.iter().map(|k| a.slice(k.span)).collect();
+        assert_eq!(
+            parts,
+            ["The Prime Minister will push a reluctant Mr Trump to provide a US “backstop”"]
+        );
+        // A short sentence with no elaboration has no clauses of its own.
+        assert!(c[1].clauses.is_empty());
     }
 }
