@@ -71,6 +71,11 @@ pub(crate) struct ModelArgs {
 }
 
 impl ModelArgs {
+    /// True when `--model` or `--no-model` was given.
+    pub(crate) fn given(&self) -> bool {
+        self.no_model || self.model.is_some()
+    }
+
     /// The chosen model, loaded; `Err` names what is missing.
     pub(crate) fn load(&self) -> Result<Option<Arc<dyn Embedder>>, String> {
         let choice = if self.no_model {
@@ -85,6 +90,24 @@ impl ModelArgs {
                 _ => ModelChoice::Auto,
             }
         };
+        self.load_choice(choice)
+    }
+
+    /// The model `--model`/`--no-model` name, else `default` (the environment is not asked:
+    /// for `ingest`, whose analyses must keep pace with a stream).
+    pub(crate) fn load_flag_or(
+        &self,
+        default: ModelChoice,
+    ) -> Result<Option<Arc<dyn Embedder>>, String> {
+        let choice = if self.no_model {
+            ModelChoice::None
+        } else {
+            self.model.unwrap_or(default)
+        };
+        self.load_choice(choice)
+    }
+
+    fn load_choice(&self, choice: ModelChoice) -> Result<Option<Arc<dyn Embedder>>, String> {
         let dir = models::model_dir(&models::data_dir());
         Ok(match choice {
             ModelChoice::None => None,
@@ -155,8 +178,10 @@ enum Command {
         #[command(flatten)]
         model: ModelArgs,
     },
-    /// Add articles to the store: each joins the story it belongs to or opens a new one.
-    /// Articles already stored (same id) are skipped. Each batch commits on its own.
+    /// Add articles to the store: each joins the story it belongs to or opens a new one, and
+    /// the stories they touched are analysed and kept. An article already stored (same id,
+    /// same text) is skipped; the same id with other text is kept under a content-hash suffix.
+    /// Each batch commits on its own; several ingests may run into one store at once.
     Ingest {
         /// Files, directories (read recursively, sorted), JSONL files, or `-` for stdin.
         #[arg(required = true)]
@@ -167,9 +192,16 @@ enum Command {
         /// No progress bar and no closing report.
         #[arg(long, short)]
         quiet: bool,
-        /// Articles per transaction.
-        #[arg(long, default_value_t = 2000)]
-        batch: usize,
+        /// Articles per transaction (1 to 100000).
+        #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        batch: u32,
+        /// Summary length in words of the stories' kept analyses.
+        #[arg(long, default_value_t = corroborate_pipeline::summary::DEFAULT_WORDS)]
+        words: usize,
+        /// The kept analyses use the built-in static model unless `--model` names another
+        /// ($CORROBORATE_MODEL is not consulted: the transformer is too slow for a stream).
+        #[command(flatten)]
+        model: ModelArgs,
     },
     /// List the stored stories, newest first.
     Stories {
@@ -264,7 +296,19 @@ fn main() -> ExitCode {
             db,
             quiet,
             batch,
-        } => store::ingest(&paths, &store::db_path(db), quiet, batch.max(1)),
+            words,
+            model,
+        } => match model.load_flag_or(ModelChoice::Static) {
+            Ok(embedder) => {
+                let options = corroborate_pipeline::run::Options {
+                    summary_words: words,
+                    single_story: false,
+                    embedder,
+                };
+                store::ingest(&paths, &store::db_path(db), quiet, batch as usize, &options)
+            }
+            Err(e) => usage_error(&e),
+        },
         Command::Stories {
             db,
             format,
@@ -283,7 +327,14 @@ fn main() -> ExitCode {
             words,
             model,
         } => match model.load() {
-            Ok(embedder) => store::show(&store::db_path(db), &story, format, words, embedder),
+            Ok(embedder) => {
+                let options = corroborate_pipeline::run::Options {
+                    summary_words: words,
+                    single_story: false,
+                    embedder,
+                };
+                store::show(&store::db_path(db), &story, format, &options, model.given())
+            }
             Err(e) => usage_error(&e),
         },
     }

@@ -1,13 +1,14 @@
-//! The store commands: `ingest` (streams inputs in batches into the store, with a progress bar
-//! on a terminal), `stories` (the listing) and `show` (one story through the digest renderers).
-//! All store IO of the binary lives here; the pipeline stays pure.
+//! The store commands: `ingest` (streams inputs in batches through the pipeline's orchestrator
+//! into the store, with a progress bar on a terminal), `stories` (the listing) and `show` (one
+//! story's kept analysis through the digest renderers). The commands that read never write.
+//! Never runs a pipeline stage itself: it calls the orchestrator (`run`).
 
 use crate::input::{self, Item};
 use crate::{write_stdout, Format};
-use corroborate_model::RawArticle;
-use corroborate_pipeline::{consolidate, run, segment};
+use corroborate_model::{RawArticle, StoryStore};
+use corroborate_pipeline::run::{self, Ingest, Options, Prepared};
 use corroborate_render::{html, json, markdown, text, View};
-use corroborate_store::{Ingest, Prepared, Store};
+use corroborate_store::Store;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -38,7 +39,13 @@ fn open_existing(path: &Path) -> Option<Store> {
         );
         return None;
     }
-    open(path)
+    match Store::open_existing(path) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            eprintln!("corroborate: {e}");
+            None
+        }
+    }
 }
 
 fn progress(quiet: bool, total: u64) -> ProgressBar {
@@ -64,7 +71,13 @@ fn progress(quiet: bool, total: u64) -> ProgressBar {
 }
 
 /// `corroborate ingest`.
-pub fn ingest(paths: &[String], db: &Path, quiet: bool, batch: usize) -> ExitCode {
+pub fn ingest(
+    paths: &[String],
+    db: &Path,
+    quiet: bool,
+    batch: usize,
+    options: &Options,
+) -> ExitCode {
     let Some(store) = open(db) else {
         return ExitCode::from(2);
     };
@@ -77,46 +90,60 @@ pub fn ingest(paths: &[String], db: &Path, quiet: bool, batch: usize) -> ExitCod
     };
     let bar = progress(quiet, input::total_bytes(paths));
     let start = Instant::now();
-    let (mut stored, mut already, mut copies, mut new_stories, mut rejected, mut read) =
-        (0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
+    let mut total = run::BatchReport::default();
+    let (mut rejected, mut read, mut skipped, mut analysed) = (0usize, 0usize, 0usize, 0usize);
     let mut failed = false;
-    let mut skipped = 0usize;
-    let mut pending: Vec<RawArticle> = Vec::with_capacity(batch);
+    let mut pending: Vec<RawArticle> = Vec::with_capacity(batch.min(10_000));
     // Batches are prepared (cleaned, featurized) on a worker thread while the previous one
-    // is clustered and committed here.
+    // is assigned and committed here.
     let (to_prepare, prepare_rx) = std::sync::mpsc::sync_channel::<Vec<RawArticle>>(1);
     let (prepared_tx, prepared) = std::sync::mpsc::sync_channel::<Prepared>(1);
     let worker = std::thread::spawn(move || {
         for raws in prepare_rx {
-            if prepared_tx.send(Ingest::prepare(raws)).is_err() {
+            if prepared_tx.send(run::prepare(raws)).is_err() {
                 break;
             }
         }
     });
-    let mut commit = |p: Prepared, ing: &mut Ingest, bar: &ProgressBar| match ing.commit(p) {
-        Ok(r) => {
-            stored += r.stored;
-            already += r.already;
-            copies += r.copies;
-            new_stories += r.new_stories;
-            let secs = start.elapsed().as_secs_f64().max(1e-9);
-            bar.set_message(format!(
-                "{stored} stored, {} stories, {:.0} articles/s",
-                ing.story_count(),
-                stored as f64 / secs
-            ));
-            true
-        }
-        Err(e) => {
-            bar.suspend(|| eprintln!("corroborate: {}: batch not stored: {e}", db.display()));
-            false
+    let mut commit = |p: Prepared, ing: &mut Ingest<Store>, bar: &ProgressBar| {
+        let mut waiting = || {
+            bar.suspend(|| {
+                eprintln!(
+                    "corroborate: {}: another process is writing to the store; waiting for it",
+                    db.display()
+                )
+            })
+        };
+        match ing.add(p, &mut waiting) {
+            Ok(r) => {
+                total.stored += r.stored;
+                total.already += r.already;
+                total.renamed += r.renamed;
+                total.copies += r.copies;
+                total.new_stories += r.new_stories;
+                let secs = start.elapsed().as_secs_f64().max(1e-9);
+                bar.set_message(format!(
+                    "{} stored, {} stories, {:.0} articles/s",
+                    total.stored,
+                    ing.story_count(),
+                    total.stored as f64 / secs
+                ));
+                true
+            }
+            Err(e) => {
+                bar.suspend(|| eprintln!("corroborate: {}: batch not stored: {e}", db.display()));
+                false
+            }
         }
     };
     input::stream(paths, &mut |item| match item {
         Item::Article(a) => {
             read += 1;
-            // Skip what is stored already before any work is spent on it.
-            if ing.store().has_article(&a.id).unwrap_or(false) {
+            // Skip what is stored already (same id, same text) before any work is spent on it.
+            let same = ing
+                .store()
+                .same_content(&a.id, &run::body_hash(&a.body), None);
+            if same.ok().flatten() == Some(true) {
                 skipped += 1;
                 return;
             }
@@ -148,18 +175,47 @@ pub fn ingest(paths: &[String], db: &Path, quiet: bool, batch: usize) -> ExitCod
         failed |= !commit(p, &mut ing, &bar);
     }
     let _ = worker.join();
+    let assigned = start.elapsed().as_secs_f64();
+    if ing.pending() > 0 {
+        bar.set_message(format!("analysing {} stories", ing.pending()));
+        match ing.analyse_touched(options) {
+            Ok(n) => analysed = n,
+            Err(e) => {
+                bar.suspend(|| {
+                    eprintln!(
+                        "corroborate: {}: stories stored but not analysed: {e}",
+                        db.display()
+                    )
+                });
+                failed = true;
+            }
+        }
+    }
     bar.finish_and_clear();
-    already += skipped;
+    total.already += skipped;
     if !quiet {
-        let total = ing.store().article_count().unwrap_or(0);
+        let held = ing.store().article_count().unwrap_or(0);
+        let stories = ing.store().story_count().unwrap_or(0);
         let secs = start.elapsed().as_secs_f64();
+        let renamed = if total.renamed > 0 {
+            format!(
+                ", {} kept under a content-hash suffix (their id was stored with other text)",
+                total.renamed
+            )
+        } else {
+            String::new()
+        };
         println!(
-            "{}: stored {stored} articles ({copies} copies), {new_stories} new stories, \
-             {already} already stored, {rejected} rejected in {secs:.2} s ({:.0} articles/s); \
-             the store holds {total} articles in {} stories",
+            "{}: stored {} articles ({} copies){renamed}, {} new stories, {} already stored, \
+             {rejected} rejected in {assigned:.2} s ({:.0} articles/s); analysed {analysed} \
+             stories in {:.2} s; the store holds {held} articles in {stories} stories",
             db.display(),
-            stored as f64 / secs.max(1e-9),
-            ing.story_count()
+            total.stored,
+            total.copies,
+            total.new_stories,
+            total.already,
+            total.stored as f64 / assigned.max(1e-9),
+            secs - assigned,
         );
     }
     if failed || (read == 0 && rejected > 0) {
@@ -178,14 +234,14 @@ pub fn stories(db: &Path, as_json: bool, limit: usize, check: bool) -> ExitCode 
     };
     if check {
         if let Err(e) = store.check() {
-            eprintln!("corroborate: {}: {e}", db.display());
+            eprintln!("corroborate: {e}");
             return ExitCode::from(2);
         }
     }
     let rows = match store.stories(limit) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("corroborate: {}: {e}", db.display());
+            eprintln!("corroborate: {e}");
             return ExitCode::from(2);
         }
     };
@@ -197,6 +253,7 @@ pub fn stories(db: &Path, as_json: bool, limit: usize, check: bool) -> ExitCode 
                     "id": s.id, "headline": s.headline, "articles": s.articles,
                     "independent_sources": s.independent_sources,
                     "first_date": s.first_date, "last_date": s.last_date,
+                    "analysed": s.analysed.is_some(),
                 })
             })
             .collect();
@@ -209,8 +266,13 @@ pub fn stories(db: &Path, as_json: bool, limit: usize, check: bool) -> ExitCode 
                 (Some(a), Some(b)) => format!("{a}..{b}"),
                 _ => "undated".into(),
             };
+            let pending = if s.analysed.is_some() {
+                ""
+            } else {
+                "  (not analysed yet: founder's title, copies not folded)"
+            };
             out.push_str(&format!(
-                "{}  {}  {} articles, {} independent  {}\n    {}\n",
+                "{}  {}  {} articles, {} independent  {}{pending}\n    {}\n",
                 s.id,
                 dates,
                 s.articles.len(),
@@ -228,37 +290,47 @@ pub fn stories(db: &Path, as_json: bool, limit: usize, check: bool) -> ExitCode 
     }
 }
 
-/// `corroborate show`.
+/// `corroborate show`: the kept analysis when it covers every member and was made by this
+/// pipeline with this summary length (and, when `--model` was given, with that model);
+/// otherwise the story is analysed now (and not written: reading commands never write).
 pub fn show(
     db: &Path,
     story: &str,
     format: Format,
-    words: usize,
-    embedder: Option<std::sync::Arc<dyn corroborate_model::Embedder>>,
+    options: &Options,
+    model_given: bool,
 ) -> ExitCode {
     let Some(store) = open_existing(db) else {
         return ExitCode::from(2);
     };
-    let mut articles = match store.story_articles(story) {
+    let articles = match store.story_articles(story) {
         Ok(Some(a)) => a,
         Ok(None) => {
             eprintln!("corroborate: {}: no story {story}", db.display());
             return ExitCode::from(2);
         }
         Err(e) => {
-            eprintln!("corroborate: {}: {e}", db.display());
+            eprintln!("corroborate: {e}");
             return ExitCode::from(2);
         }
     };
-    for a in &mut articles {
-        a.sentences = segment::segment(a);
-    }
-    let analyses: Vec<_> = articles.iter().map(run::analyse).collect();
-    let mut s = consolidate::consolidate(&articles, &analyses, words, embedder.as_deref());
-    s.id = story.to_string();
-    // Keep the listing's headline and source count as the full analysis found them.
-    let _ = store.record_analysis(story, &s.headline, s.independent_sources as u32);
-    let stories = [s];
+    let kept = store.analysis(story).ok().flatten().filter(|a| {
+        run::analysis_serves(&a.version, options, model_given)
+            && a.members as usize == articles.len()
+            && a.sentences.len() == articles.len()
+            && a.story.articles.iter().eq(articles.iter().map(|x| &x.id))
+    });
+    let (articles, story) = match kept {
+        Some(k) => {
+            let mut articles = articles;
+            for (a, s) in articles.iter_mut().zip(k.sentences) {
+                a.sentences = s;
+            }
+            (articles, k.story)
+        }
+        None => run::analyse_story(articles, Some(story), options),
+    };
+    let stories = [story];
     let view = View {
         articles: &articles,
         rejected: &[],

@@ -4,8 +4,10 @@
 //!
 //! Invariant: every span points into the `text` of the article it belongs to, so every
 //! sentence, mention, quote and number can be traced to the exact words it came from.
-//! This crate does no IO and has no dependencies; it never changes an article's text
-//! once built.
+//! It also defines the interface every story store implements ([`StoryStore`]), so the
+//! pipeline's orchestrator drives any backend without the backend knowing the pipeline.
+//! This crate does no IO and depends on serde only (the store keeps analyses as JSON); it never
+//! changes an article's text once built.
 //!
 //! ```
 //! use corroborate_model::{Article, Span};
@@ -16,7 +18,19 @@
 use std::fmt;
 
 /// A half-open byte range `[start, end)` into an article's cleaned text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Span {
     /// First byte.
     pub start: usize,
@@ -44,7 +58,9 @@ impl Span {
 }
 
 /// Why a piece of text was removed by cleaning.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum RemovedKind {
     /// A donation, membership or subscription appeal.
     Appeal,
@@ -101,7 +117,7 @@ impl RemovedKind {
 }
 
 /// A piece of source text that cleaning took out, kept so a user can see it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Removed {
     /// Why it was removed.
     pub kind: RemovedKind,
@@ -110,7 +126,7 @@ pub struct Removed {
 }
 
 /// One sentence of an article: a span into its cleaned text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Sentence {
     /// Where the sentence lies in the article text.
     pub span: Span,
@@ -121,7 +137,7 @@ pub struct Sentence {
 }
 
 /// A cleaned article. Immutable once built: later stages only point into `text`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Article {
     /// Stable id (file stem, JSONL `id`).
     pub id: String,
@@ -184,7 +200,9 @@ impl Article {
 }
 
 /// What kind of thing an entity is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum EntityKind {
     /// A person.
     Person,
@@ -215,7 +233,7 @@ impl fmt::Display for EntityKind {
 }
 
 /// One mention of a named thing in one article.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Mention {
     /// The name as written, without role titles ("Sir Keir", "Mr Trump", "Starmer").
     pub span: Span,
@@ -233,7 +251,7 @@ pub struct Mention {
 }
 
 /// A direct quotation found in one article.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QuoteMention {
     /// The quoted words (without the marks), possibly spanning paragraphs.
     pub span: Span,
@@ -244,7 +262,7 @@ pub struct QuoteMention {
 }
 
 /// A number claimed in an article.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NumberMention {
     /// The words that state it ("2.5%", "£1.2bn", "April 2027").
     pub span: Span,
@@ -259,7 +277,7 @@ pub struct NumberMention {
 }
 
 /// Everything the per-article stages found in one article.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ArticleAnalysis {
     /// Named mentions, in text order.
     pub mentions: Vec<Mention>,
@@ -270,7 +288,7 @@ pub struct ArticleAnalysis {
 }
 
 /// An entity merged across a story's articles.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Entity {
     /// Canonical name: the fullest form, without honorifics.
     pub name: String,
@@ -285,7 +303,7 @@ pub struct Entity {
 }
 
 /// One article's wording of a quote.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QuoteVariant {
     /// The article.
     pub article: String,
@@ -296,7 +314,7 @@ pub struct QuoteVariant {
 }
 
 /// A quote merged across articles.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Quote {
     /// The speaker, when resolved.
     pub speaker: Option<String>,
@@ -309,7 +327,7 @@ pub struct Quote {
 }
 
 /// A number in a story, with the article and sentence it stands in.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StoryNumber {
     /// The article.
     pub article: String,
@@ -320,7 +338,7 @@ pub struct StoryNumber {
 }
 
 /// A consolidated story: the articles about one event and what they say together.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Story {
     /// Content-derived id.
     pub id: String,
@@ -347,7 +365,7 @@ pub struct Story {
 }
 
 /// One article's sentence stating a fact.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FactVariant {
     /// The article.
     pub article: String,
@@ -361,7 +379,7 @@ pub struct FactVariant {
 }
 
 /// Sentences of different articles that state the same thing.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Fact {
     /// Words of one source that every variant supports (a sentence or a clause of it),
     /// preferring an original over a rewrite.
@@ -379,7 +397,7 @@ pub struct Fact {
 }
 
 /// Whether the direction of a derivation is known.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Direction {
     /// `article` was made from `source` (dates or content show it).
     ArticleFromSource,
@@ -398,7 +416,7 @@ impl Direction {
 }
 
 /// An article that copies or rewrites another.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Derivation {
     /// The copy or rewrite (with `Direction::Unknown`: the later id of the two).
     pub article: String,
@@ -413,7 +431,7 @@ pub struct Derivation {
 }
 
 /// One side of a conflict.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ConflictClaim {
     /// The normalized value ("2027-04", "25", ...).
     pub value: String,
@@ -424,7 +442,7 @@ pub struct ConflictClaim {
 }
 
 /// A fact whose articles disagree on a value.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Conflict {
     /// What they disagree about: the kind of value and the fact ("date: ...").
     pub about: String,
@@ -437,7 +455,7 @@ pub struct Conflict {
 }
 
 /// One summary sentence: a verbatim span of `source`, supported by `articles`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SummarySentence {
     /// The words, verbatim from `source`.
     pub text: String,
@@ -468,7 +486,7 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
 }
 
 /// An input that could not be read as an article.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Rejection {
     /// The path (and line, for JSONL) that failed.
     pub path: String,
@@ -477,7 +495,7 @@ pub struct Rejection {
 }
 
 /// An article as read from input, before cleaning.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RawArticle {
     /// Id (file stem or JSONL id).
     pub id: String,
@@ -517,4 +535,164 @@ pub trait Embedder: Send + Sync {
     fn dim(&self) -> usize;
     /// One unit vector per text, in input order.
     fn embed(&self, texts: &[&str]) -> Vec<Vec<f32>>;
+}
+
+/// What a store keeps per article for story assignment: the article, where it came from, the
+/// story it joined and the pipeline's clustering record of it (opaque to the store).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredArticle {
+    /// The cleaned article (without sentences).
+    pub article: Article,
+    /// The input path it was read from.
+    pub path: String,
+    /// Index of its story in the store.
+    pub story: u32,
+    /// The earlier article it copies, with the estimated word overlap.
+    pub copy_of: Option<(String, f64)>,
+    /// The pipeline's exact-copy key (opaque).
+    pub exact: u64,
+    /// The pipeline's near-copy signature (opaque bytes).
+    pub signature: Vec<u8>,
+    /// A hash of the body as read (hex), to tell a re-read of the same input from other
+    /// content under the same id without cleaning it again.
+    pub body_hash: String,
+}
+
+/// A story's row as assignment leaves it: counts, dates and the pipeline's state (opaque).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoryRecord {
+    /// Index of the story in the store (0, 1, 2, ... in order of opening).
+    pub idx: u32,
+    /// Public id (`s-` and 12 hex digits), fixed when the story opens.
+    pub id: String,
+    /// The founding article's title (the listing's headline until the story is analysed).
+    pub founder_title: String,
+    /// Earliest and latest member date (`YYYY-MM-DD`).
+    pub first_date: Option<String>,
+    /// See `first_date`.
+    pub last_date: Option<String>,
+    /// Member articles, copies included.
+    pub articles: u32,
+    /// Members that are exact or near copies of another.
+    pub copies: u32,
+    /// The pipeline's clustering state of the story (opaque bytes).
+    pub state: Vec<u8>,
+}
+
+/// One stored article as the clustering state needs it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeenRecord {
+    /// Article id.
+    pub id: String,
+    /// Index of its story.
+    pub story: u32,
+    /// The pipeline's exact-copy key.
+    pub exact: u64,
+    /// The pipeline's near-copy signature.
+    pub signature: Vec<u8>,
+}
+
+/// Everything a store holds for story assignment, read in one consistent view.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Snapshot {
+    /// The store's generation: it grows by one with every committed batch.
+    pub generation: u64,
+    /// Articles counted in the document frequencies.
+    pub docs: u64,
+    /// Document frequency per term key.
+    pub df: Vec<(u64, u32)>,
+    /// Each story's state, by index.
+    pub stories: Vec<Vec<u8>>,
+    /// Every stored article, in storing order.
+    pub seen: Vec<SeenRecord>,
+}
+
+/// One batch as assignment produced it: written in one transaction or not at all.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchWrite {
+    /// New articles.
+    pub articles: Vec<StoredArticle>,
+    /// Stories opened or grown by the batch (new ones are the indices past the stored ones).
+    pub stories: Vec<StoryRecord>,
+    /// Document frequency increments per term key.
+    pub df: Vec<(u64, u32)>,
+    /// Articles counted in the document frequencies after the batch.
+    pub docs: u64,
+}
+
+/// A story's full analysis as kept by the store, so listings and `show` need not recompute it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StoredAnalysis {
+    /// Which pipeline and model made it (a changed version means recompute).
+    pub version: String,
+    /// How many member articles it covers (a grown story means recompute).
+    pub members: u32,
+    /// The story.
+    pub story: Story,
+    /// Sentence spans per member article, in the story's article order.
+    pub sentences: Vec<Vec<Sentence>>,
+}
+
+/// What a store listing shows of a story.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoryRow {
+    /// Public story id.
+    pub id: String,
+    /// The analysed headline, else the founding article's title.
+    pub headline: String,
+    /// Member article ids, sorted.
+    pub articles: Vec<String>,
+    /// Independent sources from the stored analysis, else members that are not copies.
+    pub independent_sources: u32,
+    /// Earliest and latest publication date of the members.
+    pub first_date: Option<String>,
+    /// See `first_date`.
+    pub last_date: Option<String>,
+    /// The version of the stored analysis when it covers every member; `None` while pending.
+    pub analysed: Option<String>,
+}
+
+/// A store of articles and stories that several processes may share. Implemented by
+/// `corroborate-store` (SQLite); driven by the pipeline's orchestrator (`run::Ingest`), which
+/// owns what the opaque clustering records mean.
+///
+/// Invariant: a batch is written between [`StoryStore::begin_write`] and
+/// [`StoryStore::write_batch`] (which commits) as one transaction; while it is open no other
+/// writer commits, so assignment made on the snapshot read inside it is never stale.
+pub trait StoryStore {
+    /// The backend's error.
+    type Error: std::error::Error + Send + Sync + 'static;
+    /// The generation committed last (grows by one per batch, whoever wrote it).
+    fn generation(&self) -> Result<u64, Self::Error>;
+    /// Start the write transaction, waiting while another writer holds it (calling `waiting`
+    /// once when it has to wait); returns the generation it sees.
+    fn begin_write(&mut self, waiting: &mut dyn FnMut()) -> Result<u64, Self::Error>;
+    /// Write a batch and commit the transaction `begin_write` opened; the generation grows
+    /// by one.
+    fn write_batch(&mut self, batch: &BatchWrite) -> Result<(), Self::Error>;
+    /// Abandon the write transaction (nothing of it is kept).
+    fn abort_write(&mut self);
+    /// The clustering state, read consistently (inside the write transaction when one is open).
+    fn snapshot(&self) -> Result<Snapshot, Self::Error>;
+    /// Whether an id is stored with this content: `None` when the id is free, `Some(true)`
+    /// when the stored article has this body hash (or, stored without one, this cleaned
+    /// `text`; with `text` absent such an article counts as other content).
+    fn same_content(
+        &self,
+        id: &str,
+        body_hash: &str,
+        text: Option<&str>,
+    ) -> Result<Option<bool>, Self::Error>;
+    /// The public id of the story at an index, if there is one.
+    fn story_id(&self, idx: u32) -> Result<Option<String>, Self::Error>;
+    /// The members of a story (sorted by id, without sentences); `None` for an unknown id.
+    fn story_articles(&self, story_id: &str) -> Result<Option<Vec<Article>>, Self::Error>;
+    /// Keep a story's analysis, unless the story has grown past it meanwhile (then `false`).
+    fn record_analysis(
+        &mut self,
+        story_id: &str,
+        analysis: &StoredAnalysis,
+    ) -> Result<bool, Self::Error>;
+    /// The stored analysis of a story, whatever its version.
+    fn analysis(&self, story_id: &str) -> Result<Option<StoredAnalysis>, Self::Error>;
 }

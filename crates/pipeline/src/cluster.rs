@@ -10,6 +10,7 @@
 //! batch canonically ([`canonical_order`]) so input order does not matter. No IO.
 
 use crate::clean::month_number;
+use corroborate_model::Snapshot;
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use std::hash::Hasher;
@@ -315,6 +316,92 @@ pub struct StoryState {
     pub years: Vec<(u16, u32)>,
 }
 
+impl StoryState {
+    /// The state as bytes for a store (little-endian; read back by [`StoryState::decode`]).
+    pub fn encode(&self) -> Vec<u8> {
+        let mut b = Vec::with_capacity(32 + self.centroid.len() * 12 + self.years.len() * 6);
+        let (lo, hi) = self.days.unwrap_or((i64::MIN, i64::MIN));
+        b.extend_from_slice(&lo.to_le_bytes());
+        b.extend_from_slice(&hi.to_le_bytes());
+        b.extend_from_slice(&self.members.to_le_bytes());
+        b.extend_from_slice(&self.copies.to_le_bytes());
+        b.extend_from_slice(&(self.centroid.len() as u32).to_le_bytes());
+        for (t, w) in &self.centroid {
+            b.extend_from_slice(&t.to_le_bytes());
+            b.extend_from_slice(&w.to_le_bytes());
+        }
+        b.extend_from_slice(&(self.years.len() as u32).to_le_bytes());
+        for (y, n) in &self.years {
+            b.extend_from_slice(&y.to_le_bytes());
+            b.extend_from_slice(&n.to_le_bytes());
+        }
+        b
+    }
+
+    /// A state from [`StoryState::encode`]'s bytes; `None` when they are not such bytes.
+    pub fn decode(b: &[u8]) -> Option<StoryState> {
+        let mut r = Bytes(b);
+        let (lo, hi) = (r.i64()?, r.i64()?);
+        let members = r.u32()?;
+        let copies = r.u32()?;
+        let n = r.u32()? as usize;
+        let mut centroid = Vec::with_capacity(n.min(4096));
+        for _ in 0..n {
+            centroid.push((r.u64()?, r.f32()?));
+        }
+        let n = r.u32()? as usize;
+        let mut years = Vec::with_capacity(n.min(256));
+        for _ in 0..n {
+            years.push((r.u16()?, r.u32()?));
+        }
+        Some(StoryState {
+            centroid,
+            members,
+            copies,
+            days: (lo != i64::MIN).then_some((lo, hi)),
+            years,
+        })
+    }
+}
+
+/// A little-endian reader over a byte slice.
+struct Bytes<'a>(&'a [u8]);
+
+impl Bytes<'_> {
+    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (head, rest) = self.0.split_at_checked(N)?;
+        self.0 = rest;
+        head.try_into().ok()
+    }
+    fn u16(&mut self) -> Option<u16> {
+        self.take().map(u16::from_le_bytes)
+    }
+    fn u32(&mut self) -> Option<u32> {
+        self.take().map(u32::from_le_bytes)
+    }
+    fn u64(&mut self) -> Option<u64> {
+        self.take().map(u64::from_le_bytes)
+    }
+    fn i64(&mut self) -> Option<i64> {
+        self.take().map(i64::from_le_bytes)
+    }
+    fn f32(&mut self) -> Option<f32> {
+        self.take().map(f32::from_le_bytes)
+    }
+}
+
+/// A MinHash signature as bytes for a store.
+pub fn encode_signature(m: &[u32]) -> Vec<u8> {
+    m.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+/// A signature back from [`encode_signature`]'s bytes.
+pub fn decode_signature(b: &[u8]) -> Box<[u32]> {
+    b.chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect()
+}
+
 /// Document frequencies the term weights come from.
 #[derive(Clone, Debug, Default)]
 pub struct DocFreq {
@@ -383,6 +470,28 @@ impl Clusterer {
     /// Restore an article seen earlier (in the order they were seen).
     pub fn restore_seen(&mut self, seen: Seen, exact: u64) {
         self.remember(seen, exact);
+    }
+
+    /// Rebuild the clusterer from a store's snapshot; `None` when a story's state is not one
+    /// this pipeline wrote or the stories are out of sequence.
+    pub fn from_snapshot(s: &Snapshot) -> Option<Clusterer> {
+        let mut c = Clusterer::new();
+        c.df.docs = s.docs;
+        c.df.df = s.df.iter().copied().collect();
+        for state in &s.stories {
+            c.restore_story(StoryState::decode(state)?);
+        }
+        for r in &s.seen {
+            c.restore_seen(
+                Seen {
+                    id: r.id.as_str().into(),
+                    story: r.story,
+                    minhash: decode_signature(&r.signature),
+                },
+                r.exact,
+            );
+        }
+        Some(c)
     }
 
     /// The article's TF-IDF vector, unit length, names and numbers weighted up.

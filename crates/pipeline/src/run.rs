@@ -1,12 +1,23 @@
-//! Run: the only orchestrator. Runs the stages in order over a batch of raw articles:
-//! clean -> segment -> (mentions, quotes, numbers) per article -> consolidate, and collects
-//! timings. In: `Vec<RawArticle>` plus rejections from reading. Out: [`Digest`].
+//! Run: the only orchestrator, the one caller of the stages. Its named stages:
+//! - [`digest`]: a batch of raw articles to stories in memory (clean -> segment -> mentions,
+//!   quotes, numbers per article -> cluster -> consolidate), with timings;
+//! - [`prepare`] (clean, title, clustering features) and [`assign`] (story assignment) for
+//!   ingest, driven against any [`StoryStore`] by [`Ingest`], which also keeps each touched
+//!   story's analysis in the store;
+//! - [`analyse_story`]: one story's facts, quotes and summary from its articles.
+//!
 //! Invariant: the output does not depend on the order of the input (articles are sorted by
-//! id first; duplicate ids get a content-hash suffix). Stages never call each other.
+//! id first; duplicate ids with different content get a content-hash suffix). Stages never
+//! call each other; this module does no IO of its own (a store is reached only through the
+//! [`StoryStore`] it is given).
 
-use crate::{clean, cluster, consolidate, entities, numbers, quotes, segment};
-use corroborate_model::{Article, ArticleAnalysis, Embedder, RawArticle, Rejection, Story};
-use std::collections::HashMap;
+use crate::cluster::{self, Clusterer, Features};
+use crate::{clean, consolidate, entities, numbers, quotes, segment};
+use corroborate_model::{
+    Article, ArticleAnalysis, BatchWrite, Embedder, RawArticle, Rejection, StoredAnalysis,
+    StoredArticle, Story, StoryRecord, StoryStore,
+};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -23,6 +34,68 @@ pub struct Digest {
     pub stories: Vec<Story>,
     /// Time per stage, in pipeline order.
     pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Give every article one id: the same id with different content gets a content-hash suffix
+/// (`id~1a2b3c4d`) on each copy; the same id with the same content is kept once. Sorts by id.
+/// Returns how many exact repeats were dropped.
+pub fn unique_ids(raws: &mut Vec<RawArticle>) -> usize {
+    raws.sort_by(|a, b| {
+        a.id.cmp(&b.id)
+            .then(a.body.cmp(&b.body))
+            .then(a.path.cmp(&b.path))
+    });
+    let before = raws.len();
+    raws.dedup_by(|a, b| a.id == b.id && a.body == b.body);
+    let repeats = before - raws.len();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for r in raws.iter() {
+        *seen.entry(r.id.clone()).or_default() += 1;
+    }
+    for r in raws.iter_mut() {
+        if seen[&r.id] > 1 {
+            r.id = suffixed(&r.id, &r.body);
+        }
+    }
+    raws.sort_by(|a, b| a.id.cmp(&b.id).then(a.path.cmp(&b.path)));
+    raws.dedup_by(|a, b| a.id == b.id);
+    repeats
+}
+
+/// The hash a store keeps of an article's body as read (hex).
+pub fn body_hash(body: &str) -> String {
+    blake3::hash(body.as_bytes()).to_hex().to_string()
+}
+
+/// An id with the content-hash suffix that tells two articles of one id apart.
+pub fn suffixed(id: &str, body: &str) -> String {
+    let h = blake3::hash(body.as_bytes()).to_hex();
+    format!("{id}~{}", &h[..8])
+}
+
+/// True when a title is a web address (or its tokenised remains), which never heads a story.
+pub fn looks_like_url(title: &str) -> bool {
+    let t = title.trim().to_ascii_lowercase();
+    let squeezed: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    squeezed.starts_with("http:/")
+        || squeezed.starts_with("https:/")
+        || squeezed.starts_with("www.")
+        || (!t.contains(' ') && t.contains('/') && t.contains('.'))
+}
+
+/// Head an article whose input gave no title (or a web address) with its first sentence that
+/// is not a web address. Needs the article's sentences.
+pub fn entitle(a: &mut Article) {
+    if !a.title.is_empty() && !looks_like_url(&a.title) {
+        return;
+    }
+    a.title = a
+        .sentences
+        .iter()
+        .map(|s| a.slice(s.span))
+        .find(|s| !looks_like_url(s))
+        .unwrap_or("")
+        .to_string();
 }
 
 /// Analyse one cleaned, segmented article.
@@ -110,36 +183,14 @@ pub fn digest_with(
 ) -> Digest {
     let mut timings = Vec::new();
     let t = Instant::now();
-    raws.sort_by(|a, b| {
-        a.id.cmp(&b.id)
-            .then(a.body.cmp(&b.body))
-            .then(a.path.cmp(&b.path))
-    });
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for r in &raws {
-        *seen.entry(r.id.clone()).or_default() += 1;
-    }
-    for r in &mut raws {
-        if seen[&r.id] > 1 {
-            let h = blake3::hash(r.body.as_bytes()).to_hex();
-            r.id = format!("{}~{}", r.id, &h[..8]);
-        }
-    }
-    raws.sort_by(|a, b| a.id.cmp(&b.id).then(a.path.cmp(&b.path)));
-    raws.dedup_by(|a, b| a.id == b.id);
+    unique_ids(&mut raws);
     rejected.sort_by(|a, b| a.path.cmp(&b.path).then(a.reason.cmp(&b.reason)));
     let mut articles = clean::clean(&raws);
     timings.push(("clean", t.elapsed()));
     let t = Instant::now();
     for a in &mut articles {
         a.sentences = segment::segment(a);
-        if a.title.is_empty() {
-            a.title = a
-                .sentences
-                .first()
-                .map(|s| a.slice(s.span).to_string())
-                .unwrap_or_default();
-        }
+        entitle(a);
     }
     timings.push(("segment", t.elapsed()));
     let t = Instant::now();
@@ -175,4 +226,420 @@ pub fn digest_with(
         stories,
         timings,
     }
+}
+
+/// Which pipeline made a stored analysis: a store recomputes when this changes.
+pub const ANALYSIS_VERSION: &str = concat!("corroborate-", env!("CARGO_PKG_VERSION"), "/1");
+
+/// The version a stored analysis made with `options` carries: the pipeline, the model and the
+/// summary length, since each changes the result.
+pub fn analysis_version(options: &Options) -> String {
+    format!(
+        "{ANALYSIS_VERSION} model={} words={}",
+        options.embedder.as_ref().map_or("none", |e| e.name()),
+        options.summary_words
+    )
+}
+
+/// Whether an analysis of `version` can stand for one made with `options`: same pipeline and
+/// summary length, and the same model when `model_matters`.
+pub fn analysis_serves(version: &str, options: &Options, model_matters: bool) -> bool {
+    if model_matters {
+        return version == analysis_version(options);
+    }
+    version.starts_with(ANALYSIS_VERSION)
+        && version.ends_with(&format!(" words={}", options.summary_words))
+}
+
+/// One story's full analysis from its member articles (cleaned; sentences are found here):
+/// per-article mentions, quotes and numbers, then facts, quotes and summary. The story keeps
+/// the id given (a store's story id), else its content-derived one. Returns the articles with
+/// their sentences, sorted by id, and the story.
+pub fn analyse_story(
+    mut articles: Vec<Article>,
+    id: Option<&str>,
+    options: &Options,
+) -> (Vec<Article>, Story) {
+    articles.sort_by(|a, b| a.id.cmp(&b.id));
+    for a in &mut articles {
+        a.sentences = segment::segment(a);
+    }
+    let analyses: Vec<ArticleAnalysis> = articles.iter().map(analyse).collect();
+    let mut story = consolidate::consolidate(
+        &articles,
+        &analyses,
+        options.summary_words,
+        options.embedder.as_deref(),
+    );
+    if let Some(id) = id {
+        story.id = id.to_string();
+    }
+    (articles, story)
+}
+
+/// A batch cleaned, titled and featurized: what ingest needs before it touches a store.
+#[derive(Debug, Default)]
+pub struct Prepared {
+    articles: Vec<Article>,
+    bodies: Vec<String>,
+    paths: Vec<String>,
+    features: Vec<Features>,
+    repeats: usize,
+}
+
+impl Prepared {
+    /// Articles in the batch (after exact repeats were dropped).
+    pub fn len(&self) -> usize {
+        self.articles.len()
+    }
+
+    /// True when the batch holds no article.
+    pub fn is_empty(&self) -> bool {
+        self.articles.is_empty()
+    }
+}
+
+/// Ingest's first stage, needing no store: ids made unique (as [`digest`] does), cleaning,
+/// titles, clustering features (on every core). Pure, so a caller may prepare the next batch
+/// while one is assigned.
+pub fn prepare(mut raws: Vec<RawArticle>) -> Prepared {
+    let repeats = unique_ids(&mut raws);
+    let mut articles = clean::clean(&raws);
+    for a in &mut articles {
+        if a.title.is_empty() || looks_like_url(&a.title) {
+            a.sentences = segment::segment(a);
+            entitle(a);
+            a.sentences.clear();
+        }
+    }
+    let features = features_parallel(&articles);
+    let (bodies, paths) = raws.into_iter().map(|r| (r.body, r.path)).unzip();
+    Prepared {
+        articles,
+        bodies,
+        paths,
+        features,
+        repeats,
+    }
+}
+
+/// Features of a batch on every core (the order of the output matches the input).
+fn features_parallel(articles: &[Article]) -> Vec<Features> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
+    let one = |a: &Article| cluster::features(&a.id, &a.title, &a.text, a.date.as_deref());
+    if threads < 2 || articles.len() < 64 {
+        return articles.iter().map(one).collect();
+    }
+    let chunk = articles.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = articles
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// What one ingested batch did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BatchReport {
+    /// Articles stored.
+    pub stored: usize,
+    /// Articles skipped because the same id with the same text is stored (or came twice).
+    pub already: usize,
+    /// Articles stored under a content-hash suffix because their id was stored with other text.
+    pub renamed: usize,
+    /// Stored articles that were exact or near copies of an earlier one.
+    pub copies: usize,
+    /// Stories opened.
+    pub new_stories: usize,
+}
+
+/// Ingest's second stage: assign the batch's articles at `keep` (indices into `p`) to stories
+/// in canonical order (date, then id, so a batch's stories do not depend on input order),
+/// updating `clusterer`, and say what to write.
+pub fn assign(clusterer: &mut Clusterer, p: &Prepared, keep: &[usize]) -> (BatchWrite, usize) {
+    for &i in keep {
+        clusterer.df.add(&p.features[i]);
+    }
+    let mut order = keep.to_vec();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&p.features[a], &p.features[b]);
+        (a.day.is_none(), a.day, &a.id).cmp(&(b.day.is_none(), b.day, &b.id))
+    });
+    let before = clusterer.stories.len();
+    let mut write = BatchWrite::default();
+    let mut founders: HashMap<usize, usize> = HashMap::new();
+    let mut touched = BTreeSet::new();
+    for &i in &order {
+        let f = &p.features[i];
+        let a = clusterer.add(f);
+        if a.story >= before {
+            founders.entry(a.story).or_insert(i);
+        }
+        touched.insert(a.story);
+        write.articles.push(StoredArticle {
+            article: p.articles[i].clone(),
+            path: p.paths[i].clone(),
+            story: a.story as u32,
+            copy_of: a.copy_of,
+            exact: f.exact,
+            signature: cluster::encode_signature(&f.minhash),
+            body_hash: body_hash(&p.bodies[i]),
+        });
+    }
+    for story in touched {
+        let s = &clusterer.stories[story];
+        let (first_date, last_date) = match s.days {
+            Some((lo, hi)) => (
+                Some(cluster::date_of_day(lo)),
+                Some(cluster::date_of_day(hi)),
+            ),
+            None => (None, None),
+        };
+        let (id, founder_title) = match founders.get(&story) {
+            Some(&i) => (
+                consolidate::story_id(&[p.articles[i].id.as_str()]),
+                p.articles[i].title.clone(),
+            ),
+            // A story stored already keeps its id and founder: the store ignores these.
+            None => (String::new(), String::new()),
+        };
+        write.stories.push(StoryRecord {
+            idx: story as u32,
+            id,
+            founder_title,
+            first_date,
+            last_date,
+            articles: s.members + s.copies,
+            copies: s.copies,
+            state: s.encode(),
+        });
+    }
+    let mut df: HashMap<u64, u32> = HashMap::new();
+    for &i in keep {
+        for (t, _) in &p.features[i].terms {
+            *df.entry(*t).or_default() += 1;
+        }
+    }
+    write.df = df.into_iter().collect();
+    write.df.sort_unstable();
+    write.docs = clusterer.df.docs;
+    (write, clusterer.stories.len() - before)
+}
+
+/// Why an ingest step failed.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError<E: std::error::Error + 'static> {
+    /// The store failed; nothing of the batch is kept.
+    #[error(transparent)]
+    Store(#[from] E),
+    /// The store's clustering state was not written by this pipeline.
+    #[error("the store's clustering state is not one this corroborate reads")]
+    State,
+}
+
+/// Ingest into a store: batches are prepared ([`prepare`]), then each is assigned and written
+/// in one transaction on the store's current state: when another process committed since this
+/// one last looked, the state is reloaded first, so two ingests into one store serialise and
+/// never mix their stories. The stories a batch touched are analysed by
+/// [`Ingest::analyse_touched`] and their analyses kept in the store.
+pub struct Ingest<S: StoryStore> {
+    store: S,
+    clusterer: Clusterer,
+    generation: u64,
+    touched: BTreeSet<u32>,
+}
+
+impl<S: StoryStore> Ingest<S> {
+    /// Start ingesting into `store` (loads its clustering state).
+    pub fn new(store: S) -> Result<Self, IngestError<S::Error>> {
+        let snap = store.snapshot()?;
+        let clusterer = Clusterer::from_snapshot(&snap).ok_or(IngestError::State)?;
+        Ok(Ingest {
+            store,
+            clusterer,
+            generation: snap.generation,
+            touched: BTreeSet::new(),
+        })
+    }
+
+    /// The store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// Stories known when this process last wrote or loaded.
+    pub fn story_count(&self) -> usize {
+        self.clusterer.stories.len()
+    }
+
+    /// Stories touched by batches not yet analysed.
+    pub fn pending(&self) -> usize {
+        self.touched.len()
+    }
+
+    /// Assign and store one prepared batch in one transaction. `waiting` is called when
+    /// another writer holds the store. On error nothing of the batch is stored.
+    pub fn add(
+        &mut self,
+        mut p: Prepared,
+        waiting: &mut dyn FnMut(),
+    ) -> Result<BatchReport, IngestError<S::Error>> {
+        let generation = self.store.begin_write(waiting)?;
+        match self.add_locked(&mut p, generation) {
+            Ok(r) => Ok(r),
+            Err(e) => {
+                self.store.abort_write();
+                // Whatever the clusterer took in is undone by reloading at the next batch.
+                self.generation = u64::MAX;
+                Err(e)
+            }
+        }
+    }
+
+    fn add_locked(
+        &mut self,
+        p: &mut Prepared,
+        generation: u64,
+    ) -> Result<BatchReport, IngestError<S::Error>> {
+        if generation != self.generation {
+            let snap = self.store.snapshot()?;
+            self.clusterer = Clusterer::from_snapshot(&snap).ok_or(IngestError::State)?;
+        }
+        let mut report = BatchReport {
+            already: p.repeats,
+            ..BatchReport::default()
+        };
+        let mut keep = Vec::with_capacity(p.len());
+        let mut ids: BTreeSet<String> = BTreeSet::new();
+        for i in 0..p.len() {
+            let mut renamed = false;
+            loop {
+                let id = p.articles[i].id.clone();
+                let hash = body_hash(&p.bodies[i]);
+                let text = Some(p.articles[i].text.as_str());
+                match self.store.same_content(&id, &hash, text)? {
+                    None if ids.insert(id.clone()) => {
+                        keep.push(i);
+                        report.renamed += usize::from(renamed);
+                    }
+                    Some(true) => report.already += 1,
+                    // Same id, other text (stored, or given the same suffix in this batch):
+                    // keep both, this one under its content hash.
+                    _ if !renamed => {
+                        let new = suffixed(&id, &p.bodies[i]);
+                        p.articles[i].id = new.clone();
+                        p.features[i].id = new;
+                        renamed = true;
+                        continue;
+                    }
+                    _ => report.already += 1,
+                }
+                break;
+            }
+        }
+        if keep.is_empty() {
+            self.store.abort_write();
+            self.generation = generation;
+            return Ok(report);
+        }
+        let (write, new_stories) = assign(&mut self.clusterer, p, &keep);
+        report.stored = write.articles.len();
+        report.copies = write
+            .articles
+            .iter()
+            .filter(|a| a.copy_of.is_some())
+            .count();
+        report.new_stories = new_stories;
+        self.store.write_batch(&write)?;
+        self.generation = generation + 1;
+        for r in &write.stories {
+            self.touched.insert(r.idx);
+        }
+        Ok(report)
+    }
+
+    /// Analyse every story the batches since the last call touched and keep each analysis in
+    /// the store (a story another process grew meanwhile is left for its writer, which
+    /// analyses it after its own batch). Stories are analysed on every core, a group at a time
+    /// so memory holds one group's articles. Returns how many were analysed.
+    pub fn analyse_touched(&mut self, options: &Options) -> Result<usize, IngestError<S::Error>> {
+        /// Stories read, analysed and written per round.
+        const GROUP: usize = 32;
+        let version = analysis_version(options);
+        let touched: Vec<u32> = std::mem::take(&mut self.touched).into_iter().collect();
+        let mut n = 0;
+        for group in touched.chunks(GROUP) {
+            let mut work = Vec::with_capacity(group.len());
+            for &idx in group {
+                let Some(id) = self.store.story_id(idx)? else {
+                    continue;
+                };
+                if let Some(articles) = self.store.story_articles(&id)? {
+                    work.push((id, articles));
+                }
+            }
+            let done = parallel_stories(work, options);
+            for (id, members, articles, story) in done {
+                let analysis = StoredAnalysis {
+                    version: version.clone(),
+                    members,
+                    sentences: articles.iter().map(|a| a.sentences.clone()).collect(),
+                    story,
+                };
+                self.store.record_analysis(&id, &analysis)?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// A story to analyse: its id and members.
+type StoryWork = (String, Vec<Article>);
+/// An analysed story: id, member count, members with sentences, the story.
+type StoryDone = (String, u32, Vec<Article>, Story);
+
+/// Analyse stories on every core; the output keeps the input order.
+fn parallel_stories(work: Vec<StoryWork>, options: &Options) -> Vec<StoryDone> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8)
+        .min(work.len().max(1));
+    let slots: Vec<std::sync::Mutex<Option<StoryWork>>> = work
+        .into_iter()
+        .map(|w| std::sync::Mutex::new(Some(w)))
+        .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<std::sync::Mutex<Option<StoryDone>>> = (0..slots.len())
+        .map(|_| std::sync::Mutex::new(None))
+        .collect();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(slot) = slots.get(i) else { break };
+                let Some((id, articles)) = slot.lock().ok().and_then(|mut s| s.take()) else {
+                    continue;
+                };
+                let members = articles.len() as u32;
+                let (articles, story) = analyse_story(articles, Some(&id), options);
+                if let Ok(mut r) = results[i].lock() {
+                    *r = Some((id, members, articles, story));
+                }
+            });
+        }
+    });
+    results
+        .into_iter()
+        .filter_map(|r| r.into_inner().ok().flatten())
+        .collect()
 }

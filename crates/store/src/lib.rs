@@ -1,38 +1,61 @@
-//! Store: the embedded, transactional home of ingested articles, their stories and the
-//! clustering state, in one SQLite file (WAL journal, `synchronous=FULL`). Each ingested batch is
-//! one transaction: its articles, the stories they touched, the document frequencies and the
-//! counters commit together or not at all, so a kill at any moment leaves the last committed
-//! batch intact and the clustering state consistent with the articles stored.
-//! In: raw articles in batches ([`Ingest::add_batch`]). Out: story listings and the articles of a
-//! story, rebuilt for the pipeline. Never keeps article texts in memory beyond one batch; never
-//! changes an article once stored (re-ingesting an id is a no-op).
+//! Store: the embedded, transactional home of ingested articles, their stories, the clustering
+//! state and each story's kept analysis, in one SQLite file (WAL journal, `synchronous=FULL`).
+//! Implements [`StoryStore`], the interface the pipeline's orchestrator drives; it knows nothing
+//! of the pipeline (clustering records are opaque bytes to it).
+//!
+//! Many processes may share one store: readers never block; a writer takes the write lock with
+//! `BEGIN IMMEDIATE` before it reads the state it assigns on, so two ingests serialise batch by
+//! batch and each sees what the other committed (the `generation` counter tells it to reload).
+//! Each batch is one transaction: its articles, the stories it touched, the document
+//! frequencies and the counters commit together or not at all, so a kill at any moment leaves
+//! the last committed batch intact.
+//! Never writes to a file that is not a corroborate store (it is refused untouched); never
+//! changes an article once stored; never keeps article texts in memory beyond one batch.
 
-use corroborate_model::{Article, RawArticle, Removed, RemovedKind, Span};
-use corroborate_pipeline::cluster::{self, date_of_day, Clusterer, Features, Seen, StoryState};
-use corroborate_pipeline::{clean, consolidate};
-use rusqlite::{params, Connection, OptionalExtension};
-use rustc_hash::{FxHashMap, FxHashSet};
-use std::path::Path;
+use corroborate_model::{
+    Article, BatchWrite, Removed, RemovedKind, SeenRecord, Snapshot, Span, StoredAnalysis,
+    StoryRow, StoryStore,
+};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// Version of the store's tables; a store written by another version is refused.
 pub const SCHEMA_VERSION: i64 = 1;
 
-/// Why the store could not do what was asked.
-#[derive(Debug)]
-pub struct StoreError(pub String);
+/// SQLite's `application_id` of a corroborate store ("corr").
+const APPLICATION_ID: i64 = 0x636f_7272;
 
-impl std::fmt::Display for StoreError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for StoreError {}
-
-impl From<rusqlite::Error> for StoreError {
-    fn from(e: rusqlite::Error) -> Self {
-        StoreError(e.to_string())
-    }
+/// Why the store could not do what was asked; each names the store file.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite failed.
+    #[error("{path}: {source}")]
+    Sqlite {
+        /// The store file.
+        path: PathBuf,
+        /// What SQLite said.
+        source: rusqlite::Error,
+    },
+    /// The file exists but is not a corroborate store; it was not changed.
+    #[error("{0}: not a corroborate store (left untouched)")]
+    Foreign(PathBuf),
+    /// The store was written by another version of corroborate.
+    #[error("{path}: store schema version {found}, this corroborate reads {SCHEMA_VERSION}")]
+    Version {
+        /// The store file.
+        path: PathBuf,
+        /// The version found.
+        found: i64,
+    },
+    /// The store's own invariants do not hold.
+    #[error("{path}: {what}")]
+    Inconsistent {
+        /// The store file.
+        path: PathBuf,
+        /// What is wrong.
+        what: String,
+    },
 }
 
 type Result<T> = std::result::Result<T, StoreError>;
@@ -48,7 +71,10 @@ CREATE TABLE IF NOT EXISTS stories(
     articles INTEGER NOT NULL,
     copies INTEGER NOT NULL,
     independent_sources INTEGER NOT NULL,
-    state BLOB NOT NULL);
+    state BLOB NOT NULL,
+    analysis TEXT,
+    analysis_version TEXT,
+    analysed_members INTEGER);
 CREATE INDEX IF NOT EXISTS stories_newest ON stories(last_date DESC, idx DESC);
 CREATE TABLE IF NOT EXISTS articles(
     seq INTEGER PRIMARY KEY,
@@ -65,10 +91,20 @@ CREATE TABLE IF NOT EXISTS articles(
     removed TEXT NOT NULL,
     exact INTEGER NOT NULL,
     minhash BLOB NOT NULL,
-    about TEXT NOT NULL DEFAULT '{}');
+    about TEXT NOT NULL DEFAULT '{}',
+    body_hash TEXT);
 CREATE INDEX IF NOT EXISTS articles_story ON articles(story, id);
 CREATE TABLE IF NOT EXISTS df(term INTEGER PRIMARY KEY, n INTEGER NOT NULL);
 ";
+
+/// Columns added after the first stores were made (additive: same schema version).
+const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
+    ("articles", "about", "TEXT NOT NULL DEFAULT '{}'"),
+    ("stories", "analysis", "TEXT"),
+    ("stories", "analysis_version", "TEXT"),
+    ("stories", "analysed_members", "INTEGER"),
+    ("articles", "body_hash", "TEXT"),
+];
 
 /// What an article's `about` column holds: reader-given metadata beyond the fixed columns.
 #[derive(serde::Serialize, serde::Deserialize, Default)]
@@ -95,106 +131,11 @@ impl About {
     }
 }
 
-/// One row of the story listing.
-#[derive(Clone, Debug, PartialEq)]
-pub struct StoryRow {
-    /// Public story id (`s-` and 12 hex digits), stable as the story grows.
-    pub id: String,
-    /// Headline (the founding article's title until the story is analysed by `show`).
-    pub headline: String,
-    /// Member article ids, sorted.
-    pub articles: Vec<String>,
-    /// Independent sources: members that are not copies, until `show` analyses the story and
-    /// stores the count of lineages (rewrites folded in).
-    pub independent_sources: u32,
-    /// Earliest and latest publication date of the members.
-    pub first_date: Option<String>,
-    /// See `first_date`.
-    pub last_date: Option<String>,
-}
-
 /// An open store.
 pub struct Store {
     conn: Connection,
-}
-
-fn encode_state(s: &StoryState) -> Vec<u8> {
-    let mut b = Vec::with_capacity(32 + s.centroid.len() * 12 + s.years.len() * 6);
-    let (lo, hi) = s.days.unwrap_or((i64::MIN, i64::MIN));
-    b.extend_from_slice(&lo.to_le_bytes());
-    b.extend_from_slice(&hi.to_le_bytes());
-    b.extend_from_slice(&s.members.to_le_bytes());
-    b.extend_from_slice(&s.copies.to_le_bytes());
-    b.extend_from_slice(&(s.centroid.len() as u32).to_le_bytes());
-    for (t, w) in &s.centroid {
-        b.extend_from_slice(&t.to_le_bytes());
-        b.extend_from_slice(&w.to_le_bytes());
-    }
-    b.extend_from_slice(&(s.years.len() as u32).to_le_bytes());
-    for (y, n) in &s.years {
-        b.extend_from_slice(&y.to_le_bytes());
-        b.extend_from_slice(&n.to_le_bytes());
-    }
-    b
-}
-
-struct Reader<'a>(&'a [u8]);
-
-impl Reader<'_> {
-    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
-        let (head, rest) = self.0.split_at_checked(N)?;
-        self.0 = rest;
-        head.try_into().ok()
-    }
-    fn u16(&mut self) -> Option<u16> {
-        self.take().map(u16::from_le_bytes)
-    }
-    fn u32(&mut self) -> Option<u32> {
-        self.take().map(u32::from_le_bytes)
-    }
-    fn u64(&mut self) -> Option<u64> {
-        self.take().map(u64::from_le_bytes)
-    }
-    fn i64(&mut self) -> Option<i64> {
-        self.take().map(i64::from_le_bytes)
-    }
-    fn f32(&mut self) -> Option<f32> {
-        self.take().map(f32::from_le_bytes)
-    }
-}
-
-fn decode_state(b: &[u8]) -> Option<StoryState> {
-    let mut r = Reader(b);
-    let (lo, hi) = (r.i64()?, r.i64()?);
-    let members = r.u32()?;
-    let copies = r.u32()?;
-    let n = r.u32()? as usize;
-    let mut centroid = Vec::with_capacity(n.min(4096));
-    for _ in 0..n {
-        centroid.push((r.u64()?, r.f32()?));
-    }
-    let n = r.u32()? as usize;
-    let mut years = Vec::with_capacity(n.min(256));
-    for _ in 0..n {
-        years.push((r.u16()?, r.u32()?));
-    }
-    Some(StoryState {
-        centroid,
-        members,
-        copies,
-        days: (lo != i64::MIN).then_some((lo, hi)),
-        years,
-    })
-}
-
-fn encode_minhash(m: &[u32]) -> Vec<u8> {
-    m.iter().flat_map(|v| v.to_le_bytes()).collect()
-}
-
-fn decode_minhash(b: &[u8]) -> Box<[u32]> {
-    b.chunks_exact(4)
-        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        .collect()
+    path: PathBuf,
+    writing: bool,
 }
 
 /// Paragraph spans of a cleaned text (paragraphs joined by a blank line).
@@ -213,498 +154,647 @@ fn paragraph_spans(text: &str) -> Vec<Span> {
     out
 }
 
+/// True when an existing, non-empty file is a corroborate store, judged through a read-only
+/// connection so nothing of the file changes: our `application_id`, or (stores made before it
+/// was set) our `meta` table with a schema version beside `stories` and `articles`.
+fn is_ours(path: &Path) -> bool {
+    let Ok(conn) = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    ) else {
+        return false;
+    };
+    let app: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .unwrap_or(-1);
+    if app == APPLICATION_ID {
+        return true;
+    }
+    if app != 0 {
+        return false;
+    }
+    let tables: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' \
+             AND name IN ('meta', 'stories', 'articles', 'df')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap_or(0);
+    tables == 4
+        && conn
+            .query_row(
+                "SELECT count(*) FROM meta WHERE key = 'schema_version'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap_or(0)
+            == 1
+}
+
 impl Store {
-    /// Open (or create) the store at `path`.
+    /// Open the store at `path`, creating it when no file (or an empty one) is there. A file
+    /// that is not a corroborate store is refused and left byte-identical.
     pub fn open(path: &Path) -> Result<Store> {
-        let conn = Connection::open(path)
-            .map_err(|e| StoreError(format!("{}: cannot open store: {e}", path.display())))?;
-        let named = |e: rusqlite::Error| StoreError(format!("{}: {e}", path.display()));
-        conn.busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(named)?;
+        let exists = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
+        if exists && !is_ours(path) {
+            return Err(StoreError::Foreign(path.to_path_buf()));
+        }
+        let named = |source| StoreError::Sqlite {
+            path: path.to_path_buf(),
+            source,
+        };
+        let conn = Connection::open(path).map_err(named)?;
+        // Readers wait for a checkpoint or schema change briefly; writers wait for each other
+        // in `begin_write`.
+        conn.busy_timeout(Duration::from_secs(60)).map_err(named)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(named)?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(named)?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(named)?;
-        conn.execute_batch(SCHEMA).map_err(named)?;
-        // Stores made before articles kept authors, language and the summary-only mark lack
-        // the `about` column: add it (an additive change, same schema version).
-        let has_about: bool = conn
-            .query_row(
-                "SELECT count(*) FROM pragma_table_info('articles') WHERE name = 'about'",
-                [],
-                |r| r.get::<_, i64>(0),
-            )
-            .map_err(named)?
-            > 0;
-        if !has_about {
-            conn.execute_batch("ALTER TABLE articles ADD COLUMN about TEXT NOT NULL DEFAULT '{}'")
-                .map_err(named)?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+            writing: false,
+        };
+        store.create()?;
+        Ok(store)
+    }
+
+    /// Open an existing store for reading only: never creates or changes a file.
+    pub fn open_existing(path: &Path) -> Result<Store> {
+        if !std::fs::metadata(path).is_ok_and(|m| m.len() > 0) || !is_ours(path) {
+            return Err(StoreError::Foreign(path.to_path_buf()));
         }
-        let version: Option<i64> = conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'schema_version'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(named)?;
-        match version {
-            None => {
-                conn.execute(
+        Store::open(path)
+    }
+
+    fn sql(&self, source: rusqlite::Error) -> StoreError {
+        StoreError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Tables, added columns and the schema version, in one immediate transaction so two
+    /// processes opening a new store at once do not race.
+    fn create(&self) -> Result<()> {
+        let c = &self.conn;
+        if let Some(v) = self.ready().map_err(|e| self.sql(e))? {
+            // Set up already: readers never take the write lock.
+            return if v == SCHEMA_VERSION {
+                Ok(())
+            } else {
+                Err(StoreError::Version {
+                    path: self.path.clone(),
+                    found: v,
+                })
+            };
+        }
+        c.execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.sql(e))?;
+        let r = (|| -> std::result::Result<Option<i64>, rusqlite::Error> {
+            c.execute_batch(SCHEMA)?;
+            c.pragma_update(None, "application_id", APPLICATION_ID)?;
+            for (table, column, decl) in ADDED_COLUMNS {
+                let has: i64 = c.query_row(
+                    &format!("SELECT count(*) FROM pragma_table_info('{table}') WHERE name = ?1"),
+                    [column],
+                    |r| r.get(0),
+                )?;
+                if has == 0 {
+                    c.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {decl}"))?;
+                }
+            }
+            let version: Option<i64> = c
+                .query_row(
+                    "SELECT value FROM meta WHERE key = 'schema_version'",
+                    [],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if version.is_none() {
+                c.execute(
                     "INSERT INTO meta(key, value) VALUES ('schema_version', ?1)",
                     [SCHEMA_VERSION],
-                )
-                .map_err(named)?;
+                )?;
             }
-            Some(v) if v != SCHEMA_VERSION => {
-                return Err(StoreError(format!(
-                    "{}: store schema version {v}, this corroborate reads {SCHEMA_VERSION}",
-                    path.display()
-                )))
+            Ok(version)
+        })();
+        match r {
+            Ok(Some(v)) if v != SCHEMA_VERSION => {
+                let _ = c.execute_batch("ROLLBACK");
+                Err(StoreError::Version {
+                    path: self.path.clone(),
+                    found: v,
+                })
             }
-            Some(_) => {}
+            Ok(_) => c.execute_batch("COMMIT").map_err(|e| self.sql(e)),
+            Err(e) => {
+                let _ = c.execute_batch("ROLLBACK");
+                Err(self.sql(e))
+            }
         }
-        Ok(Store { conn })
+    }
+
+    /// The schema version when the store is fully set up (our application id, every table
+    /// and added column, a version row); `None` when something is missing.
+    fn ready(&self) -> std::result::Result<Option<i64>, rusqlite::Error> {
+        let c = &self.conn;
+        let app: i64 = c.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        if app != APPLICATION_ID {
+            return Ok(None);
+        }
+        for (table, column, _) in ADDED_COLUMNS {
+            let has: i64 = c.query_row(
+                &format!("SELECT count(*) FROM pragma_table_info('{table}') WHERE name = ?1"),
+                [column],
+                |r| r.get(0),
+            )?;
+            if has == 0 {
+                return Ok(None);
+            }
+        }
+        c.query_row(
+            "SELECT value FROM meta WHERE key = 'schema_version'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()
     }
 
     /// Number of articles stored.
     pub fn article_count(&self) -> Result<u64> {
-        Ok(self
-            .conn
-            .query_row("SELECT count(*) FROM articles", [], |r| r.get::<_, i64>(0))?
-            as u64)
+        self.conn
+            .query_row("SELECT count(*) FROM articles", [], |r| r.get::<_, i64>(0))
+            .map(|n| n as u64)
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Number of stories stored.
+    pub fn story_count(&self) -> Result<u64> {
+        self.conn
+            .query_row("SELECT count(*) FROM stories", [], |r| r.get::<_, i64>(0))
+            .map(|n| n as u64)
+            .map_err(|e| self.sql(e))
     }
 
     /// Whether an article id is stored.
     pub fn has_article(&self, id: &str) -> Result<bool> {
         let mut st = self
             .conn
-            .prepare_cached("SELECT 1 FROM articles WHERE id = ?1")?;
-        Ok(st.exists([id])?)
+            .prepare_cached("SELECT 1 FROM articles WHERE id = ?1")
+            .map_err(|e| self.sql(e))?;
+        st.exists([id]).map_err(|e| self.sql(e))
     }
 
-    /// Check the file's integrity (SQLite's own check); `Ok(())` when sound.
+    /// Check the file (SQLite's own check) and the store's invariants: stories numbered
+    /// 0, 1, 2, ... without gaps, every article in a story that exists, each story's counts
+    /// equal to its members, no empty story, the document count equal to the articles stored
+    /// and no term counted in more documents than that. `Ok(())` when all hold.
     pub fn check(&self) -> Result<()> {
+        let bad = |what: String| StoreError::Inconsistent {
+            path: self.path.clone(),
+            what,
+        };
+        let one = |sql: &str| -> Result<i64> {
+            self.conn
+                .query_row(sql, [], |r| r.get::<_, i64>(0))
+                .map_err(|e| self.sql(e))
+        };
         let r: String = self
             .conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        if r == "ok" {
-            Ok(())
-        } else {
-            Err(StoreError(format!("integrity check failed: {r}")))
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(|e| self.sql(e))?;
+        if r != "ok" {
+            return Err(bad(format!("integrity check failed: {r}")));
         }
-    }
-
-    /// Load the clustering state saved with the articles.
-    fn load_clusterer(&self) -> Result<Clusterer> {
-        let mut c = Clusterer::new();
-        c.df.docs = self
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = 'docs'", [], |r| {
-                r.get::<_, i64>(0)
-            })
-            .optional()?
-            .unwrap_or(0) as u64;
-        let mut st = self.conn.prepare("SELECT term, n FROM df")?;
-        let rows = st.query_map([], |r| {
-            Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)?))
-        })?;
-        for row in rows {
-            let (t, n) = row?;
-            c.df.df.insert(t, n as u32);
+        let stories = one("SELECT count(*) FROM stories")?;
+        if stories > 0 && one("SELECT max(idx) FROM stories")? != stories - 1 {
+            return Err(bad("story indices have gaps".into()));
         }
-        let mut st = self
-            .conn
-            .prepare("SELECT idx, state FROM stories ORDER BY idx")?;
-        let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))?;
-        for row in rows {
-            let (idx, state) = row?;
-            if idx as usize != c.stories.len() {
-                return Err(StoreError(format!("story index {idx} out of sequence")));
-            }
-            let state = decode_state(&state)
-                .ok_or_else(|| StoreError(format!("story {idx}: bad state")))?;
-            c.restore_story(state);
+        let orphans =
+            one("SELECT count(*) FROM articles WHERE story NOT IN (SELECT idx FROM stories)")?;
+        if orphans > 0 {
+            return Err(bad(format!("{orphans} articles in no story")));
         }
-        let mut st = self
-            .conn
-            .prepare("SELECT id, story, exact, minhash FROM articles ORDER BY seq")?;
-        let rows = st.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, Vec<u8>>(3)?,
-            ))
-        })?;
-        for row in rows {
-            let (id, story, exact, minhash) = row?;
-            c.restore_seen(
-                Seen {
-                    id: id.into(),
-                    story: story as u32,
-                    minhash: decode_minhash(&minhash),
-                },
-                exact as u64,
-            );
+        let wrong = one("SELECT count(*) FROM stories s WHERE s.articles != \
+             (SELECT count(*) FROM articles a WHERE a.story = s.idx) \
+             OR s.copies != (SELECT count(*) FROM articles a WHERE a.story = s.idx \
+             AND a.copy_of IS NOT NULL)")?;
+        if wrong > 0 {
+            return Err(bad(format!(
+                "{wrong} stories whose counts differ from their members"
+            )));
         }
-        Ok(c)
+        let empty = one("SELECT count(*) FROM stories WHERE articles = 0")?;
+        if empty > 0 {
+            return Err(bad(format!("{empty} stories without articles")));
+        }
+        let articles = one("SELECT count(*) FROM articles")?;
+        let docs = one("SELECT coalesce((SELECT value FROM meta WHERE key = 'docs'), 0)")?;
+        if docs != articles {
+            return Err(bad(format!(
+                "document frequencies count {docs} articles, the store holds {articles}"
+            )));
+        }
+        let over = one(&format!(
+            "SELECT count(*) FROM df WHERE n > {docs} OR n < 1"
+        ))?;
+        if over > 0 {
+            return Err(bad(format!("{over} document frequencies out of range")));
+        }
+        Ok(())
     }
 
     /// Stories, newest (latest member date) first, undated last (SQLite sorts NULL last in
     /// descending order, so the `stories_newest` index serves the query); at most `limit`
-    /// (0: all).
+    /// (0: all). Headline and independent sources come from the kept analysis when it covers
+    /// every member; until then, the founding article's title and the members that are not
+    /// copies, with `analysed` empty.
     pub fn stories(&self, limit: usize) -> Result<Vec<StoryRow>> {
         let limit = if limit == 0 { -1 } else { limit as i64 };
-        let mut st = self.conn.prepare(
-            "SELECT idx, id, headline, independent_sources, first_date, last_date FROM stories \
-             ORDER BY last_date DESC, idx DESC LIMIT ?1",
-        )?;
-        let rows = st.query_map([limit], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                StoryRow {
-                    id: r.get(1)?,
-                    headline: r.get(2)?,
-                    articles: vec![],
-                    independent_sources: r.get::<_, i64>(3)? as u32,
-                    first_date: r.get(4)?,
-                    last_date: r.get(5)?,
-                },
-            ))
-        })?;
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT idx, id, headline, independent_sources, first_date, last_date, \
+                 CASE WHEN analysed_members = articles THEN analysis_version END FROM stories \
+                 ORDER BY last_date DESC, idx DESC LIMIT ?1",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = st
+            .query_map([limit], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    StoryRow {
+                        id: r.get(1)?,
+                        headline: r.get(2)?,
+                        articles: vec![],
+                        independent_sources: r.get::<_, i64>(3)? as u32,
+                        first_date: r.get(4)?,
+                        last_date: r.get(5)?,
+                        analysed: r.get(6)?,
+                    },
+                ))
+            })
+            .map_err(|e| self.sql(e))?;
         let mut out = Vec::new();
         let mut members = self
             .conn
-            .prepare_cached("SELECT id FROM articles WHERE story = ?1 ORDER BY id")?;
+            .prepare_cached("SELECT id FROM articles WHERE story = ?1 ORDER BY id")
+            .map_err(|e| self.sql(e))?;
         for row in rows {
-            let (idx, mut s) = row?;
+            let (idx, mut s) = row.map_err(|e| self.sql(e))?;
             s.articles = members
-                .query_map([idx], |r| r.get(0))?
-                .collect::<std::result::Result<_, _>>()?;
+                .query_map([idx], |r| r.get(0))
+                .and_then(|m| m.collect::<std::result::Result<_, _>>())
+                .map_err(|e| self.sql(e))?;
             out.push(s);
         }
         Ok(out)
     }
 
-    /// The articles of one story (sorted by id), rebuilt as cleaned articles without
-    /// sentences; `None` when no story has that id.
-    pub fn story_articles(&self, story_id: &str) -> Result<Option<Vec<Article>>> {
-        let idx: Option<i64> = self
-            .conn
-            .query_row("SELECT idx FROM stories WHERE id = ?1", [story_id], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        let Some(idx) = idx else { return Ok(None) };
-        let mut st = self.conn.prepare_cached(
-            "SELECT id, title, date, outlet, url, text, removed, about FROM articles \
-             WHERE story = ?1 ORDER BY id",
+    fn write_rows(&self, b: &BatchWrite) -> std::result::Result<(), rusqlite::Error> {
+        let tx = &self.conn;
+        let mut ins_story = tx.prepare_cached(
+            "INSERT OR IGNORE INTO stories(idx, id, headline, first_date, last_date, articles, \
+             copies, independent_sources, state) VALUES (?1, ?2, ?3, NULL, NULL, 0, 0, 0, x'')",
         )?;
-        let rows = st.query_map([idx], |r| {
-            let text: String = r.get(5)?;
-            let removed: String = r.get(6)?;
-            let removed: Vec<(String, String)> = serde_json::from_str(&removed).unwrap_or_default();
-            let about: String = r.get(7)?;
-            let about: About = serde_json::from_str(&about).unwrap_or_default();
-            Ok(Article {
-                authors: about.authors,
-                language: about.language,
-                summary_only: about.summary_only,
-                id: r.get(0)?,
-                title: r.get(1)?,
-                date: r.get(2)?,
-                outlet: r.get(3)?,
-                url: r.get(4)?,
-                paragraphs: paragraph_spans(&text),
-                text,
-                sentences: vec![],
-                removed: removed
-                    .into_iter()
-                    .filter_map(|(k, text)| {
-                        RemovedKind::from_name(&k).map(|kind| Removed { kind, text })
-                    })
-                    .collect(),
-            })
-        })?;
-        Ok(Some(rows.collect::<std::result::Result<_, _>>()?))
-    }
-
-    /// Record what a full analysis of a story found: its headline and independent sources.
-    pub fn record_analysis(
-        &self,
-        story_id: &str,
-        headline: &str,
-        independent_sources: u32,
-    ) -> Result<()> {
-        self.conn.execute(
-            "UPDATE stories SET headline = ?2, independent_sources = ?3 WHERE id = ?1",
-            params![story_id, headline, independent_sources],
+        for s in b.stories.iter().filter(|s| !s.id.is_empty()) {
+            ins_story.execute(params![s.idx as i64, s.id, s.founder_title])?;
+        }
+        let mut ins = tx.prepare_cached(
+            "INSERT INTO articles(id, story, copy_of, copy_jaccard, title, date, outlet, url, \
+             path, text, removed, exact, minhash, about, body_hash) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        )?;
+        for s in &b.articles {
+            let art = &s.article;
+            let removed: Vec<(&str, &str)> = art
+                .removed
+                .iter()
+                .map(|r| (r.kind.as_str(), r.text.as_str()))
+                .collect();
+            ins.execute(params![
+                art.id,
+                s.story as i64,
+                s.copy_of.as_ref().map(|c| c.0.as_str()),
+                s.copy_of.as_ref().map(|c| c.1),
+                art.title,
+                art.date,
+                art.outlet,
+                art.url,
+                s.path,
+                art.text,
+                serde_json::to_string(&removed).unwrap_or_else(|_| "[]".into()),
+                s.exact as i64,
+                s.signature,
+                About::of(art).to_json(),
+                s.body_hash,
+            ])?;
+        }
+        // Until a story is analysed, its listing counts the members that are not copies.
+        let mut upd = tx.prepare_cached(
+            "UPDATE stories SET first_date = ?2, last_date = ?3, articles = ?4, copies = ?5, \
+             independent_sources = CASE WHEN analysed_members IS NULL THEN ?6 \
+             ELSE independent_sources END, state = ?7 WHERE idx = ?1",
+        )?;
+        for s in &b.stories {
+            upd.execute(params![
+                s.idx as i64,
+                s.first_date,
+                s.last_date,
+                s.articles as i64,
+                s.copies as i64,
+                (s.articles - s.copies.min(s.articles)) as i64,
+                s.state,
+            ])?;
+        }
+        let mut df = tx.prepare_cached(
+            "INSERT INTO df(term, n) VALUES (?1, ?2) \
+             ON CONFLICT(term) DO UPDATE SET n = n + excluded.n",
+        )?;
+        for &(t, n) in &b.df {
+            df.execute(params![t as i64, n as i64])?;
+        }
+        tx.execute(
+            "INSERT INTO meta(key, value) VALUES ('docs', ?1) \
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [b.docs as i64],
+        )?;
+        tx.execute(
+            "INSERT INTO meta(key, value) VALUES ('generation', 1) \
+             ON CONFLICT(key) DO UPDATE SET value = value + 1",
+            [],
         )?;
         Ok(())
     }
 }
 
-/// What one batch did.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct BatchReport {
-    /// Articles stored.
-    pub stored: usize,
-    /// Articles skipped because their id was stored already (or came twice in the batch).
-    pub already: usize,
-    /// Stored articles that were exact or near copies of an earlier one.
-    pub copies: usize,
-    /// Stories opened.
-    pub new_stories: usize,
-}
+impl StoryStore for Store {
+    type Error = StoreError;
 
-/// A batch cleaned and featurized, ready to commit.
-pub struct Prepared {
-    paths: Vec<String>,
-    articles: Vec<Article>,
-    feats: Vec<Features>,
-    repeated: usize,
-}
-
-/// An ingest session: the store and the clustering state loaded from it.
-pub struct Ingest {
-    store: Store,
-    clusterer: Clusterer,
-}
-
-impl Ingest {
-    /// Start ingesting into `store` (loads its clustering state).
-    pub fn new(store: Store) -> Result<Ingest> {
-        let clusterer = store.load_clusterer()?;
-        Ok(Ingest { store, clusterer })
+    fn generation(&self) -> Result<u64> {
+        self.conn
+            .query_row(
+                "SELECT coalesce((SELECT value FROM meta WHERE key = 'generation'), 0)",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|g| g as u64)
+            .map_err(|e| self.sql(e))
     }
 
-    /// The store.
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
-    /// Stories known so far.
-    pub fn story_count(&self) -> usize {
-        self.clusterer.stories.len()
-    }
-
-    /// Clean, cluster and store one batch in one transaction: [`Ingest::prepare`] then
-    /// [`Ingest::commit`].
-    pub fn add_batch(&mut self, raws: Vec<RawArticle>) -> Result<BatchReport> {
-        self.commit(Ingest::prepare(raws))
-    }
-
-    /// The part of a batch that needs no store: cleaning and features (on every core). Pure,
-    /// so a caller may prepare the next batch on another thread while one commits.
-    pub fn prepare(mut raws: Vec<RawArticle>) -> Prepared {
-        raws.sort_by(|a, b| a.id.cmp(&b.id).then(a.body.cmp(&b.body)));
-        let before = raws.len();
-        raws.dedup_by(|a, b| a.id == b.id);
-        let repeated = before - raws.len();
-        let mut articles = clean::clean(&raws);
-        for a in &mut articles {
-            if a.title.is_empty() {
-                // As digest does: an untitled article is headed by its first sentence.
-                a.title = corroborate_pipeline::segment::segment(a)
-                    .first()
-                    .map(|s| a.slice(s.span).to_string())
-                    .unwrap_or_default();
+    fn begin_write(&mut self, waiting: &mut dyn FnMut()) -> Result<u64> {
+        if self.writing {
+            self.abort_write();
+        }
+        // Short waits in a loop rather than one long busy timeout, so the caller can say once
+        // that another writer holds the store.
+        self.conn
+            .busy_timeout(Duration::from_millis(250))
+            .map_err(|e| self.sql(e))?;
+        let mut told = false;
+        let r = loop {
+            match self.conn.execute_batch("BEGIN IMMEDIATE") {
+                Ok(()) => break Ok(()),
+                Err(rusqlite::Error::SqliteFailure(f, _))
+                    if matches!(
+                        f.code,
+                        rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                    ) =>
+                {
+                    if !told {
+                        waiting();
+                        told = true;
+                    }
+                }
+                Err(e) => break Err(self.sql(e)),
             }
-        }
-        let feats = features_parallel(&articles);
-        Prepared {
-            paths: raws.into_iter().map(|r| r.path).collect(),
-            articles,
-            feats,
-            repeated,
-        }
-    }
-
-    /// Cluster and store a prepared batch in one transaction. Articles already stored are
-    /// skipped; the rest are assigned in the batch's canonical order (date, then id), so a
-    /// batch's stories do not depend on the order of its input. On error nothing of the batch
-    /// is stored and the in-memory state is reloaded from the store.
-    pub fn commit(&mut self, p: Prepared) -> Result<BatchReport> {
-        let mut report = BatchReport {
-            already: p.repeated,
-            ..BatchReport::default()
         };
-        let mut keep = Vec::with_capacity(p.articles.len());
-        for (i, a) in p.articles.iter().enumerate() {
-            if self.store.has_article(&a.id)? {
-                report.already += 1;
-            } else {
-                keep.push(i);
-            }
-        }
-        if keep.is_empty() {
-            return Ok(report);
-        }
-        for &i in &keep {
-            self.clusterer.df.add(&p.feats[i]);
-        }
-        keep.sort_by(|&a, &b| {
-            let (a, b) = (&p.feats[a], &p.feats[b]);
-            (a.day.is_none(), a.day, &a.id).cmp(&(b.day.is_none(), b.day, &b.id))
-        });
-        let stories_before = self.clusterer.stories.len();
-        let mut assigned = Vec::with_capacity(keep.len());
-        for &i in &keep {
-            assigned.push((i, self.clusterer.add(&p.feats[i])));
-        }
-        report.new_stories = self.clusterer.stories.len() - stories_before;
-        match self.write(&p, &assigned, &mut report) {
-            Ok(()) => Ok(report),
+        let _ = self.conn.busy_timeout(Duration::from_secs(60));
+        r?;
+        self.writing = true;
+        match self.generation() {
+            Ok(g) => Ok(g),
             Err(e) => {
-                self.clusterer = self.store.load_clusterer()?;
+                self.abort_write();
                 Err(e)
             }
         }
     }
 
-    fn write(
-        &mut self,
-        p: &Prepared,
-        assigned: &[(usize, cluster::Assignment)],
-        report: &mut BatchReport,
-    ) -> Result<()> {
-        let (articles, feats) = (&p.articles, &p.feats);
-        let tx = self.store.conn.transaction()?;
-        let mut touched: FxHashSet<usize> = FxHashSet::default();
-        let mut founders: FxHashMap<usize, usize> = FxHashMap::default();
-        {
-            let exists = |idx: usize| -> Result<bool> {
-                Ok(tx
-                    .prepare_cached("SELECT 1 FROM stories WHERE idx = ?1")?
-                    .exists([idx as i64])?)
-            };
-            for (i, a) in assigned {
-                if touched.insert(a.story) && !exists(a.story)? {
-                    founders.insert(a.story, *i);
-                }
+    fn write_batch(&mut self, batch: &BatchWrite) -> Result<()> {
+        let r = self
+            .write_rows(batch)
+            .and_then(|()| self.conn.execute_batch("COMMIT"));
+        match r {
+            Ok(()) => {
+                self.writing = false;
+                Ok(())
             }
-            // Stories first (articles reference them).
-            let mut ins_story = tx.prepare_cached(
-                "INSERT INTO stories(idx, id, headline, first_date, last_date, articles, copies, \
-                 independent_sources, state) VALUES (?1, ?2, ?3, NULL, NULL, 0, 0, 0, x'')",
-            )?;
-            let mut new: Vec<_> = founders.iter().collect();
-            new.sort();
-            for (&story, &i) in new {
-                let id = consolidate::story_id(&[articles[i].id.as_str()]);
-                ins_story.execute(params![story as i64, id, articles[i].title])?;
+            Err(e) => {
+                self.abort_write();
+                Err(self.sql(e))
             }
-            let mut ins = tx.prepare_cached(
-                "INSERT INTO articles(id, story, copy_of, copy_jaccard, title, date, outlet, url, \
-                 path, text, removed, exact, minhash, about) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-            )?;
-            for (i, a) in assigned {
-                let art = &articles[*i];
-                let f = &feats[*i];
-                if a.copy_of.is_some() {
-                    report.copies += 1;
-                }
-                let removed: Vec<(&str, &str)> = art
-                    .removed
-                    .iter()
-                    .map(|r| (r.kind.as_str(), r.text.as_str()))
-                    .collect();
-                ins.execute(params![
-                    art.id,
-                    a.story as i64,
-                    a.copy_of.as_ref().map(|c| c.0.as_str()),
-                    a.copy_of.as_ref().map(|c| c.1),
-                    art.title,
-                    art.date,
-                    art.outlet,
-                    art.url,
-                    p.paths.get(*i).map(String::as_str).unwrap_or(""),
-                    art.text,
-                    serde_json::to_string(&removed).unwrap_or_else(|_| "[]".into()),
-                    f.exact as i64,
-                    encode_minhash(&f.minhash),
-                    About::of(art).to_json(),
-                ])?;
-                report.stored += 1;
-            }
-            let mut upd = tx.prepare_cached(
-                "UPDATE stories SET first_date = ?2, last_date = ?3, articles = ?4, copies = ?5, \
-                 independent_sources = max(independent_sources, ?6), state = ?7 WHERE idx = ?1",
-            )?;
-            let mut touched: Vec<usize> = touched.into_iter().collect();
-            touched.sort_unstable();
-            for story in touched {
-                let s = &self.clusterer.stories[story];
-                let (first, last) = match s.days {
-                    Some((lo, hi)) => (Some(date_of_day(lo)), Some(date_of_day(hi))),
-                    None => (None, None),
-                };
-                upd.execute(params![
-                    story as i64,
-                    first,
-                    last,
-                    (s.members + s.copies) as i64,
-                    s.copies as i64,
-                    s.members as i64,
-                    encode_state(s),
-                ])?;
-            }
-            let mut batch_df: FxHashMap<u64, u32> = FxHashMap::default();
-            for (i, _) in assigned {
-                for (t, _) in &feats[*i].terms {
-                    *batch_df.entry(*t).or_default() += 1;
-                }
-            }
-            let mut terms: Vec<(u64, u32)> = batch_df.into_iter().collect();
-            terms.sort_unstable();
-            let mut df = tx.prepare_cached(
-                "INSERT INTO df(term, n) VALUES (?1, ?2) \
-                 ON CONFLICT(term) DO UPDATE SET n = n + excluded.n",
-            )?;
-            for (t, n) in terms {
-                df.execute(params![t as i64, n as i64])?;
-            }
-            tx.execute(
-                "INSERT INTO meta(key, value) VALUES ('docs', ?1) \
-                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [self.clusterer.df.docs as i64],
-            )?;
         }
-        tx.commit()?;
-        Ok(())
+    }
+
+    fn abort_write(&mut self) {
+        if std::mem::take(&mut self.writing) {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+
+    fn snapshot(&self) -> Result<Snapshot> {
+        // One read transaction (unless the write transaction is open): a consistent view.
+        let own = !self.writing;
+        if own {
+            self.conn
+                .execute_batch("BEGIN DEFERRED")
+                .map_err(|e| self.sql(e))?;
+        }
+        let r = self.read_snapshot();
+        if own {
+            let _ = self.conn.execute_batch("COMMIT");
+        }
+        r.map_err(|e| self.sql(e))
+    }
+
+    fn same_content(&self, id: &str, body_hash: &str, text: Option<&str>) -> Result<Option<bool>> {
+        let row: Option<(Option<String>, String)> = self
+            .conn
+            .prepare_cached("SELECT body_hash, text FROM articles WHERE id = ?1")
+            .and_then(|mut st| {
+                st.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+            })
+            .map_err(|e| self.sql(e))?;
+        Ok(row.map(|(hash, stored)| match hash {
+            Some(h) => h == body_hash,
+            None => text.is_some_and(|t| t == stored),
+        }))
+    }
+
+    fn story_id(&self, idx: u32) -> Result<Option<String>> {
+        self.conn
+            .query_row("SELECT id FROM stories WHERE idx = ?1", [idx as i64], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.sql(e))
+    }
+
+    fn story_articles(&self, story_id: &str) -> Result<Option<Vec<Article>>> {
+        let idx: Option<i64> = self
+            .conn
+            .query_row("SELECT idx FROM stories WHERE id = ?1", [story_id], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.sql(e))?;
+        let Some(idx) = idx else { return Ok(None) };
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT id, title, date, outlet, url, text, removed, about FROM articles \
+                 WHERE story = ?1 ORDER BY id",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = st
+            .query_map([idx], |r| {
+                let text: String = r.get(5)?;
+                let removed: String = r.get(6)?;
+                let removed: Vec<(String, String)> =
+                    serde_json::from_str(&removed).unwrap_or_default();
+                let about: String = r.get(7)?;
+                let about: About = serde_json::from_str(&about).unwrap_or_default();
+                Ok(Article {
+                    authors: about.authors,
+                    language: about.language,
+                    summary_only: about.summary_only,
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    date: r.get(2)?,
+                    outlet: r.get(3)?,
+                    url: r.get(4)?,
+                    paragraphs: paragraph_spans(&text),
+                    text,
+                    sentences: vec![],
+                    removed: removed
+                        .into_iter()
+                        .filter_map(|(k, text)| {
+                            RemovedKind::from_name(&k).map(|kind| Removed { kind, text })
+                        })
+                        .collect(),
+                })
+            })
+            .and_then(|rows| rows.collect::<std::result::Result<Vec<_>, _>>())
+            .map_err(|e| self.sql(e))?;
+        Ok(Some(rows))
+    }
+
+    fn record_analysis(&mut self, story_id: &str, a: &StoredAnalysis) -> Result<bool> {
+        let json = serde_json::to_string(a).map_err(|e| StoreError::Inconsistent {
+            path: self.path.clone(),
+            what: format!("story {story_id}: analysis not serialisable: {e}"),
+        })?;
+        let n = self
+            .conn
+            .execute(
+                "UPDATE stories SET headline = ?2, independent_sources = ?3, analysis = ?4, \
+                 analysis_version = ?5, analysed_members = ?6 WHERE id = ?1 AND articles = ?6",
+                params![
+                    story_id,
+                    a.story.headline,
+                    a.story.independent_sources as i64,
+                    json,
+                    a.version,
+                    a.members as i64
+                ],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(n > 0)
+    }
+
+    fn analysis(&self, story_id: &str) -> Result<Option<StoredAnalysis>> {
+        let json: Option<Option<String>> = self
+            .conn
+            .query_row(
+                "SELECT analysis FROM stories WHERE id = ?1",
+                [story_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.sql(e))?;
+        // An analysis this version cannot read is as good as none: it is recomputed.
+        Ok(json
+            .flatten()
+            .and_then(|j| serde_json::from_str::<StoredAnalysis>(&j).ok()))
     }
 }
 
-/// Features of a batch on every core (the order of the output matches the input).
-fn features_parallel(articles: &[Article]) -> Vec<Features> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(8);
-    let one = |a: &Article| cluster::features(&a.id, &a.title, &a.text, a.date.as_deref());
-    if threads < 2 || articles.len() < 64 {
-        return articles.iter().map(one).collect();
+impl Store {
+    fn read_snapshot(&self) -> std::result::Result<Snapshot, rusqlite::Error> {
+        let c = &self.conn;
+        let mut snap = Snapshot {
+            generation: c.query_row(
+                "SELECT coalesce((SELECT value FROM meta WHERE key = 'generation'), 0)",
+                [],
+                |r| r.get::<_, i64>(0),
+            )? as u64,
+            docs: c.query_row(
+                "SELECT coalesce((SELECT value FROM meta WHERE key = 'docs'), 0)",
+                [],
+                |r| r.get::<_, i64>(0),
+            )? as u64,
+            ..Snapshot::default()
+        };
+        let mut st = c.prepare("SELECT term, n FROM df")?;
+        snap.df = st
+            .query_map([], |r| {
+                Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u32))
+            })?
+            .collect::<std::result::Result<_, _>>()?;
+        snap.df.sort_unstable();
+        let mut st = c.prepare("SELECT idx, state FROM stories ORDER BY idx")?;
+        for row in st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))? {
+            let (idx, state) = row?;
+            if idx as usize != snap.stories.len() {
+                return Err(rusqlite::Error::IntegralValueOutOfRange(0, idx));
+            }
+            snap.stories.push(state);
+        }
+        let mut st = c.prepare("SELECT id, story, exact, minhash FROM articles ORDER BY seq")?;
+        snap.seen = st
+            .query_map([], |r| {
+                Ok(SeenRecord {
+                    id: r.get(0)?,
+                    story: r.get::<_, i64>(1)? as u32,
+                    exact: r.get::<_, i64>(2)? as u64,
+                    signature: r.get(3)?,
+                })
+            })?
+            .collect::<std::result::Result<_, _>>()?;
+        Ok(snap)
     }
-    let chunk = articles.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = articles
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use corroborate_model::RawArticle;
+    use corroborate_pipeline::cluster::{self, date_of_day, StoryState};
+    use corroborate_pipeline::run::{prepare, Ingest};
+
+    fn add(
+        ing: &mut Ingest<Store>,
+        raws: Vec<RawArticle>,
+    ) -> corroborate_pipeline::run::BatchReport {
+        ing.add(prepare(raws), &mut || {}).unwrap()
+    }
 
     fn raw(id: &str, date: &str, text: &str) -> RawArticle {
         RawArticle {
@@ -740,14 +830,14 @@ mod tests {
             days: Some((10, 12)),
             years: vec![(2020, 2)],
         };
-        let back = decode_state(&encode_state(&s)).unwrap();
+        let back = StoryState::decode(&s.encode()).unwrap();
         assert_eq!(back.centroid, s.centroid);
         assert_eq!(
             (back.members, back.copies, back.days),
             (3, 1, Some((10, 12)))
         );
         assert_eq!(back.years, s.years);
-        assert!(decode_state(&encode_state(&s)[..20]).is_none());
+        assert!(StoryState::decode(&s.encode()[..20]).is_none());
     }
 
     #[test]
@@ -755,22 +845,24 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.db");
         let mut ing = Ingest::new(Store::open(&path).unwrap()).unwrap();
-        let r = ing
-            .add_batch(vec![
+        let r = add(
+            &mut ing,
+            vec![
                 raw("q1", "2020-03-02", QUAKE),
                 raw("v1", "2020-03-01", VOTE),
-            ])
-            .unwrap();
+            ],
+        );
         assert_eq!((r.stored, r.new_stories), (2, 2));
         drop(ing);
         // A new session restores the state and grows the quake story.
         let mut ing = Ingest::new(Store::open(&path).unwrap()).unwrap();
-        let r = ing
-            .add_batch(vec![
+        let r = add(
+            &mut ing,
+            vec![
                 raw("q2", "2020-03-03", QUAKE2),
                 raw("q1", "2020-03-02", QUAKE),
-            ])
-            .unwrap();
+            ],
+        );
         assert_eq!((r.stored, r.already, r.new_stories), (1, 1, 0));
         let rows = ing.store().stories(0).unwrap();
         assert_eq!(rows.len(), 2);
@@ -789,7 +881,7 @@ mod tests {
         let path = dir.path().join("s.db");
         // A store made before the `about` column existed, holding one article.
         let mut ing = Ingest::new(Store::open(&path).unwrap()).unwrap();
-        ing.add_batch(vec![raw("v1", "2020-03-01", VOTE)]).unwrap();
+        add(&mut ing, vec![raw("v1", "2020-03-01", VOTE)]);
         drop(ing);
         {
             let conn = Connection::open(&path).unwrap();
@@ -801,7 +893,7 @@ mod tests {
         q.authors = vec!["Ana Silva".into(), "Tom Roe".into()];
         q.language = Some("en".into());
         q.summary_only = true;
-        ing.add_batch(vec![q]).unwrap();
+        add(&mut ing, vec![q]);
         let rows = ing.store().stories(0).unwrap();
         let quake = rows.iter().find(|r| r.articles == ["q1"]).unwrap();
         let a = &ing.store().story_articles(&quake.id).unwrap().unwrap()[0];

@@ -1,0 +1,254 @@
+//! One store, many processes: two ingests at once both finish with every article stored once
+//! and no story mixing their piles; a file that is not a store is refused untouched; the same
+//! id with other text is kept twice; the listing agrees with `show`; flags are checked.
+
+mod common;
+
+use common::{run, seeds};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/stories")
+        .join(name)
+}
+
+fn listing(db: &Path) -> Value {
+    let out = run(&[
+        "stories",
+        "--check",
+        "--format",
+        "json",
+        "--limit",
+        "0",
+        "--db",
+        db.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn ingest_child(db: &Path, file: &Path, batch: &str) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_corroborate"))
+        .args(["ingest", "--quiet", "--no-model", "--batch", batch, "--db"])
+        .arg(db)
+        .arg(file)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs")
+}
+
+#[test]
+fn two_ingests_at_once_store_everything_once_and_never_mix_their_stories() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shared.db");
+    // Small batches so the two writers interleave many times.
+    let a = ingest_child(&db, &data("basil.jsonl"), "7");
+    let b = ingest_child(&db, &data("ecbplus.jsonl"), "11");
+    for (name, child) in [("BASIL", a), ("ECB+", b)] {
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{name} ingest: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let v = listing(&db);
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for s in v["stories"].as_array().unwrap() {
+        let ids: Vec<&str> = s["articles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap())
+            .collect();
+        let kinds: BTreeSet<bool> = ids.iter().map(|id| id.starts_with("basil-")).collect();
+        assert_eq!(kinds.len(), 1, "a story mixes BASIL and ECB+: {ids:?}");
+        for id in ids {
+            *seen.entry(id.to_string()).or_default() += 1;
+        }
+        // Both writers analysed what they touched last: the listing is analysed throughout.
+        assert_eq!(s["analysed"], true, "{s}");
+    }
+    assert_eq!(seen.len(), 150 + 496);
+    assert!(seen.values().all(|&n| n == 1));
+}
+
+#[test]
+fn a_file_that_is_not_a_store_is_refused_and_left_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    // Another application's SQLite database (rollback journal, its own table).
+    let other = dir.path().join("other.db");
+    let status = Command::new("python3")
+        .arg("-c")
+        .arg(format!(
+            "import sqlite3; c = sqlite3.connect({:?}); c.execute('CREATE TABLE notes(t TEXT)'); \
+             c.execute(\"INSERT INTO notes VALUES ('keep me')\"); c.commit()",
+            other.to_str().unwrap()
+        ))
+        .status();
+    let mut files = vec![dir.path().join("notes.txt")];
+    std::fs::write(&files[0], "not a database at all\n").unwrap();
+    if status.is_ok_and(|s| s.success()) {
+        files.push(other);
+    }
+    for f in files {
+        let before = std::fs::read(&f).unwrap();
+        for cmd in [
+            vec![
+                "ingest",
+                "--no-model",
+                "--db",
+                f.to_str().unwrap(),
+                seeds().to_str().unwrap(),
+            ],
+            vec!["stories", "--db", f.to_str().unwrap()],
+            vec!["show", "s-000000000000", "--db", f.to_str().unwrap()],
+        ] {
+            let out = run(&cmd);
+            assert_eq!(out.status.code(), Some(2), "{cmd:?}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains("not a corroborate store"), "{cmd:?}: {err}");
+        }
+        assert_eq!(
+            std::fs::read(&f).unwrap(),
+            before,
+            "{} changed",
+            f.display()
+        );
+        let name = f.file_name().unwrap().to_string_lossy().to_string();
+        for side in ["-wal", "-shm", "-journal"] {
+            assert!(!dir.path().join(format!("{name}{side}")).exists());
+        }
+    }
+}
+
+#[test]
+fn the_same_id_with_other_text_is_kept_under_a_content_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let (one, two) = (dir.path().join("a"), dir.path().join("b"));
+    std::fs::create_dir_all(&one).unwrap();
+    std::fs::create_dir_all(&two).unwrap();
+    std::fs::write(
+        one.join("index.txt"),
+        "Flood in Valencia\n\nHeavy rain flooded the old town of Valencia on Tuesday, and \
+         firefighters rescued forty residents from their homes.",
+    )
+    .unwrap();
+    std::fs::write(
+        two.join("index.txt"),
+        "Norway votes\n\nVoters in Norway went to the polls on Sunday in an election dominated \
+         by oil policy, with Labour ahead in the final polls.",
+    )
+    .unwrap();
+    let dbs = db.to_str().unwrap();
+    // In one batch: both kept, each under its content hash (as digest does).
+    let out = run(&[
+        "ingest",
+        "--no-model",
+        "--db",
+        dbs,
+        one.to_str().unwrap(),
+        two.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    // Across runs: the second stored text under a stored id gets its hash; a re-read is a no-op.
+    let db2 = dir.path().join("t.db");
+    let dbs2 = db2.to_str().unwrap();
+    for p in [&one, &two, &two] {
+        let out = run(&["ingest", "--no-model", "--db", dbs2, p.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0));
+    }
+    for (path, plain) in [(&db, 0), (&db2, 1)] {
+        let v = listing(path);
+        let ids: BTreeSet<String> = v["stories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s["articles"].as_array().unwrap().clone())
+            .map(|x| x.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(ids.len(), 2, "{ids:?}");
+        assert_eq!(
+            ids.iter().filter(|i| *i == "index").count(),
+            plain,
+            "{ids:?}"
+        );
+        assert!(ids.iter().all(|i| i == "index" || i.starts_with("index~")));
+    }
+}
+
+#[test]
+fn the_listing_shows_the_headline_and_sources_that_show_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let dbs = db.to_str().unwrap();
+    let out = run(&[
+        "ingest",
+        "--db",
+        dbs,
+        seeds().to_str().unwrap(),
+        data("basil.jsonl").to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let before = std::fs::read(&db).unwrap();
+    let v = listing(&db);
+    let stories = v["stories"].as_array().unwrap();
+    assert!(stories.len() > 40);
+    // Every story (seeds first among them: the largest) agrees with `show` on its headline and
+    // independent sources; check the seeds' story and a few others.
+    let seeds_story = stories
+        .iter()
+        .find(|s| s["articles"].as_array().unwrap().len() == 5)
+        .unwrap();
+    for s in std::iter::once(seeds_story).chain(stories.iter().step_by(10)) {
+        assert_eq!(s["analysed"], true);
+        let id = s["id"].as_str().unwrap();
+        let out = run(&["show", id, "--format", "json", "--db", dbs]);
+        assert_eq!(out.status.code(), Some(0));
+        let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let st = &shown["stories"][0];
+        assert_eq!(st["id"], s["id"]);
+        assert_eq!(st["headline"], s["headline"], "{id}");
+        assert_eq!(st["independent_sources"], s["independent_sources"], "{id}");
+        assert!(!s["headline"].as_str().unwrap().contains("http"));
+    }
+    assert_eq!(seeds_story["independent_sources"], 4);
+    // Reading commands never write.
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
+
+#[test]
+fn batch_sizes_out_of_range_are_refused_before_anything_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    for b in ["0", "1000000000", "4611686018427387904", "-3"] {
+        let out = run(&[
+            "ingest",
+            "--batch",
+            b,
+            "--db",
+            db.to_str().unwrap(),
+            seeds().to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(2), "--batch {b}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--batch"));
+    }
+    assert!(!db.exists());
+}
