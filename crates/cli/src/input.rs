@@ -2,7 +2,7 @@
 //! reads files: paths (files, directories read recursively in sorted order, `-` for stdin),
 //! size limits, and one rejection per unreadable input naming the path and the reason.
 
-use corroborate_extract::{sniff, Format, Hints, Page};
+use corroborate_read::{sniff, Format, Hints, Page};
 use corroborate_model::{RawArticle, Rejection};
 use corroborate_pipeline::read::read_source;
 use std::io::{BufRead, Read};
@@ -84,13 +84,13 @@ pub fn read_web(
                 // Read at most the cap: a gzip bomb stops there.
                 let mut bytes = Vec::new();
                 let r = (&mut inner)
-                    .take(corroborate_extract::MAX_PAGE_BYTES as u64 + 1)
+                    .take(corroborate_read::MAX_PAGE_BYTES as u64 + 1)
                     .read_to_end(&mut bytes);
                 let page_err = match r {
                     Err(e) => Some(format!("corrupt gzip data ({e})")),
-                    Ok(_) if bytes.len() > corroborate_extract::MAX_PAGE_BYTES => Some(format!(
+                    Ok(_) if bytes.len() > corroborate_read::MAX_PAGE_BYTES => Some(format!(
                         "decompresses to more than {} MB (gzip bomb?)",
-                        corroborate_extract::MAX_PAGE_BYTES >> 20
+                        corroborate_read::MAX_PAGE_BYTES >> 20
                     )),
                     Ok(_) => None,
                 };
@@ -115,7 +115,7 @@ pub fn read_web(
         }
         Format::Html => {
             let page = whole(reader)
-                .and_then(|b| corroborate_extract::extract_html(&b, &Hints::default()));
+                .and_then(|b| corroborate_read::extract_html(&b, &Hints::default()));
             let page = page.and_then(|p| {
                 if p.text.trim().is_empty() {
                     Err("no article text found in the page".to_string())
@@ -131,7 +131,7 @@ pub fn read_web(
             Some(0)
         }
         Format::Feed => {
-            match whole(reader).and_then(|b| corroborate_extract::feed::read_feed(&b)) {
+            match whole(reader).and_then(|b| corroborate_read::feed::read_feed(&b)) {
                 Ok(pages) if pages.is_empty() => sink(WebItem {
                     label: label.to_string(),
                     id: stem,
@@ -157,21 +157,21 @@ pub fn read_web(
         Format::Warc => {
             let mut skipped = 0;
             let mut n = 0;
-            for entry in corroborate_extract::warc::WarcReader::new(reader) {
+            for entry in corroborate_read::warc::WarcReader::new(reader) {
                 match entry {
-                    corroborate_extract::warc::Entry::Skipped(_) => skipped += 1,
-                    corroborate_extract::warc::Entry::Error { offset, reason } => sink(WebItem {
+                    corroborate_read::warc::Entry::Skipped(_) => skipped += 1,
+                    corroborate_read::warc::Entry::Error { offset, reason } => sink(WebItem {
                         label: format!("{label}@{offset}"),
                         id: stem.clone(),
                         page: Err(reason),
                     }),
-                    corroborate_extract::warc::Entry::Page(wp) => {
+                    corroborate_read::warc::Entry::Page(wp) => {
                         n += 1;
                         let hints = Hints {
                             url: wp.url.clone(),
                             content_type: wp.content_type.clone(),
                         };
-                        let page = corroborate_extract::extract_html(&wp.body, &hints).and_then(
+                        let page = corroborate_read::extract_html(&wp.body, &hints).and_then(
                             |mut p| {
                                 if p.text.trim().is_empty() {
                                     return Err("no article text found in the page".to_string());
@@ -196,8 +196,8 @@ pub fn read_web(
             let page = whole(reader).and_then(|b| {
                 let v: serde_json::Value =
                     serde_json::from_slice(&b).map_err(|e| format!("not valid JSON ({e})"))?;
-                if corroborate_extract::newsplease::is_newsplease(&v) {
-                    corroborate_extract::newsplease::read(&v)
+                if corroborate_read::newsplease::is_newsplease(&v) {
+                    corroborate_read::newsplease::read(&v)
                 } else {
                     Err("JSON object is neither a news-please article nor has \"maintext\"".into())
                 }

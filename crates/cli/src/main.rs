@@ -348,7 +348,7 @@ fn run_extract(
     format: ExtractFormat,
     explain: bool,
 ) -> ExitCode {
-    use corroborate_extract::{sniff, Format};
+    use corroborate_read::{sniff, Format};
     let mut records = Vec::new();
     let mut rejected = 0usize;
     let mut text_out = String::new();
@@ -393,7 +393,7 @@ fn run_extract(
                 let _ = std::io::Read::read_to_end(&mut reader, &mut bytes);
                 if format == Format::Gzip {
                     if let Ok(inner) =
-                        sniff::gunzip_capped(&bytes, corroborate_extract::MAX_PAGE_BYTES)
+                        sniff::gunzip_capped(&bytes, corroborate_read::MAX_PAGE_BYTES)
                     {
                         if sniff::sniff(&inner, &label) == Format::Html {
                             format = Format::Html;
@@ -405,14 +405,14 @@ fn run_extract(
             }
             if let (Format::Html, Some(bytes)) = (format, &page_bytes) {
                 if explain {
-                    let (t, _) = corroborate_extract::charset::decode(bytes, None);
-                    eprint!("{label}:\n{}", corroborate_extract::explain(&t));
+                    let (t, _) = corroborate_read::charset::decode(bytes, None);
+                    eprint!("{label}:\n{}", corroborate_read::explain(&t));
                 }
-                let hints = corroborate_extract::Hints {
+                let hints = corroborate_read::Hints {
                     url: url.clone(),
                     content_type: None,
                 };
-                match corroborate_extract::extract_html(bytes, &hints) {
+                match corroborate_read::extract_html(bytes, &hints) {
                     Ok(page) => records.push((label.clone(), page)),
                     Err(e) => {
                         eprintln!("corroborate: {label}: {e}");
@@ -462,7 +462,7 @@ fn run_extract(
             }
         }
     }
-    let json_of = |label: &str, p: &corroborate_extract::Page| {
+    let json_of = |label: &str, p: &corroborate_read::Page| {
         serde_json::json!({"path": label, "title": p.title, "text": p.text, "date": p.date,
             "authors": p.authors, "outlet": p.outlet, "language": p.language, "url": p.url,
             "summary_only": p.summary_only})

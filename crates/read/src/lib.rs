@@ -13,7 +13,7 @@
 //! | `sniff` | first bytes, file name | [`Format`] |
 //!
 //! ```
-//! let page = corroborate_extract::extract_html(
+//! let page = corroborate_read::extract_html(
 //!     b"<html><head><title>Vote passes | Paper</title></head><body><nav><a href=/>Home</a></nav>
 //!       <article><h1>Vote passes</h1><p>The council voted on Tuesday to approve the budget, which
 //!       raises spending on schools by four per cent.</p></article></body></html>",
