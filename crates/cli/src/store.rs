@@ -2,10 +2,10 @@
 //! on a terminal), `stories` (the listing) and `show` (one story through the digest renderers).
 //! All store IO of the binary lives here; the pipeline stays pure.
 
-use crate::input::{self, Item};
 use crate::{write_stdout, Format};
 use corroborate_model::RawArticle;
 use corroborate_pipeline::{consolidate, run, segment};
+use corroborate_read::{self as input, Item};
 use corroborate_render::{html, json, markdown, text, View};
 use corroborate_store::{Ingest, Prepared, Store};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
