@@ -13,7 +13,7 @@
 //! `extract_eval.py zyte`, by `bench/extract_wcxb.py` and by `bench/extract_snippets.py`, each of
 //! which runs trafilatura on the same pages, so every figure has trafilatura's beside it.
 
-use corroborate_extract::{extract_html, Hints, Page};
+use corroborate_read::{extract_html, Hints, Page};
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
 use std::io::Read;

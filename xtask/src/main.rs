@@ -31,7 +31,8 @@ mod scale;
 mod stories;
 
 use corroborate_model::{Article, EntityKind, RawArticle, Span};
-use corroborate_pipeline::{clean, entities, read::read_source, run::digest, segment};
+use corroborate_pipeline::{clean, entities, run::digest, segment};
+use corroborate_read::read_source;
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};

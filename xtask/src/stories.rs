@@ -5,7 +5,8 @@
 //! articles/s per system and per part.
 
 use corroborate_model::RawArticle;
-use corroborate_pipeline::{clean, cluster, read::read_source};
+use corroborate_pipeline::{clean, cluster};
+use corroborate_read::read_source;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};

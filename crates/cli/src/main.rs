@@ -1,13 +1,12 @@
-//! The `corroborate` binary: parses arguments, does all file IO, runs the pipeline and writes
-//! the chosen rendering. Exit codes: 0 every input read, 1 some inputs rejected, 2 nothing
+//! The `corroborate` binary: parses arguments, reads inputs through `corroborate-read`, runs the
+//! pipeline and writes the chosen rendering. Exit codes: 0 every input read, 1 some inputs rejected, 2 nothing
 //! usable or a usage error. A closed output pipe counts as success.
 
-mod input;
 mod models;
 mod store;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use corroborate_model::Embedder;
+use corroborate_model::{Embedder, RawArticle};
 use corroborate_pipeline::run::{digest_with, Options};
 use corroborate_render::{html, json, markdown, text, View};
 use std::io::Write;
@@ -237,7 +236,7 @@ enum Command {
     /// Extract the main text and metadata of web pages (HTML, .html.gz, WARC, RSS/Atom,
     /// news-please JSON): one record per page.
     Extract {
-        /// Files or directories (read recursively, sorted).
+        /// Files, directories (read recursively, sorted), or `-` for stdin.
         #[arg(required = true)]
         paths: Vec<String>,
         /// The page's URL (resolves relative canonical links; dates in the URL).
@@ -399,138 +398,50 @@ fn run_extract(
     format: ExtractFormat,
     explain: bool,
 ) -> ExitCode {
-    use corroborate_extract::{sniff, Format};
+    let options = corroborate_read::Options {
+        accept: corroborate_read::Accept::Pages,
+        url,
+        explain,
+    };
     let mut records = Vec::new();
     let mut rejected = 0usize;
     let mut text_out = String::new();
-    for p in paths {
-        let files = input::files_of(p, &mut |r| {
-            eprintln!(
-                "corroborate: {}: {}",
-                corroborate_render::sanitize(&r.path),
-                corroborate_render::sanitize(&r.reason)
-            );
-            rejected += 1;
-        });
-        for file in files {
-            let label = file.to_string_lossy().to_string();
-            let f = match std::fs::File::open(&file) {
-                Ok(f) => f,
-                Err(e) => {
-                    eprintln!("corroborate: {label}: cannot read: {e}");
-                    rejected += 1;
-                    continue;
-                }
-            };
-            let mut reader = std::io::BufReader::with_capacity(1 << 16, f);
-            let head = match std::io::BufRead::fill_buf(&mut reader) {
-                Ok(h) => h.to_vec(),
-                Err(e) => {
-                    eprintln!("corroborate: {label}: cannot read: {e}");
-                    rejected += 1;
-                    continue;
-                }
-            };
-            if head.is_empty() {
-                eprintln!("corroborate: {label}: empty file");
+    corroborate_read::read_paths(
+        paths,
+        &options,
+        &mut |item| match item {
+            corroborate_read::Item::Article(a) => records.push(a),
+            corroborate_read::Item::Rejected(r) => {
+                eprintln!(
+                    "corroborate: {}: {}",
+                    corroborate_render::sanitize(&r.path),
+                    corroborate_render::sanitize(&r.reason)
+                );
                 rejected += 1;
-                continue;
             }
-            let mut format = sniff::sniff(&head, &label);
-            // With --url or --explain a page (also a gzipped one) is read whole, here.
-            let mut page_bytes = None;
-            if url.is_some() || explain {
-                let mut bytes = Vec::new();
-                let _ = std::io::Read::read_to_end(&mut reader, &mut bytes);
-                if format == Format::Gzip {
-                    if let Ok(inner) =
-                        sniff::gunzip_capped(&bytes, corroborate_extract::MAX_PAGE_BYTES)
-                    {
-                        if sniff::sniff(&inner, &label) == Format::Html {
-                            format = Format::Html;
-                            bytes = inner;
-                        }
-                    }
-                }
-                page_bytes = Some(bytes);
-            }
-            if let (Format::Html, Some(bytes)) = (format, &page_bytes) {
-                if explain {
-                    let (t, _) = corroborate_extract::charset::decode(bytes, None);
-                    eprint!("{label}:\n{}", corroborate_extract::explain(&t));
-                }
-                let hints = corroborate_extract::Hints {
-                    url: url.clone(),
-                    content_type: None,
-                };
-                match corroborate_extract::extract_html(bytes, &hints) {
-                    Ok(page) => records.push((label.clone(), page)),
-                    Err(e) => {
-                        eprintln!("corroborate: {label}: {e}");
-                        rejected += 1;
-                    }
-                }
-                continue;
-            }
-            let mut whole;
-            let source: &mut dyn std::io::BufRead = match &page_bytes {
-                Some(b) => {
-                    whole = std::io::Cursor::new(b.as_slice());
-                    &mut whole
-                }
-                None => &mut reader,
-            };
-            let mut gzipped_text = false;
-            let skipped = input::read_web(
-                &label,
-                format,
-                source,
-                &mut |item| match item.page {
-                    Ok(page) => records.push((item.label, page)),
-                    Err(e) => {
-                        eprintln!("corroborate: {}: {e}", item.label);
-                        rejected += 1;
-                    }
-                },
-                &mut |_, _| gzipped_text = true,
-            );
-            if gzipped_text {
-                eprintln!("corroborate: {label}: gzipped text or JSON Lines, not web pages (digest and ingest read it)");
-                rejected += 1;
-                continue;
-            }
-            match skipped {
-                None => {
-                    eprintln!(
-                        "corroborate: {label}: not a web page, feed, WARC or news-please file"
-                    );
-                    rejected += 1;
-                }
-                Some(n) if n > 0 => {
-                    eprintln!("corroborate: {label}: {n} WARC records skipped (not HTML pages)")
-                }
-                _ => {}
-            }
-        }
-    }
-    let json_of = |label: &str, p: &corroborate_extract::Page| {
-        serde_json::json!({"path": label, "title": p.title, "text": p.text, "date": p.date,
+            corroborate_read::Item::Bytes(_) => {}
+        },
+        &mut print_note,
+    );
+    let json_of = |p: &RawArticle| {
+        serde_json::json!({"path": p.path, "title": p.title, "text": p.body, "date": p.date,
             "authors": p.authors, "outlet": p.outlet, "language": p.language, "url": p.url,
             "summary_only": p.summary_only})
     };
     let out = match format {
         ExtractFormat::Jsonl => records
             .iter()
-            .map(|(l, p)| json_of(l, p).to_string() + "\n")
+            .map(|p| json_of(p).to_string() + "\n")
             .collect::<String>(),
         ExtractFormat::Json => {
-            let all: Vec<_> = records.iter().map(|(l, p)| json_of(l, p)).collect();
+            let all: Vec<_> = records.iter().map(json_of).collect();
             serde_json::to_string_pretty(&all).unwrap_or_default() + "\n"
         }
         ExtractFormat::Text => {
-            for (l, p) in &records {
+            for p in &records {
                 text_out.push_str(&format!(
-                    "== {l}\ntitle: {}\ndate: {}\nauthors: {}\noutlet: {}\nlanguage: {}\nurl: {}{}\n\n{}\n\n",
+                    "== {}\ntitle: {}\ndate: {}\nauthors: {}\noutlet: {}\nlanguage: {}\nurl: {}{}\n\n{}\n\n",
+                    p.path,
                     p.title.as_deref().unwrap_or("-"),
                     p.date.as_deref().unwrap_or("-"),
                     if p.authors.is_empty() { "-".to_string() } else { p.authors.join(", ") },
@@ -538,7 +449,7 @@ fn run_extract(
                     p.language.as_deref().unwrap_or("-"),
                     p.url.as_deref().unwrap_or("-"),
                     if p.summary_only { "\n(summary only)" } else { "" },
-                    p.text
+                    p.body
                 ));
             }
             corroborate_render::sanitize(&text_out)
@@ -553,6 +464,14 @@ fn run_extract(
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// A note from reading (WARC records skipped, an `--explain` report) on stderr, as read.
+fn print_note(note: corroborate_read::Note) {
+    match note {
+        corroborate_read::Note::Explained { .. } => eprint!("{note}"),
+        corroborate_read::Note::Skipped { .. } => eprintln!("corroborate: {note}"),
     }
 }
 
@@ -629,7 +548,11 @@ fn run_digest(
     single_story: bool,
     embedder: Option<Arc<dyn Embedder>>,
 ) -> ExitCode {
-    let (raws, rejected) = input::gather(paths);
+    let (raws, rejected) = corroborate_read::gather(
+        paths,
+        &corroborate_read::Options::default(),
+        &mut print_note,
+    );
     for r in &rejected {
         eprintln!(
             "corroborate: {}: {}",

@@ -3,10 +3,10 @@
 //! story's kept analysis through the digest renderers). The commands that read never write.
 //! Never runs a pipeline stage itself: it calls the orchestrator (`run`).
 
-use crate::input::{self, Item};
 use crate::{write_stdout, Format};
 use corroborate_model::{RawArticle, StoryStore};
 use corroborate_pipeline::run::{self, Ingest, Options, Prepared};
+use corroborate_read::{self as input, Item};
 use corroborate_render::{html, json, markdown, text, View};
 use corroborate_store::Store;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};

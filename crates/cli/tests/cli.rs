@@ -377,3 +377,91 @@ fn model_choice_is_explicit_and_a_missing_transformer_is_named() {
         "{text}"
     );
 }
+
+/// Run `corroborate ARGS` with `input` on standard input.
+fn run_with_stdin(args: &[&str], input: &[u8]) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_corroborate"))
+        .env("CORROBORATE_MODEL", common::model())
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+const COUNCIL: &str = "The city council voted on Tuesday to approve the budget, which raises \
+    spending on schools by four per cent and keeps the bus fares where they are for another year.";
+
+#[test]
+fn extract_reads_a_page_from_stdin() {
+    let page = format!(
+        "<html><head><title>Budget passes | City Paper</title></head><body>\
+         <nav><a href=/>Home</a></nav><article><h1>Budget passes</h1><p>{COUNCIL}</p></article>\
+         </body></html>"
+    );
+    let out = run_with_stdin(&["extract", "-"], page.as_bytes());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["path"], "stdin");
+    assert_eq!(lines[0]["title"], "Budget passes");
+    assert!(lines[0]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("The city council voted"));
+    // Plain text on stdin is no web page: named, exit 2.
+    let out = run_with_stdin(&["extract", "-"], b"Just a headline\n\nAnd a line of text.");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("stdin: not a web page"));
+}
+
+#[test]
+fn extract_reads_compact_news_please_json() {
+    let dir = tempfile::tempdir().unwrap();
+    // news-please writes one object on one line.
+    let object = serde_json::json!({
+        "title": "Council budget", "maintext": COUNCIL, "date_publish": "2019-11-19 11:00:00",
+        "source_domain": "news.example", "url": "https://news.example/budget",
+        "authors": ["Jane Doe"], "language": "en"
+    })
+    .to_string();
+    assert!(!object.contains('\n'));
+    let file = write(dir.path(), "np.json", format!("{object}\n").as_bytes());
+    for out in [
+        run(&["extract", &file]),
+        run_with_stdin(&["extract", "-"], object.as_bytes()),
+    ] {
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["title"], "Council budget");
+        assert_eq!(v["text"], COUNCIL);
+        assert_eq!(v["date"], "2019-11-19");
+        assert_eq!(v["outlet"], "news.example");
+        assert_eq!(v["authors"], serde_json::json!(["Jane Doe"]));
+    }
+    // Two objects are JSON Lines, not one page: `digest` reads them, `extract` names the file.
+    let pile = write(
+        dir.path(),
+        "pile.jsonl",
+        format!("{object}\n{object}\n").as_bytes(),
+    );
+    let out = run(&["extract", &pile]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a web page"));
+}

@@ -825,15 +825,21 @@ fn conflicts(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::read::read_source;
     use crate::run::{digest_with, Options};
+    use corroborate_model::RawArticle;
 
-    /// All files as one story, as `digest --single-story` makes it.
+    /// All files as one story, as `digest --single-story` makes it (plain-text articles: the
+    /// id is the file stem, the first line may be the headline).
     fn story(files: &[(&str, &str)]) -> corroborate_model::Story {
         let raws = files
             .iter()
-            .flat_map(|(name, text)| read_source(name, text.as_bytes()))
-            .filter_map(Result::ok)
+            .map(|(name, text)| RawArticle {
+                id: name.trim_end_matches(".txt").to_string(),
+                path: name.to_string(),
+                body: text.to_string(),
+                body_has_headline: true,
+                ..RawArticle::default()
+            })
             .collect();
         let options = Options {
             single_story: true,

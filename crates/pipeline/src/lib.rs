@@ -1,9 +1,9 @@
 //! corroborate's pipeline: pure stages over the shared model. No filesystem, network, clock
-//! (beyond timings) or randomness: the CLI does the IO and hands bytes in.
+//! (beyond timings) or randomness: it reads nothing; `corroborate-read` turns inputs into the
+//! `RawArticle`s handed in.
 //!
 //! | stage       | module          | input                       | output                    |
 //! |-------------|-----------------|-----------------------------|---------------------------|
-//! | read        | [`read`]        | path label + bytes          | `RawArticle` / `Rejection` |
 //! | clean       | [`clean`]       | `&[RawArticle]`             | `Vec<Article>` (no sentences) |
 //! | segment     | [`segment`]     | `&Article`                  | `Vec<Sentence>`           |
 //! | entities    | [`entities`]    | `&Article`                  | `Vec<Mention>`; merged `Vec<Entity>` |
@@ -18,9 +18,16 @@
 //! [`run::digest`] is the one orchestrator.
 //!
 //! ```
-//! use corroborate_pipeline::{read::read_source, run::digest};
-//! let raw = read_source("a.txt", "Headline\n\nSir Keir Starmer met Donald Trump. “We want to work with you,” he said.".as_bytes());
-//! let d = digest(raw.into_iter().filter_map(Result::ok).collect(), vec![]);
+//! use corroborate_model::RawArticle;
+//! use corroborate_pipeline::run::digest;
+//! let raw = RawArticle {
+//!     id: "a".into(),
+//!     path: "a.txt".into(),
+//!     body: "Headline\n\nSir Keir Starmer met Donald Trump. “We want to work with you,” he said.".into(),
+//!     body_has_headline: true,
+//!     ..RawArticle::default()
+//! };
+//! let d = digest(vec![raw], vec![]);
 //! assert_eq!(d.articles[0].title, "Headline");
 //! assert_eq!(d.stories[0].quotes[0].speaker.as_deref(), Some("Keir Starmer"));
 //! ```
@@ -34,7 +41,6 @@ pub mod entities;
 pub mod lexicon;
 pub mod numbers;
 pub mod quotes;
-pub mod read;
 pub mod run;
 pub mod segment;
 pub mod similarity;

@@ -1,19 +1,30 @@
-//! corroborate-extract reads the web: HTML pages (main text and metadata), WARC archives,
-//! RSS/Atom feeds and news-please JSON, and turns them into [`RawArticle`]s for the pipeline.
+//! corroborate-read reads every input corroborate takes: plain-text articles, JSON Lines,
+//! HTML pages (main text and metadata), WARC archives, RSS/Atom feeds and news-please JSON,
+//! gzipped or not, from files, directories or standard input, and turns them into
+//! [`RawArticle`]s for the pipeline, or [`Rejection`](corroborate_model::Rejection)s that name the path and the reason.
+//!
+//! The entry points: [`read_paths`] (and [`stream`], [`gather`]) read PATH arguments and hand
+//! out [`Item`]s one at a time; [`read_source`] reads the bytes of one text input;
+//! [`extract_html`] extracts one page into a [`Page`], the HTML extraction result, which
+//! becomes a `RawArticle` in one place (`input.rs`).
 //!
 //! | module | in | out |
 //! |---|---|---|
+//! | `input` | PATH arguments, [`Options`] | [`Item`]s (articles, rejections, bytes), [`Note`]s |
+//! | `sniff` | first bytes, file name | [`Format`] |
+//! | `text` | a text file's bytes, or one JSONL line | `RawArticle` / `Rejection` |
 //! | `charset` | bytes, transport charset | text |
 //! | `prune` | page text | page without scripts, styles, comments; JSON-LD |
 //! | `walk` | parsed page | block elements, text blocks, metadata tags |
 //! | `content` | walked page | main-text paragraphs |
 //! | `meta` | walked page, JSON-LD | title, authors, date, outlet, language, URL |
+//! | `date` | a date as written | `YYYY-MM-DD` |
 //! | `feed` | RSS/Atom bytes | one [`Page`] per item |
+//! | `newsplease` | a news-please JSON object | a [`Page`] |
 //! | `warc` | a WARC stream | response records |
-//! | `sniff` | first bytes, file name | [`Format`] |
 //!
 //! ```
-//! let page = corroborate_extract::extract_html(
+//! let page = corroborate_read::extract_html(
 //!     b"<html><head><title>Vote passes | Paper</title></head><body><nav><a href=/>Home</a></nav>
 //!       <article><h1>Vote passes</h1><p>The council voted on Tuesday to approve the budget, which
 //!       raises spending on schools by four per cent.</p></article></body></html>",
@@ -21,32 +32,42 @@
 //! ).unwrap();
 //! assert_eq!(page.title.as_deref(), Some("Vote passes"));
 //! assert!(page.text.starts_with("The council voted"));
+//!
+//! let raw = corroborate_read::read_source("a.txt", b"Headline\n\nThe council voted.");
+//! assert_eq!(raw[0].as_ref().unwrap().id, "a");
 //! ```
 //!
-//! Boundary: no file or network IO; WARC and gzip readers work over any `Read` the caller
-//! opens. Invariant: every function here returns an error value for bad input, never panics,
-//! and bounds its time and memory (page size cap, decompression cap, walk depth cap).
+//! Boundary: the only crate that opens input files and standard input (`input.rs`); everything
+//! else here works on bytes or any `Read`. No network, no stdout; notes go to the caller (only
+//! [`stream`] writes them to stderr). Invariant: bad input is a `Rejection` naming the path,
+//! never a panic or an aborted batch; time and memory are bounded (file, line, page and
+//! decompression caps, walk depth cap, JSON Lines streamed).
 
 pub mod charset;
 mod content;
 pub mod date;
 pub mod feed;
+mod input;
 mod meta;
 pub mod newsplease;
 mod prune;
 pub mod sniff;
+mod text;
 mod walk;
 pub mod warc;
 
+pub use input::{gather, read_paths, stream, total_bytes, Accept, Item, Note, Options};
 pub use meta::Meta;
 pub use sniff::Format;
+pub use text::{looks_like_jsonl, read_jsonl_line, read_source, stem_of, MAX_ARTICLE_BYTES};
 
 use corroborate_model::RawArticle;
 
 /// The largest HTML page extracted, in bytes (after decompression).
 pub const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
 
-/// One extracted page.
+/// One extracted page: the result of HTML, feed-item and news-please extraction. Readers of
+/// inputs never see it: `input.rs` turns it into a [`RawArticle`] (`Page::into_raw`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Page {
     /// The headline.
@@ -127,7 +148,7 @@ pub fn extract_text(html: &str, hints: &Hints) -> Page {
 
 impl Page {
     /// The page as an article for the pipeline. `id` and `path` come from the caller.
-    pub fn into_raw(self, id: String, path: String) -> RawArticle {
+    pub(crate) fn into_raw(self, id: String, path: String) -> RawArticle {
         RawArticle {
             id,
             path,

@@ -3,6 +3,12 @@
 //! `19 November 2019`, `19. November 2019`, `2019年11月19日`, `2019. 11. 19.` and month names
 //! in English, German, French, Spanish and Italian. The calendar date is taken as written (no time-zone shift).
 //! Years outside 1990-2039 are not dates of news. Pure; never panics.
+//!
+//! A `date` field of JSON Lines is read by the narrower [`parse_field_date`]: the rules of the
+//! pipeline's `clean::parse_date` (which reads the date line of a plain-text article), so a
+//! JSONL article and a text article with the same date line get the same date. The two grammars
+//! are meant to meet in one language layer (issue 13, item 3); until then this one must not
+//! drift from `clean::parse_date`.
 
 use regex::Regex;
 use std::sync::LazyLock;
@@ -186,6 +192,74 @@ pub fn parse_date(s: &str) -> Option<String> {
     None
 }
 
+/// English month number (1-12) of a month name or its three-letter abbreviation (`sept` too).
+fn english_month(word: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let w = word.trim_end_matches('.').to_ascii_lowercase();
+    if w.len() < 3 {
+        return None;
+    }
+    if w == "sept" {
+        return Some(9);
+    }
+    let i = MONTHS
+        .iter()
+        .position(|m| *m == w || (w.len() == 3 && m.starts_with(w.as_str())))?;
+    Some(i as u32 + 1)
+}
+
+/// A calendar date of years 1000-2999; 29 February is accepted in every year.
+fn field_ymd(y: i32, m: u32, d: u32) -> Option<String> {
+    const DAYS: [u32; 12] = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let ok =
+        (1000..=2999).contains(&y) && (1..=12).contains(&m) && d >= 1 && d <= DAYS[m as usize - 1];
+    ok.then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+static FIELD_ISO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:$|[^0-9])").unwrap());
+static FIELD_DMY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})\b").unwrap());
+static FIELD_MDY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})\b").unwrap());
+
+/// A date field that opens with `2025-02-27` (a time may follow), `27 February 2025` or
+/// `February 27, 2025` (English month names), as `YYYY-MM-DD`. The first form that matches
+/// decides: `2025-02-30` is no date, not a search for another one.
+pub fn parse_field_date(s: &str) -> Option<String> {
+    if let Some(c) = FIELD_ISO.captures(s) {
+        return field_ymd(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?);
+    }
+    if let Some(c) = FIELD_DMY.captures(s) {
+        return field_ymd(
+            c[3].parse().ok()?,
+            english_month(&c[2])?,
+            c[1].parse().ok()?,
+        );
+    }
+    if let Some(c) = FIELD_MDY.captures(s) {
+        return field_ymd(
+            c[3].parse().ok()?,
+            english_month(&c[1])?,
+            c[2].parse().ok()?,
+        );
+    }
+    None
+}
+
 static URL_DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"/((?:19|20)\d\d)[/-]?(\d\d)[/-]?(\d\d)(?:[/_.-]|$)").unwrap());
 
@@ -228,6 +302,24 @@ mod tests {
             "31 February 2020",
         ] {
             assert_eq!(parse_date(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn field_dates_keep_the_plain_text_rules() {
+        for (s, d) in [
+            ("2025-02-27T10:00:00Z", Some("2025-02-27")),
+            ("27 February 2025", Some("2025-02-27")),
+            ("Feb. 27, 2025", Some("2025-02-27")),
+            ("Sept 3, 2021", Some("2021-09-03")),
+            ("1850-01-01", Some("1850-01-01")),
+            ("2025-02-29", Some("2025-02-29")),
+            ("2025-02-30", None),
+            ("19 Januar 2020", None),
+            ("Posted 2025-02-27", None),
+            ("19.11.2019", None),
+        ] {
+            assert_eq!(parse_field_date(s).as_deref(), d, "{s}");
         }
     }
 

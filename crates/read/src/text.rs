@@ -1,7 +1,8 @@
-//! Read: turns the bytes of one input (a plain-text article or a JSONL file) into
-//! [`RawArticle`]s, or [`Rejection`]s that name the path and the reason.
-//! In: path label + bytes. Out: `Vec<Result<RawArticle, Rejection>>`.
-//! Never panics on input and never touches the filesystem: the CLI does the IO.
+//! Text inputs: turns the bytes of a plain-text article or a JSON Lines file (one article a
+//! line, corroborate's fields or news-please's) into [`RawArticle`]s, or [`Rejection`]s that
+//! name the path (`PATH:LINE` for a line) and the reason.
+//! In: path label + bytes (or one line). Out: `Result<RawArticle, Rejection>`s.
+//! Never panics on input and opens nothing: `input.rs` does the file IO and streaming.
 
 use corroborate_model::{RawArticle, Rejection};
 use serde_json::Value;
@@ -101,7 +102,7 @@ pub fn read_jsonl_line(
         title: field(&obj, "title"),
         date: field(&obj, "date")
             .or_else(|| field(&obj, "date_publish"))
-            .and_then(|d| crate::clean::parse_date(&d)),
+            .and_then(|d| crate::date::parse_field_date(&d)),
         outlet: field(&obj, "outlet").or_else(|| field(&obj, "source_domain")),
         url: field(&obj, "url"),
         body,
