@@ -257,6 +257,101 @@ fn pearson(a: &[f64], b: &[f64]) -> f64 {
     s / (sa.sqrt() * sb.sqrt()).max(1e-12)
 }
 
+/// MSRP train and STS-B dev, as read from `../shared/data`.
+pub struct Data {
+    pub gold: Vec<bool>,
+    pub pairs: Vec<(String, String)>,
+    pub sgold: Vec<f64>,
+    pub spairs: Vec<(String, String)>,
+}
+
+/// Read MSRP train and STS-B dev from `shared`.
+pub fn read_data(shared: &Path) -> Result<Data, String> {
+    let msrp_path = shared.join("data/msrp/msr_paraphrase_train.txt");
+    let stsb_path = shared.join("data/stsb/sts-dev.csv");
+    match (read_msrp(&msrp_path), read_stsb(&stsb_path)) {
+        (Some((gold, pairs)), Some((sgold, spairs))) => Ok(Data {
+            gold,
+            pairs,
+            sgold,
+            spairs,
+        }),
+        _ => Err(format!(
+            "cannot read {} or {}",
+            msrp_path.display(),
+            stsb_path.display()
+        )),
+    }
+}
+
+/// The figures of one model: the committed calibration on MSRP (accuracy, P, R, F1), the
+/// probability alone without the vetoes (accuracy), 10-fold cross-validation (accuracy, F1),
+/// STS-B Pearson and Spearman, and MSRP pairs per second.
+pub struct Figures {
+    pub acc: f64,
+    pub p: f64,
+    pub r: f64,
+    pub f1: f64,
+    pub plain_acc: f64,
+    pub cv_acc: f64,
+    pub cv_f1: f64,
+    pub stsb_r: f64,
+    pub stsb_rho: f64,
+    pub pairs_per_s: f64,
+}
+
+/// Measure one model on `data`; also returns the evidence on the MSRP and STS-B pairs, for the
+/// diagnostics `eval` prints.
+pub fn measure(
+    data: &Data,
+    embedder: Option<&dyn Embedder>,
+) -> (Figures, Vec<Evidence>, Vec<Evidence>) {
+    let gold = &data.gold;
+    let t = Instant::now();
+    let ev = similarity::pair_evidence(&data.pairs, embedder);
+    let secs = t.elapsed().as_secs_f64();
+    let committed = similarity::calibration(embedder.map(|e| e.name()));
+    let said: Vec<bool> = ev
+        .iter()
+        .map(|e| similarity::decide(e, e.probability(&committed)))
+        .collect();
+    let (acc, p, r, f1) = scores(gold, &said);
+    // What the vetoes (different actors, one side negated) cost or gain on MSRP.
+    let plain: Vec<bool> = ev
+        .iter()
+        .map(|e| e.probability(&committed) >= similarity::SAME)
+        .collect();
+    // 10-fold cross-validation of the calibration (folds by position, every tenth pair).
+    let xs: Vec<[f64; N]> = ev.iter().map(features).collect();
+    let mut cv_said = vec![false; gold.len()];
+    for fold in 0..10 {
+        let train: Vec<usize> = (0..gold.len()).filter(|k| k % 10 != fold).collect();
+        let txs: Vec<[f64; N]> = train.iter().map(|&k| xs[k]).collect();
+        let tys: Vec<bool> = train.iter().map(|&k| gold[k]).collect();
+        let tev: Vec<Evidence> = train.iter().map(|&k| ev[k]).collect();
+        let c = calibration_of(fit_for_accuracy(&txs, &tys, &tev, embedder.is_some()));
+        for k in (0..gold.len()).filter(|k| k % 10 == fold) {
+            cv_said[k] = similarity::decide(&ev[k], ev[k].probability(&c));
+        }
+    }
+    let (cv_acc, _, _, cv_f1) = scores(gold, &cv_said);
+    let sev = similarity::pair_evidence(&data.spairs, embedder);
+    let probs: Vec<f64> = sev.iter().map(|e| e.probability(&committed)).collect();
+    let figures = Figures {
+        acc,
+        p,
+        r,
+        f1,
+        plain_acc: scores(gold, &plain).0,
+        cv_acc,
+        cv_f1,
+        stsb_r: pearson(&probs, &data.sgold),
+        stsb_rho: pearson(&ranks(&probs), &ranks(&data.sgold)),
+        pairs_per_s: gold.len() as f64 / secs,
+    };
+    (figures, ev, sev)
+}
+
 /// The eval-similar command.
 pub fn eval(shared: &Path, args: &[String]) -> ExitCode {
     let mut choice: Option<String> = None;
@@ -276,24 +371,20 @@ pub fn eval(shared: &Path, args: &[String]) -> ExitCode {
         }
         i += 1;
     }
-    let msrp_path = shared.join("data/msrp/msr_paraphrase_train.txt");
-    let stsb_path = shared.join("data/stsb/sts-dev.csv");
-    let (Some((gold, pairs)), Some((sgold, spairs))) =
-        (read_msrp(&msrp_path), read_stsb(&stsb_path))
-    else {
-        eprintln!(
-            "cannot read {} or {}",
-            msrp_path.display(),
-            stsb_path.display()
-        );
-        return ExitCode::from(2);
+    let data = match read_data(shared) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
     };
+    let gold = &data.gold;
     let positive = gold.iter().filter(|g| **g).count() as f64 / gold.len() as f64;
     println!(
         "MSRP train: {} pairs (majority class {:.3}); STS-B dev: {} pairs",
         gold.len(),
         positive.max(1.0 - positive),
-        sgold.len()
+        data.sgold.len()
     );
     println!(
         "{:<12} {:>9} {:>9} {:>9} {:>9} {:>11} {:>9} {:>10} {:>10} {:>10}",
@@ -301,60 +392,28 @@ pub fn eval(shared: &Path, args: &[String]) -> ExitCode {
     );
     for (label, model) in models(choice.as_deref()) {
         let embedder = model.as_deref();
-        let t = Instant::now();
-        let ev = similarity::pair_evidence(&pairs, embedder);
-        let secs = t.elapsed().as_secs_f64();
-        let committed = similarity::calibration(embedder.map(|e| e.name()));
-        let said: Vec<bool> = ev
-            .iter()
-            .map(|e| similarity::decide(e, e.probability(&committed)))
-            .collect();
-        let (acc, p, r, f1) = scores(&gold, &said);
-        // What the vetoes (different actors, one side negated) cost or gain on MSRP.
-        let plain: Vec<bool> = ev
-            .iter()
-            .map(|e| e.probability(&committed) >= similarity::SAME)
-            .collect();
+        let (f, ev, sev) = measure(&data, embedder);
         println!(
             "{:<12} (diagnostic) committed calibration: probability alone {:.3}, with the vetoes {:.3}",
-            "",
-            scores(&gold, &plain).0,
-            acc
+            "", f.plain_acc, f.acc
         );
-        // 10-fold cross-validation of the calibration (folds by position, every tenth pair).
-        let xs: Vec<[f64; N]> = ev.iter().map(features).collect();
-        let mut cv_said = vec![false; gold.len()];
-        for fold in 0..10 {
-            let train: Vec<usize> = (0..gold.len()).filter(|k| k % 10 != fold).collect();
-            let txs: Vec<[f64; N]> = train.iter().map(|&k| xs[k]).collect();
-            let tys: Vec<bool> = train.iter().map(|&k| gold[k]).collect();
-            let tev: Vec<Evidence> = train.iter().map(|&k| ev[k]).collect();
-            let c = calibration_of(fit_for_accuracy(&txs, &tys, &tev, embedder.is_some()));
-            for k in (0..gold.len()).filter(|k| k % 10 == fold) {
-                cv_said[k] = similarity::decide(&ev[k], ev[k].probability(&c));
-            }
-        }
-        let (cv_acc, _, _, cv_f1) = scores(&gold, &cv_said);
-        let sev = similarity::pair_evidence(&spairs, embedder);
-        let probs: Vec<f64> = sev.iter().map(|e| e.probability(&committed)).collect();
-        let r_p = pearson(&probs, &sgold);
-        let rho = pearson(&ranks(&probs), &ranks(&sgold));
         println!(
-            "{label:<12} {acc:>9.3} {p:>9.3} {r:>9.3} {f1:>9.3} {cv_acc:>11.3} {cv_f1:>9.3} {r_p:>10.3} {rho:>10.3} {:>10.0}",
-            gold.len() as f64 / secs
+            "{label:<12} {:>9.3} {:>9.3} {:>9.3} {:>9.3} {:>11.3} {:>9.3} {:>10.3} {:>10.3} {:>10.0}",
+            f.acc, f.p, f.r, f.f1, f.cv_acc, f.cv_f1, f.stsb_r, f.stsb_rho, f.pairs_per_s
         );
         if let Some(e) = embedder {
             let cos: Vec<f64> = sev.iter().map(|e| e.cosine.unwrap_or(0.0)).collect();
             println!(
                 "{:<12} STS-B dev, cosine alone: Pearson {:.3}, Spearman {:.3} ({})",
                 "",
-                pearson(&cos, &sgold),
-                pearson(&ranks(&cos), &ranks(&sgold)),
+                pearson(&cos, &data.sgold),
+                pearson(&ranks(&cos), &ranks(&data.sgold)),
                 e.name()
             );
         }
         if do_fit {
-            let w = fit_for_accuracy(&xs, &gold, &ev, embedder.is_some());
+            let xs: Vec<[f64; N]> = ev.iter().map(features).collect();
+            let w = fit_for_accuracy(&xs, gold, &ev, embedder.is_some());
             println!(
                 "{:<12} fitted on all of MSRP train: Calibration {{ bias: {:.3}, lexical: {:.3}, cosine: {:.3}, negation: {:.3}, lone_name: {:.3}, shared_number: {:.3} }}",
                 "", w[0], w[1], w[2], w[3], w[4], w[5]

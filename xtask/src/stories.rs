@@ -175,8 +175,17 @@ fn load_seeds(dir: &Path, gold: &mut HashMap<String, Gold>) -> Vec<RawArticle> {
     raws
 }
 
-/// Run the evaluation; `shared` is the `../shared` directory.
-pub fn eval(shared: &Path) -> ExitCode {
+/// The labelled piles: BASIL, ECB+, the seeds, and all three mixed, with their gold.
+pub struct Piles {
+    gold: HashMap<String, Gold>,
+    gold_labels: HashMap<String, String>,
+    basil: Vec<RawArticle>,
+    ecb: Vec<RawArticle>,
+    mixed: Vec<RawArticle>,
+}
+
+/// Read the story piles and the seeds from `shared` (the `../shared` directory).
+pub fn load_piles(shared: &Path) -> Result<Piles, String> {
     let mut gold: HashMap<String, Gold> = HashMap::new();
     let basil = load_jsonl(&shared.join("data/stories/basil.jsonl"), "basil", &mut gold);
     let ecb = load_jsonl(
@@ -186,12 +195,92 @@ pub fn eval(shared: &Path) -> ExitCode {
     );
     let seeds = load_seeds(&shared.join("seeds"), &mut gold);
     if basil.is_empty() || ecb.is_empty() || seeds.is_empty() {
-        eprintln!("story data missing under {}", shared.display());
-        return ExitCode::from(2);
+        return Err(format!("story data missing under {}", shared.display()));
     }
     let mixed: Vec<RawArticle> = basil.iter().chain(&ecb).chain(&seeds).cloned().collect();
-    let piles: [(&str, &[RawArticle]); 3] =
-        [("basil", &basil), ("ecbplus", &ecb), ("mixed", &mixed)];
+    let gold_labels = gold
+        .iter()
+        .map(|(id, g)| (id.clone(), g.story.clone()))
+        .collect();
+    Ok(Piles {
+        gold,
+        gold_labels,
+        basil,
+        ecb,
+        mixed,
+    })
+}
+
+impl Piles {
+    /// The piles scored, by name: `basil`, `ecbplus`, `mixed` (both and the seeds).
+    pub fn piles(&self) -> [(&'static str, &[RawArticle]); 3] {
+        [
+            ("basil", &self.basil),
+            ("ecbplus", &self.ecb),
+            ("mixed", &self.mixed),
+        ]
+    }
+
+    /// Scores of `labels` over every article of `pile`.
+    pub fn score_all(&self, pile: &[RawArticle], labels: &HashMap<String, String>) -> Scores {
+        let all: Vec<&str> = pile.iter().map(|r| r.id.as_str()).collect();
+        score(&all, labels, &self.gold_labels)
+    }
+
+    /// The parts (`basil`, `ecbplus`, `seeds`) a pile holds, sorted.
+    fn parts(&self, pile: &[RawArticle]) -> Vec<&'static str> {
+        let mut parts: Vec<&str> = pile
+            .iter()
+            .filter_map(|r| self.gold.get(&r.id).map(|g| g.part))
+            .collect();
+        parts.sort();
+        parts.dedup();
+        parts
+    }
+
+    /// Scores of `labels` over the articles of one part of `pile`.
+    fn score_part(
+        &self,
+        pile: &[RawArticle],
+        part: &str,
+        labels: &HashMap<String, String>,
+    ) -> Scores {
+        let items: Vec<&str> = pile
+            .iter()
+            .filter(|r| self.gold.get(&r.id).is_some_and(|g| g.part == part))
+            .map(|r| r.id.as_str())
+            .collect();
+        score(&items, labels, &self.gold_labels)
+    }
+
+    /// Whether the five seeds make one story of exactly five in `labels`; `None` when the pile
+    /// holds no seeds.
+    pub fn seeds_one_story(
+        &self,
+        pile: &[RawArticle],
+        labels: &HashMap<String, String>,
+    ) -> Option<bool> {
+        let seeds_story: Vec<&String> = pile
+            .iter()
+            .filter(|r| self.gold.get(&r.id).is_some_and(|g| g.part == "seeds"))
+            .filter_map(|r| labels.get(&r.id))
+            .collect();
+        let first = seeds_story.first()?;
+        let together = seeds_story.iter().all(|l| l == first);
+        let size = labels.values().filter(|l| l == first).count();
+        Some(together && size == 5)
+    }
+}
+
+/// Run the evaluation; `shared` is the `../shared` directory.
+pub fn eval(shared: &Path) -> ExitCode {
+    let piles = match load_piles(shared) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
     let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
     let peers = [
         ("ref_cluster.py", shared.join("peers/ref_cluster.py")),
@@ -204,17 +293,13 @@ pub fn eval(shared: &Path) -> ExitCode {
             python.display()
         );
     }
-    let gold_labels: HashMap<String, String> = gold
-        .iter()
-        .map(|(id, g)| (id.clone(), g.story.clone()))
-        .collect();
     println!(
         "{:<10} {:<16} {:<8} {:>6} {:>6} {:>6} {:>7} {:>10}",
         "pile", "system", "part", "B3-P", "B3-R", "B3-F1", "pair-F1", "articles/s"
     );
     let tmp = std::env::temp_dir().join(format!("corroborate-stories-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&tmp);
-    for (name, pile) in piles {
+    for (name, pile) in piles.piles() {
         let mut systems: Vec<(String, HashMap<String, String>, f64)> = Vec::new();
         // Best of three runs for our time (the pile is small; the first run warms caches).
         let mut best = f64::MAX;
@@ -243,46 +328,26 @@ pub fn eval(shared: &Path) -> ExitCode {
                 }
             }
         }
-        let mut parts: Vec<&str> = pile
-            .iter()
-            .filter_map(|r| gold.get(&r.id).map(|g| g.part))
-            .collect();
-        parts.sort();
-        parts.dedup();
+        let parts = piles.parts(pile);
         for (sys, labels, secs) in &systems {
             let rate = pile.len() as f64 / secs;
-            let all: Vec<&str> = pile.iter().map(|r| r.id.as_str()).collect();
-            let s = score(&all, labels, &gold_labels);
+            let s = piles.score_all(pile, labels);
             println!(
                 "{:<10} {:<16} {:<8} {:>6.3} {:>6.3} {:>6.3} {:>7.3} {:>10.0}",
                 name, sys, "all", s.p, s.r, s.f1, s.pair_f1, rate
             );
             if parts.len() > 1 {
                 for part in &parts {
-                    let items: Vec<&str> = pile
-                        .iter()
-                        .filter(|r| gold.get(&r.id).is_some_and(|g| g.part == *part))
-                        .map(|r| r.id.as_str())
-                        .collect();
-                    let s = score(&items, labels, &gold_labels);
+                    let s = piles.score_part(pile, part, labels);
                     println!(
                         "{:<10} {:<16} {:<8} {:>6.3} {:>6.3} {:>6.3} {:>7.3}",
                         name, sys, part, s.p, s.r, s.f1, s.pair_f1
                     );
                 }
-                let seeds_story: Vec<&String> = pile
-                    .iter()
-                    .filter(|r| gold.get(&r.id).is_some_and(|g| g.part == "seeds"))
-                    .filter_map(|r| labels.get(&r.id))
-                    .collect();
-                if let Some(first) = seeds_story.first() {
-                    let together = seeds_story.iter().all(|l| l == first);
-                    let size = labels.values().filter(|l| l == first).count();
+                if let Some(together) = piles.seeds_one_story(pile, labels) {
                     println!(
                         "{:<10} {:<16} seeds one story of five: {}",
-                        name,
-                        sys,
-                        together && size == 5
+                        name, sys, together
                     );
                 }
             }
