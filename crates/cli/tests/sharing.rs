@@ -239,10 +239,10 @@ fn batch_sizes_out_of_range_are_refused_before_anything_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
     for b in ["0", "1000000000", "4611686018427387904", "-3"] {
+        let flag = format!("--batch={b}");
         let out = run(&[
             "ingest",
-            "--batch",
-            b,
+            &flag,
             "--db",
             db.to_str().unwrap(),
             seeds().to_str().unwrap(),
