@@ -520,7 +520,7 @@ fn run_similar(path: &str, embedder: Option<Arc<dyn Embedder>>) -> ExitCode {
             None => pairs.push((fields[0].to_string(), fields[1].to_string())),
         }
     }
-    let judged = corroborate_pipeline::similarity::judge_pairs(&pairs, embedder.as_deref());
+    let judged = corroborate_pipeline::run::judge_pairs(&pairs, embedder.as_deref());
     let mut out = String::with_capacity(judged.len() * 8);
     for (i, (score, same)) in judged.into_iter().enumerate() {
         if bad_lines.binary_search(&i).is_ok() {

@@ -643,3 +643,12 @@ fn parallel_stories(work: Vec<StoryWork>, options: &Options) -> Vec<StoryDone> {
         .filter_map(|r| r.into_inner().ok().flatten())
         .collect()
 }
+
+/// The same-fact decision on pairs of sentences, as the aligner makes it (for `similar`):
+/// one `(probability, same)` per pair, in order.
+pub fn judge_pairs(
+    pairs: &[(String, String)],
+    embedder: Option<&dyn Embedder>,
+) -> Vec<(f64, bool)> {
+    crate::similarity::judge_pairs(pairs, embedder)
+}

@@ -3,9 +3,7 @@
 //! Needs Debian's `chromium` (`.ci/run` installs it). Without it the browser tests fail,
 //! unless CORROBORATE_SKIP_BROWSER=1 is set on purpose.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 use std::process::Command;
 

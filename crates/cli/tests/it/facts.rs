@@ -1,8 +1,6 @@
 //! End-to-end tests of facts, rewrites, conflicts and the summary on the founding seeds.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! digested by the binary (`digest --model static --format json`, from inside the folder so no
 //! absolute path reaches the output) and compared with the `digest_json.snap` beside its inputs;
 //! the case [`TEXT_REPORT_CASE`] is also compared as the text report (`digest_text.snap`). Snapshots are insta's; after an intended change of the output, refresh
-//! them all with `INSTA_UPDATE=always cargo test -p corroborate --test golden` and review the
+//! them all with `INSTA_UPDATE=always cargo test -p corroborate --test it golden::` and review the
 //! diff. A case's inputs are every file of its folder except `*.snap` (sorted by name).
 
 use std::path::{Path, PathBuf};

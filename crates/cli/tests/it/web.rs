@@ -1,9 +1,7 @@
 //! Web inputs end to end: `extract` and `digest` on real HTML pages (Zyte AEB), gzip, WARC,
 //! RSS/Atom, news-please JSON, and each bad web input of issue 5.
 
-mod common;
-
-use common::{digest_json, run};
+use crate::common::{digest_json, run};
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -81,8 +79,8 @@ fn digest_takes_html_pages_beside_text_articles() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("nyt.html"), gunzip(&zyte(NYT))).unwrap();
     std::fs::copy(
-        common::seeds().join(
-            std::fs::read_dir(common::seeds())
+        crate::common::seeds().join(
+            std::fs::read_dir(crate::common::seeds())
                 .unwrap()
                 .next()
                 .unwrap()
@@ -227,7 +225,7 @@ fn feeds_and_news_please_json_are_articles() {
     assert_eq!(np["outlet"], "news.example");
     let (v, out) = digest_json(&[dir.path().to_str().unwrap()]);
     assert!(out.status.success());
-    let ids = common::article_ids(&v);
+    let ids = crate::common::article_ids(&v);
     assert_eq!(ids, ["city-1", "city-2", "np"]);
     // The digest keeps the marks: the teaser is summary-only, the authors stay named.
     let by_id = |id: &str| {
@@ -322,7 +320,7 @@ fn bad_web_inputs_are_named_and_the_rest_is_processed() {
     assert!(reason("huge.html").contains("too large"), "{rejected:?}");
     assert!(reason("binary.html").contains("binary"), "{rejected:?}");
     assert!(reason("bomb.html.gz").contains("gzip bomb"), "{rejected:?}");
-    let ids = common::article_ids(&v);
+    let ids = crate::common::article_ids(&v);
     for id in ["good", "truncated", "nested", "wrong-charset"] {
         assert!(
             ids.iter().any(|i| i == id),
@@ -357,7 +355,7 @@ fn gzipped_json_lines_and_text_are_read_and_web_formats_come_on_stdin_too() {
     .unwrap();
     let (v, out) = digest_json(&[dir.path().to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let ids = common::article_ids(&v);
+    let ids = crate::common::article_ids(&v);
     assert_eq!(ids, ["a", "b", "note"], "{stderr}");
     assert_eq!(v["articles"][0]["authors"], serde_json::json!(["Jane Doe"]));
     // The bad line is named by the file and its line number.
@@ -368,7 +366,7 @@ fn gzipped_json_lines_and_text_are_read_and_web_formats_come_on_stdin_too() {
     let page = gunzip(&zyte(NYT));
     for input in [page.clone(), gzip(&page)] {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_corroborate"))
-            .env("CORROBORATE_MODEL", common::model())
+            .env("CORROBORATE_MODEL", crate::common::model())
             .args(["digest", "--format", "json", "-"])
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())

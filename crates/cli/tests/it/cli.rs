@@ -1,9 +1,7 @@
 //! End-to-end tests of the `corroborate` binary on the founding seeds and on bad input.
 //! Each test runs the real binary in a temporary directory.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::io::Write;
 use std::path::Path;
@@ -315,7 +313,7 @@ fn nothing_usable_exits_2() {
 #[test]
 fn stdin_is_read_and_terminal_text_is_sanitized() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_corroborate"))
-        .env("CORROBORATE_MODEL", common::model())
+        .env("CORROBORATE_MODEL", crate::common::model())
         .args(["digest", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -381,7 +379,7 @@ fn model_choice_is_explicit_and_a_missing_transformer_is_named() {
 /// Run `corroborate ARGS` with `input` on standard input.
 fn run_with_stdin(args: &[&str], input: &[u8]) -> std::process::Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_corroborate"))
-        .env("CORROBORATE_MODEL", common::model())
+        .env("CORROBORATE_MODEL", crate::common::model())
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -2,9 +2,7 @@
 //! and no story mixing their piles; a file that is not a store is refused untouched; the same
 //! id with other text is kept twice; the listing agrees with `show`; flags are checked.
 
-mod common;
-
-use common::{run, seeds};
+use crate::common::{run, seeds};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -1,0 +1,13 @@
+//! The CLI's end-to-end tests, one binary (one link of the whole program for all of them):
+//! each module drives the real `corroborate` binary the way a user would.
+//! `cargo test -p corroborate --test it` runs them all; `--test it MODULE::` one module.
+
+mod cli;
+mod common;
+mod facts;
+mod golden;
+mod html;
+mod properties;
+mod sharing;
+mod stories;
+mod web;
