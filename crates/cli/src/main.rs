@@ -471,7 +471,12 @@ fn run_extract(
 fn print_note(note: corroborate_read::Note) {
     match note {
         corroborate_read::Note::Explained { .. } => eprint!("{note}"),
-        corroborate_read::Note::Skipped { .. } => eprintln!("corroborate: {note}"),
+        corroborate_read::Note::Skipped { .. } | corroborate_read::Note::LeftOut { .. } => {
+            eprintln!(
+                "corroborate: {}",
+                corroborate_render::sanitize(&note.to_string())
+            )
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 //! Never runs a pipeline stage itself: it calls the orchestrator (`run`).
 
 use crate::{write_stdout, Format};
+use anyhow::Context;
 use corroborate_model::{RawArticle, StoryStore};
 use corroborate_pipeline::run::{self, Ingest, Options, Prepared};
 use corroborate_read::{self as input, Item};
@@ -31,21 +32,24 @@ fn open(path: &Path) -> Option<Store> {
 }
 
 /// Open a store that must exist already (reading commands never create one).
-fn open_existing(path: &Path) -> Option<Store> {
+fn open_existing(path: &Path) -> anyhow::Result<Store> {
     if !path.exists() {
-        eprintln!(
-            "corroborate: {}: no store here (run `corroborate ingest` first)",
+        anyhow::bail!(
+            "{}: no store here (run `corroborate ingest` first)",
             path.display()
         );
-        return None;
     }
-    match Store::open_existing(path) {
-        Ok(s) => Some(s),
-        Err(e) => {
-            eprintln!("corroborate: {e}");
-            None
-        }
-    }
+    Ok(Store::open_existing(path)?)
+}
+
+/// A failed command: its error chain on one stderr line (sanitized: paths and ids come from
+/// input), exit code 2.
+fn fail(e: &anyhow::Error) -> ExitCode {
+    eprintln!(
+        "corroborate: {}",
+        corroborate_render::sanitize(&format!("{e:#}"))
+    );
+    ExitCode::from(2)
 }
 
 fn progress(quiet: bool, total: u64) -> ProgressBar {
@@ -229,23 +233,20 @@ pub fn ingest(
 
 /// `corroborate stories`.
 pub fn stories(db: &Path, as_json: bool, limit: usize, check: bool) -> ExitCode {
-    let Some(store) = open_existing(db) else {
-        return ExitCode::from(2);
-    };
-    if check {
-        if let Err(e) = store.check() {
-            eprintln!("corroborate: {e}");
-            return ExitCode::from(2);
-        }
+    match listing(db, as_json, limit, check) {
+        Ok(out) if write_stdout(&out) => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(2),
+        Err(e) => fail(&e),
     }
-    let rows = match store.stories(limit) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("corroborate: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let out = if as_json {
+}
+
+fn listing(db: &Path, as_json: bool, limit: usize, check: bool) -> anyhow::Result<String> {
+    let store = open_existing(db)?;
+    if check {
+        store.check()?;
+    }
+    let rows = store.stories(limit).context("cannot list the stories")?;
+    Ok(if as_json {
         let list: Vec<serde_json::Value> = rows
             .iter()
             .map(|s| {
@@ -282,12 +283,7 @@ pub fn stories(db: &Path, as_json: bool, limit: usize, check: bool) -> ExitCode 
             ));
         }
         out
-    };
-    if write_stdout(&out) {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(2)
-    }
+    })
 }
 
 /// `corroborate show`: the kept analysis when it covers every member and was made by this
@@ -300,26 +296,34 @@ pub fn show(
     options: &Options,
     model_given: bool,
 ) -> ExitCode {
-    let Some(store) = open_existing(db) else {
-        return ExitCode::from(2);
-    };
-    let articles = match store.story_articles(story) {
-        Ok(Some(a)) => a,
-        Ok(None) => {
-            eprintln!("corroborate: {}: no story {story}", db.display());
-            return ExitCode::from(2);
-        }
-        Err(e) => {
-            eprintln!("corroborate: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let kept = store.analysis(story).ok().flatten().filter(|a| {
-        run::analysis_serves(&a.version, options, model_given)
-            && a.members as usize == articles.len()
-            && a.sentences.len() == articles.len()
-            && a.story.articles.iter().eq(articles.iter().map(|x| &x.id))
-    });
+    match render_story(db, story, format, options, model_given) {
+        Ok(out) if write_stdout(&out) => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(2),
+        Err(e) => fail(&e),
+    }
+}
+
+fn render_story(
+    db: &Path,
+    story: &str,
+    format: Format,
+    options: &Options,
+    model_given: bool,
+) -> anyhow::Result<String> {
+    let store = open_existing(db)?;
+    let articles = store
+        .story_articles(story)
+        .with_context(|| format!("story {story}"))?
+        .with_context(|| format!("{}: no story {story}", db.display()))?;
+    let kept = store
+        .analysis(story)
+        .with_context(|| format!("story {story}"))?
+        .filter(|a| {
+            run::analysis_serves(&a.version, options, model_given)
+                && a.members as usize == articles.len()
+                && a.sentences.len() == articles.len()
+                && a.story.articles.iter().eq(articles.iter().map(|x| &x.id))
+        });
     let (articles, story) = match kept {
         Some(k) => {
             let mut articles = articles;
@@ -336,15 +340,10 @@ pub fn show(
         rejected: &[],
         stories: &stories,
     };
-    let out = match format {
+    Ok(match format {
         Format::Text => text::render(&view),
         Format::Json => json::render(&view),
         Format::Markdown => markdown::render(&view),
         Format::Html => html::render(&view),
-    };
-    if write_stdout(&out) {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(2)
-    }
+    })
 }

@@ -43,6 +43,21 @@ pub enum Note {
     Skipped { path: String, records: usize },
     /// Why each text block of an HTML page was kept or left out ([`Options::explain`]).
     Explained { path: String, explanation: String },
+    /// A directory held files that are not in an article format (by extension), left unread:
+    /// how many of each extension.
+    LeftOut {
+        path: String,
+        by_extension: Vec<(String, usize)>,
+    },
+}
+
+/// "3 .pdf, 1 .png": what a directory walk left out.
+fn left_out_list(by_extension: &[(String, usize)]) -> String {
+    by_extension
+        .iter()
+        .map(|(ext, n)| format!("{n} {ext}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl std::fmt::Display for Note {
@@ -52,6 +67,15 @@ impl std::fmt::Display for Note {
                 write!(f, "{path}: {records} WARC records skipped (not HTML pages)")
             }
             Note::Explained { path, explanation } => write!(f, "{path}:\n{explanation}"),
+            Note::LeftOut { path, by_extension } => {
+                let n: usize = by_extension.iter().map(|(_, n)| n).sum();
+                let files = if n == 1 { "file" } else { "files" };
+                write!(
+                    f,
+                    "{path}: {n} {files} left unread, not in an article format ({})",
+                    left_out_list(by_extension)
+                )
+            }
         }
     }
 }
@@ -86,7 +110,13 @@ pub struct Options {
 /// the caller instead.
 pub fn stream(paths: &[String], sink: &mut dyn FnMut(Item)) {
     read_paths(paths, &Options::default(), sink, &mut |note| {
-        eprintln!("corroborate: {note}")
+        // Paths come from the input: no control character reaches the terminal.
+        let shown: String = note
+            .to_string()
+            .chars()
+            .filter(|c| !c.is_control() || *c == '\n')
+            .collect();
+        eprintln!("corroborate: {shown}")
     });
 }
 
@@ -115,7 +145,8 @@ pub fn read_paths(
         let is_dir = Path::new(p).is_dir();
         let before = reading.articles;
         let mut files = 0usize;
-        for file in files_of(p) {
+        let walk = files_of(p);
+        for file in walk.files {
             match file {
                 Ok(path) => {
                     files += 1;
@@ -131,14 +162,27 @@ pub fn read_paths(
         }
         if is_dir {
             // Web pages only: say so when there is nothing to read at all; articles: when
-            // nothing in the directory was an article.
+            // nothing in the directory was an article. Either way, with what was left unread.
+            let unread = if walk.left_out.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " ({} left unread: not in an article format)",
+                    left_out_list(&walk.left_out)
+                )
+            };
             match options.accept {
                 Accept::Pages if files == 0 => {
-                    reading.reject(reject(p, "no readable files in directory"))
+                    reading.reject(reject(p, format!("no readable files in directory{unread}")))
                 }
-                Accept::Articles if reading.articles == before => {
-                    reading.reject(reject(p, "no readable articles in directory"))
-                }
+                Accept::Articles if reading.articles == before => reading.reject(reject(
+                    p,
+                    format!("no readable articles in directory{unread}"),
+                )),
+                _ if !walk.left_out.is_empty() => (reading.note)(Note::LeftOut {
+                    path: p.clone(),
+                    by_extension: walk.left_out,
+                }),
                 _ => {}
             }
         }
@@ -172,7 +216,7 @@ pub fn total_bytes(paths: &[String]) -> u64 {
     paths
         .iter()
         .filter(|p| *p != "-")
-        .flat_map(|p| files_of(p))
+        .flat_map(|p| files_of(p).files)
         .flatten()
         .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
         .sum()
@@ -181,15 +225,27 @@ pub fn total_bytes(paths: &[String]) -> u64 {
 /// The files a PATH argument names: itself, or the article files of a directory (walked once,
 /// sorted by name, hidden files and other extensions left out), with a rejection for a path
 /// that does not exist and for each part of a directory that cannot be walked, in walk order.
-fn files_of(p: &str) -> Vec<Result<PathBuf, Rejection>> {
+/// What a walk of one PATH found: the files to read (or why not) and, per extension, the files
+/// of a directory left out because they are not in an article format.
+struct Walk {
+    files: Vec<Result<PathBuf, Rejection>>,
+    left_out: Vec<(String, usize)>,
+}
+
+fn files_of(p: &str) -> Walk {
     let path = Path::new(p);
+    let one = |f| Walk {
+        files: vec![f],
+        left_out: Vec::new(),
+    };
     if !path.exists() {
-        return vec![Err(reject(p, "no such file or directory"))];
+        return one(Err(reject(p, "no such file or directory")));
     }
     if !path.is_dir() {
-        return vec![Ok(path.to_path_buf())];
+        return one(Ok(path.to_path_buf()));
     }
     let mut out = Vec::new();
+    let mut left_out: std::collections::BTreeMap<String, usize> = Default::default();
     for entry in walkdir::WalkDir::new(path)
         .sort_by_file_name()
         .follow_links(false)
@@ -206,16 +262,22 @@ fn files_of(p: &str) -> Vec<Result<PathBuf, Rejection>> {
             .path()
             .extension()
             .map(|x| x.to_string_lossy().to_lowercase());
-        if entry.file_type().is_file()
-            && !name.starts_with('.')
-            && ext
-                .as_deref()
-                .is_none_or(|x| ARTICLE_EXTENSIONS.contains(&x))
-        {
-            out.push(Ok(entry.into_path()));
+        if !entry.file_type().is_file() || name.starts_with('.') {
+            continue;
+        }
+        match ext.as_deref() {
+            Some(x) if !ARTICLE_EXTENSIONS.contains(&x) => {
+                // The extension as shown to a user: short, and free of control characters.
+                let shown: String = x.chars().filter(|c| !c.is_control()).take(12).collect();
+                *left_out.entry(format!(".{shown}")).or_default() += 1;
+            }
+            _ => out.push(Ok(entry.into_path())),
         }
     }
-    out
+    Walk {
+        files: out,
+        left_out: left_out.into_iter().collect(),
+    }
 }
 
 fn reject(path: &str, reason: impl Into<String>) -> Rejection {

@@ -108,8 +108,8 @@ pub fn extract_html(bytes: &[u8], hints: &Hints) -> Result<Page, String> {
             MAX_PAGE_BYTES >> 20
         ));
     }
-    if sniff::looks_binary(bytes) {
-        return Err("binary data, not HTML".to_string());
+    if sniff::is_not_text(bytes) {
+        return Err(sniff::binary_reason(bytes, "HTML"));
     }
     let declared = hints
         .content_type

@@ -23,6 +23,56 @@ pub enum Format {
 
 pub use corroborate_model::looks_binary;
 
+/// File types that are not articles, by their magic bytes: `(magic, offset, name)`.
+const NOT_ARTICLES: &[(&[u8], usize, &str)] = &[
+    (b"%PDF-", 0, "a PDF document"),
+    (b"\x89PNG\r\n\x1a\n", 0, "a PNG image"),
+    (b"\xff\xd8\xff", 0, "a JPEG image"),
+    (b"GIF87a", 0, "a GIF image"),
+    (b"GIF89a", 0, "a GIF image"),
+    (b"WEBP", 8, "a WebP image"),
+    (b"II*\x00", 0, "a TIFF image"),
+    (b"MM\x00*", 0, "a TIFF image"),
+    (b"PK\x03\x04", 0, "a ZIP archive (or .docx, .epub, .odt)"),
+    (b"7z\xbc\xaf\x27\x1c", 0, "a 7z archive"),
+    (b"Rar!\x1a\x07", 0, "a RAR archive"),
+    (b"BZh", 0, "a bzip2 archive"),
+    (b"\xfd7zXZ\x00", 0, "an xz archive"),
+    (b"\x28\xb5\x2f\xfd", 0, "a Zstandard archive"),
+    (b"ustar", 257, "a tar archive"),
+    (b"SQLite format 3\x00", 0, "an SQLite database"),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        0,
+        "an old Microsoft Office document",
+    ),
+    (b"\x7fELF", 0, "an executable"),
+    (b"ftyp", 4, "an MP4/QuickTime video"),
+    (b"ID3", 0, "an MP3 audio file"),
+];
+
+/// What kind of non-article file `head` (its first bytes) starts like, if a known one: "a PDF
+/// document", "a PNG image", "a ZIP archive ...". gzip is not listed: readers open it.
+pub fn not_an_article(head: &[u8]) -> Option<&'static str> {
+    NOT_ARTICLES
+        .iter()
+        .find(|(magic, at, _)| head.get(*at..at + magic.len()) == Some(*magic))
+        .map(|(_, _, name)| *name)
+}
+
+/// True when `head` is binary data, or a PDF (whose header reads like text).
+pub fn is_not_text(head: &[u8]) -> bool {
+    looks_binary(head) || head.starts_with(b"%PDF-")
+}
+
+/// The reason a reader gives for a file that is binary data: its type when known.
+pub fn binary_reason(head: &[u8], reading_as: &str) -> String {
+    match not_an_article(head) {
+        Some(kind) => format!("{kind}, not {reading_as} (extract its text first)"),
+        None => format!("binary data, not {reading_as}"),
+    }
+}
+
 /// The format of a file whose first bytes are `head`.
 pub fn sniff(head: &[u8], name: &str) -> Format {
     if head.starts_with(&[0x1f, 0x8b]) {

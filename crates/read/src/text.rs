@@ -31,16 +31,29 @@ pub fn stem_of(path: &str) -> String {
     }
 }
 
-/// Decode bytes as UTF-8 text, or say why not.
-fn decode<'a>(path: &str, bytes: &'a [u8]) -> Result<&'a str, Rejection> {
+/// Decode bytes as text (UTF-8, or UTF-16 by its byte-order mark), or say why not: empty,
+/// a known non-article type (PDF, image, archive), binary data, or invalid UTF-8/UTF-16.
+fn decode<'a>(path: &str, bytes: &'a [u8]) -> Result<std::borrow::Cow<'a, str>, Rejection> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(reject(path, "empty file"));
     }
-    if corroborate_model::looks_binary(bytes) {
-        return Err(reject(path, "binary data, not text"));
+    for (bom, encoding) in [
+        (&b"\xff\xfe"[..], encoding_rs::UTF_16LE),
+        (&b"\xfe\xff"[..], encoding_rs::UTF_16BE),
+    ] {
+        if let Some(rest) = bytes.strip_prefix(bom) {
+            return encoding
+                .decode_without_bom_handling_and_without_replacement(rest)
+                .map(|t| std::borrow::Cow::Owned(t.into_owned()))
+                .ok_or_else(|| reject(path, format!("invalid {}", encoding.name())));
+        }
+    }
+    if crate::sniff::is_not_text(bytes) {
+        return Err(reject(path, crate::sniff::binary_reason(bytes, "text")));
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     std::str::from_utf8(bytes)
+        .map(std::borrow::Cow::Borrowed)
         .map_err(|e| reject(path, format!("invalid UTF-8 at byte {}", e.valid_up_to())))
 }
 
@@ -151,8 +164,8 @@ pub fn read_source(path: &str, bytes: &[u8]) -> Vec<Result<RawArticle, Rejection
         Ok(t) => t,
         Err(r) => return vec![Err(r)],
     };
-    if is_jsonl(path, text) {
-        return read_jsonl(path, text);
+    if is_jsonl(path, &text) {
+        return read_jsonl(path, &text);
     }
     if bytes.len() > MAX_ARTICLE_BYTES {
         return vec![Err(reject(
@@ -201,6 +214,41 @@ mod tests {
         assert_eq!(
             reasons("u.txt", b"caf\xe9 ok"),
             ["u.txt: invalid UTF-8 at byte 3"]
+        );
+    }
+
+    #[test]
+    fn utf16_is_read_and_known_binary_types_are_named() {
+        let text =
+            "Flood in Valencia\n\nHeavy rain flooded the old town on Tuesday — «über» 100 mm.";
+        let le: Vec<u8> = [0xff, 0xfe]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xfe, 0xff]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        for bytes in [le, be] {
+            let out = read_source("w.txt", &bytes);
+            assert_eq!(out[0].as_ref().unwrap().body, text);
+        }
+        // An odd byte count cannot be UTF-16.
+        assert_eq!(
+            reasons("o.txt", b"\xff\xfeA\x00B"),
+            ["o.txt: invalid UTF-16LE"]
+        );
+        assert_eq!(
+            reasons("r.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"),
+            ["r.txt: a PDF document, not text (extract its text first)"]
+        );
+        assert_eq!(
+            reasons("i.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+            ["i.txt: a PNG image, not text (extract its text first)"]
+        );
+        assert_eq!(
+            reasons("z.txt", b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00"),
+            ["z.txt: a ZIP archive (or .docx, .epub, .odt), not text (extract its text first)"]
         );
     }
 

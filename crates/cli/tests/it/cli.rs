@@ -463,3 +463,44 @@ fn extract_reads_compact_news_please_json() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a web page"));
 }
+
+#[test]
+fn utf16_articles_are_read_and_what_is_not_an_article_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Flood in Valencia\n\nHeavy rain flooded the old town of Valencia on Tuesday, \
+                and firefighters rescued forty residents from their homes.";
+    let utf16: Vec<u8> = [0xff, 0xfe]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    std::fs::write(dir.path().join("flood.txt"), utf16).unwrap();
+    std::fs::write(
+        dir.path().join("scan.txt"),
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("report.pdf"), b"%PDF-1.7\n1 0 obj").unwrap();
+    std::fs::write(
+        dir.path().join("photo.png"),
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
+    )
+    .unwrap();
+    let out = run(&["digest", "--format", "json", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let body = v["articles"][0]["sentences"][0].as_str().unwrap();
+    assert!(body.starts_with("Heavy rain flooded"), "{body}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("scan.txt: a PDF document, not text"), "{err}");
+    assert!(
+        err.contains("2 files left unread, not in an article format (1 .pdf, 1 .png)"),
+        "{err}"
+    );
+    // A directory of nothing but such files says what it left unread.
+    let only = tempfile::tempdir().unwrap();
+    std::fs::write(only.path().join("a.pdf"), b"%PDF-1.7").unwrap();
+    let out = run(&["digest", only.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("no readable articles in directory (1 .pdf left unread"));
+}
