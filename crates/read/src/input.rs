@@ -13,9 +13,6 @@ use corroborate_model::{RawArticle, Rejection};
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
-/// Largest text input read at all (JSONL piles may be large; articles are capped later).
-const MAX_FILE_BYTES: u64 = 1 << 30;
-
 /// Largest compressed or uncompressed web file read whole (feeds, pages); WARC streams.
 const MAX_WEB_BYTES: usize = 64 * 1024 * 1024;
 
@@ -486,11 +483,11 @@ impl Reading<'_> {
                 0
             }
             Format::Text | Format::JsonLines => {
-                // A gzipped article keeps its name without ".gz" for its id and messages.
-                let inner_label = label.strip_suffix(".gz").unwrap_or(label);
+                // A gzipped article is named by its file (`a.txt.gz`) in messages; its id
+                // drops the `.gz` with the extension (`a`).
                 let jsonl = inner_format == Format::JsonLines;
                 // Decompressed bytes are not the file's: the file's size is counted once.
-                self.read_text(inner_label, &mut inner, jsonl, false);
+                self.read_text(label, &mut inner, jsonl, false);
                 0
             }
             Format::Gzip => {
@@ -567,11 +564,17 @@ impl Reading<'_> {
         if jsonl {
             return self.stream_jsonl(label, reader, count);
         }
+        // A text file is one article: reading stops one byte past the article limit, so a huge
+        // file (or endless stdin) costs no more memory than one article.
         let mut bytes = Vec::new();
-        match reader.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes) {
-            Ok(_) if bytes.len() as u64 > MAX_FILE_BYTES => self.reject(reject(
+        let cap = MAX_ARTICLE_BYTES as u64;
+        match reader.take(cap + 1).read_to_end(&mut bytes) {
+            Ok(_) if bytes.len() as u64 > cap => self.reject(reject(
                 label,
-                format!("too large (over {} MB)", MAX_FILE_BYTES >> 20),
+                format!(
+                    "too large for an article (over {} MB, the limit; read no further)",
+                    MAX_ARTICLE_BYTES >> 20
+                ),
             )),
             Ok(_) => {
                 for r in read_source(label, &bytes) {
@@ -612,11 +615,10 @@ impl Reading<'_> {
             }
             let here = format!("{label}:{lineno}");
             if !buf.ends_with(b"\n") && n as u64 == limit {
-                // Skip the rest of an overlong line.
-                let mut rest = Vec::new();
-                let _ = reader.read_until(b'\n', &mut rest);
+                // Skip the rest of an overlong line without holding it.
+                let skipped = skip_line(reader).unwrap_or(0);
                 if count {
-                    self.bytes(rest.len() as u64);
+                    self.bytes(skipped);
                 }
                 self.reject(reject(
                     &here,
@@ -647,6 +649,29 @@ impl Reading<'_> {
             self.reject(reject(label, "no articles in JSONL file"));
         }
         counted
+    }
+}
+
+/// Consume the rest of a line (through its newline) without keeping it; returns the bytes
+/// skipped.
+fn skip_line(reader: &mut dyn BufRead) -> std::io::Result<u64> {
+    let mut skipped = 0u64;
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(skipped);
+        }
+        match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => {
+                reader.consume(i + 1);
+                return Ok(skipped + i as u64 + 1);
+            }
+            None => {
+                let n = buf.len();
+                reader.consume(n);
+                skipped += n as u64;
+            }
+        }
     }
 }
 

@@ -17,9 +17,13 @@ fn reject(path: &str, reason: impl Into<String>) -> Rejection {
     }
 }
 
-/// The id a file gets: its stem (`000_6b63.txt` -> `000_6b63`).
+/// The id a file gets: its stem (`000_6b63.txt` -> `000_6b63`; `a.txt.gz` -> `a`).
 pub fn stem_of(path: &str) -> String {
     let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let name = match name.strip_suffix(".gz") {
+        Some(inner) if !inner.is_empty() => inner,
+        _ => name,
+    };
     let stem = match name.rfind('.') {
         Some(i) if i > 0 => &name[..i],
         _ => name,
@@ -201,6 +205,7 @@ mod tests {
     fn stems_are_ids() {
         assert_eq!(stem_of("../shared/seeds/000_6b.txt"), "000_6b");
         assert_eq!(stem_of("dir/noext"), "noext");
+        assert_eq!(stem_of("dir/a.txt.gz"), "a");
         assert_eq!(stem_of("-"), "-");
     }
 

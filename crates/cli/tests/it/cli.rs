@@ -504,3 +504,52 @@ fn utf16_articles_are_read_and_what_is_not_an_article_is_named() {
     assert!(String::from_utf8_lossy(&out.stderr)
         .contains("no readable articles in directory (1 .pdf left unread"));
 }
+
+#[test]
+fn huge_inputs_are_refused_while_reading_not_after() {
+    use std::io::Write;
+    // 64 MB of one JSONL line, then a good line; a 64 MB text file; endless text on stdin.
+    let dir = tempfile::tempdir().unwrap();
+    let pile = dir.path().join("pile.jsonl");
+    {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&pile).unwrap());
+        f.write_all(b"{\"id\":\"huge\",\"text\":\"").unwrap();
+        let chunk = vec![b'a'; 1 << 20];
+        for _ in 0..64 {
+            f.write_all(&chunk).unwrap();
+        }
+        f.write_all(b"\"}\n{\"id\":\"ok\",\"text\":\"Heavy rain flooded the old town of Valencia on Tuesday.\"}\n")
+            .unwrap();
+    }
+    let out = run(&[
+        "digest",
+        "--no-model",
+        "--format",
+        "json",
+        pile.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(article_ids(&v), ["ok"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pile.jsonl:1: line too large"));
+
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_corroborate"))
+        .args(["digest", "--no-model", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // Feed until the reader stops reading (a broken pipe), at most 1 GB.
+    let chunk = vec![b'a'; 1 << 20];
+    let mut fed = 0usize;
+    while fed < 1 << 30 && stdin.write_all(&chunk).is_ok() {
+        fed += chunk.len();
+    }
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(fed < 64 << 20, "read {fed} bytes of an endless stdin");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("stdin: too large for an article"));
+}

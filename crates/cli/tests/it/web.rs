@@ -358,9 +358,9 @@ fn gzipped_json_lines_and_text_are_read_and_web_formats_come_on_stdin_too() {
     let ids = crate::common::article_ids(&v);
     assert_eq!(ids, ["a", "b", "note"], "{stderr}");
     assert_eq!(v["articles"][0]["authors"], serde_json::json!(["Jane Doe"]));
-    // The bad line is named by the file and its line number.
+    // The bad line is named by the file (as given, .gz included) and its line number.
     let rejected = v["rejected"].to_string();
-    assert!(rejected.contains("batch.jsonl:3"), "{rejected}");
+    assert!(rejected.contains("batch.jsonl.gz:3"), "{rejected}");
 
     // A real page and a gzipped page, each piped on standard input.
     let page = gunzip(&zyte(NYT));
