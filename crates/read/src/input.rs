@@ -461,7 +461,23 @@ impl Reading<'_> {
     /// A gzip file: web pages, WARC and feeds inside are read as such, capped; text and JSON
     /// Lines inside (articles only) are streamed under the name without ".gz".
     fn read_gzip(&mut self, label: &str, stem: String, reader: &mut dyn BufRead) -> usize {
-        let mut inner = std::io::BufReader::new(flate2::bufread::MultiGzDecoder::new(reader));
+        // Member by member: a corrupt member costs its own records only (WARC, JSON Lines).
+        let members = crate::gzip::Members::new(reader);
+        let damage = members.damage();
+        let skipped = self.read_gzip_members(label, stem, members);
+        for (offset, reason) in damage.borrow().iter() {
+            self.reject(reject(&format!("{label}@{offset}"), reason.clone()));
+        }
+        skipped
+    }
+
+    fn read_gzip_members(
+        &mut self,
+        label: &str,
+        stem: String,
+        members: crate::gzip::Members<&mut dyn BufRead>,
+    ) -> usize {
+        let mut inner = std::io::BufReader::new(members);
         let head = match inner.fill_buf() {
             Ok(h) => h.to_vec(),
             Err(e) => {

@@ -47,6 +47,7 @@ pub mod charset;
 mod content;
 pub mod date;
 pub mod feed;
+mod gzip;
 mod input;
 mod meta;
 pub mod newsplease;

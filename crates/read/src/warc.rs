@@ -10,6 +10,14 @@
 
 use std::io::{BufRead, Read};
 
+/// A record longer than this is taken for a corrupt header (resynchronised, not skipped).
+const MAX_RECORD_BYTES: u64 = 4 << 30;
+
+/// Where a record header (`WARC/1.0`, `WARC/1.1`) begins in a line, if one does.
+fn header_at(line: &str) -> Option<usize> {
+    line.find("WARC/1.")
+}
+
 /// One thing read from a WARC stream.
 #[derive(Debug)]
 pub enum Entry {
@@ -80,13 +88,15 @@ impl<R: BufRead> WarcReader<R> {
         ))
     }
 
-    /// Skip to the next line that starts a record; returns false at the end of the stream.
+    /// Skip to the next record header line (`WARC/1.`, also after garbage that did not end
+    /// in a newline); returns false at the end of the stream.
     fn resync(&mut self) -> bool {
         loop {
             let at = self.offset;
             match self.line() {
-                Ok(Some(l)) if l.starts_with("WARC/1.") => {
-                    self.pending = Some((at, l));
+                Ok(Some(l)) if header_at(&l).is_some() => {
+                    let i = header_at(&l).unwrap_or(0);
+                    self.pending = Some((at + i as u64, l[i..].to_string()));
                     return true;
                 }
                 Ok(Some(_)) => continue,
@@ -132,6 +142,11 @@ impl<R: BufRead> Iterator for WarcReader<R> {
                 }
             }
         };
+        let (start, version) = match header_at(&version) {
+            // Garbage that did not end in a newline before a header: the record starts there.
+            Some(i) if i > 0 => (start + i as u64, version[i..].to_string()),
+            _ => (start, version),
+        };
         if !version.starts_with("WARC/") {
             return self.fail(start, "not a WARC record header".to_string());
         }
@@ -168,6 +183,11 @@ impl<R: BufRead> Iterator for WarcReader<R> {
         else {
             return self.fail(start, "record without a valid Content-Length".to_string());
         };
+        // A length no record has is a corrupt header: skipping it would swallow the records
+        // after it, so read on from here to the next record header instead.
+        if len > MAX_RECORD_BYTES {
+            return self.fail(start, format!("Content-Length {len} is not believable"));
+        }
         let warc_type = lower_header(&headers, "WARC-Type")
             .unwrap_or("")
             .to_ascii_lowercase();
@@ -397,6 +417,48 @@ mod tests {
         let cut = &good[..good.len() - 10];
         let entries: Vec<Entry> = WarcReader::new(cut).collect();
         assert!(matches!(&entries[0], Entry::Error { reason, .. } if reason.contains("truncated")));
+    }
+
+    #[test]
+    fn garbage_and_impossible_lengths_lose_no_good_record() {
+        let page = |n: usize| {
+            record(
+                "response",
+                "application/http",
+                format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>Page {n}</p>")
+                    .as_bytes(),
+            )
+        };
+        let pages = |w: &[u8]| -> Vec<String> {
+            WarcReader::new(w)
+                .filter_map(|e| match e {
+                    Entry::Page(p) => Some(String::from_utf8_lossy(&p.body).to_string()),
+                    _ => None,
+                })
+                .collect()
+        };
+        // Garbage that does not end in a newline, right before a record.
+        let mut w = page(1);
+        w.extend(b"\x00\x01 binary junk with no newline");
+        w.extend(page(2));
+        assert_eq!(pages(&w), ["<p>Page 1</p>", "<p>Page 2</p>"]);
+        // A header claiming 2^62 bytes: named, and the records after it are read.
+        let mut w = page(1);
+        w.extend(b"WARC/1.0\r\nWARC-Type: response\r\nContent-Type: application/http\r\nContent-Length: 4611686018427387904\r\n\r\nshort\r\n\r\n");
+        w.extend(page(2));
+        w.extend(page(3));
+        assert_eq!(
+            pages(&w),
+            ["<p>Page 1</p>", "<p>Page 2</p>", "<p>Page 3</p>"]
+        );
+        let errors: Vec<String> = WarcReader::new(&w[..])
+            .filter_map(|e| match e {
+                Entry::Error { offset, reason } => Some(format!("{offset}: {reason}")),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].contains("not believable"), "{errors:?}");
     }
 
     #[test]

@@ -1,0 +1,206 @@
+//! Gzip: a multi-member gzip stream decoded member by member, resynchronising on the next
+//! member after a corrupt one (as `.warc.gz` archives are written: one member per record), so
+//! one bad member costs its own bytes only. Corrupt stretches are recorded with their offset in
+//! the compressed file for the caller to report.
+//! Never holds more than one buffer of compressed data; never panics on input.
+
+use flate2::bufread::GzDecoder;
+use std::cell::RefCell;
+use std::io::{BufRead, Read};
+use std::rc::Rc;
+
+/// The gzip member header: magic and the deflate method.
+const MAGIC: [u8; 3] = [0x1f, 0x8b, 0x08];
+
+/// A `BufRead` that counts the bytes consumed from it.
+pub struct Counted<R> {
+    inner: R,
+    consumed: Rc<RefCell<u64>>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        *self.consumed.borrow_mut() += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Counted<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+    fn consume(&mut self, amt: usize) {
+        *self.consumed.borrow_mut() += amt as u64;
+        self.inner.consume(amt);
+    }
+}
+
+/// Where a corrupt stretch began (offset in the compressed input) and what was wrong.
+pub type Damage = Rc<RefCell<Vec<(u64, String)>>>;
+
+/// Decodes gzip members one after another; after a corrupt member, skips to the next member
+/// header and goes on, recording the damage.
+pub struct Members<R: BufRead> {
+    state: State<R>,
+    consumed: Rc<RefCell<u64>>,
+    damage: Damage,
+}
+
+enum State<R: BufRead> {
+    Decoding(Box<GzDecoder<Counted<R>>>, u64),
+    Between(Counted<R>),
+    Done,
+}
+
+impl<R: BufRead> Members<R> {
+    /// Decode `inner`, a gzip stream of one or more members.
+    pub fn new(inner: R) -> Self {
+        let consumed = Rc::new(RefCell::new(0));
+        let counted = Counted {
+            inner,
+            consumed: consumed.clone(),
+        };
+        Members {
+            state: State::Between(counted),
+            consumed,
+            damage: Rc::new(RefCell::new(Vec::new())),
+        }
+    }
+
+    /// The corrupt stretches met so far (shared: still readable after the reader is gone).
+    pub fn damage(&self) -> Damage {
+        self.damage.clone()
+    }
+
+    /// Skip to the next member header; false at the end of the input.
+    fn seek_member(raw: &mut Counted<R>) -> std::io::Result<bool> {
+        loop {
+            let buf = raw.fill_buf()?;
+            if buf.is_empty() {
+                return Ok(false);
+            }
+            if let Some(i) = buf.windows(3).position(|w| w == MAGIC) {
+                raw.consume(i);
+                return Ok(true);
+            }
+            // Keep the last two bytes: a header may straddle two buffers.
+            let keep = buf.len().min(2);
+            let n = buf.len() - keep;
+            if n == 0 {
+                // Fewer than three bytes left and no header: the end.
+                let all = buf.len();
+                raw.consume(all);
+                return Ok(false);
+            }
+            raw.consume(n);
+        }
+    }
+}
+
+impl<R: BufRead> Read for Members<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            match std::mem::replace(&mut self.state, State::Done) {
+                State::Done => return Ok(0),
+                State::Between(mut raw) => {
+                    let at = *self.consumed.borrow();
+                    let found = match raw.fill_buf() {
+                        Ok(b) if b.is_empty() => return Ok(0),
+                        Ok(b) if b.starts_with(&MAGIC) || b.len() < 3 && MAGIC.starts_with(b) => {
+                            true
+                        }
+                        Ok(_) => {
+                            // Bytes that are not a member: skip them, say where.
+                            let r = Self::seek_member(&mut raw)?;
+                            self.damage
+                                .borrow_mut()
+                                .push((at, "not gzip data; skipped to the next member".into()));
+                            r
+                        }
+                        Err(e) => return Err(e),
+                    };
+                    if !found {
+                        return Ok(0);
+                    }
+                    let start = *self.consumed.borrow();
+                    self.state = State::Decoding(Box::new(GzDecoder::new(raw)), start);
+                }
+                State::Decoding(mut dec, start) => match dec.read(out) {
+                    Ok(0) => {
+                        // The member ended: the next one, if any.
+                        self.state = State::Between(dec.into_inner());
+                    }
+                    Ok(n) => {
+                        self.state = State::Decoding(dec, start);
+                        return Ok(n);
+                    }
+                    Err(e) => {
+                        self.damage.borrow_mut().push((
+                            start,
+                            format!("corrupt gzip member ({e}); skipped to the next member"),
+                        ));
+                        let mut raw = dec.into_inner();
+                        // Past this member's header, then to the next header.
+                        if *self.consumed.borrow() == start {
+                            raw.consume(1);
+                        }
+                        if Self::seek_member(&mut raw)? {
+                            self.state = State::Between(raw);
+                        }
+                    }
+                },
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn member(text: &str) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(text.as_bytes()).unwrap();
+        e.finish().unwrap()
+    }
+
+    fn read_all(bytes: &[u8]) -> (String, Vec<(u64, String)>) {
+        let mut m = Members::new(bytes);
+        let damage = m.damage();
+        let mut out = String::new();
+        let _ = m.read_to_string(&mut out);
+        let d = damage.borrow().clone();
+        (out, d)
+    }
+
+    #[test]
+    fn good_members_read_like_one_stream() {
+        let mut all = member("one\n");
+        all.extend(member("two\n"));
+        let (out, damage) = read_all(&all);
+        assert_eq!(out, "one\ntwo\n");
+        assert!(damage.is_empty());
+    }
+
+    #[test]
+    fn a_corrupt_member_costs_itself_only() {
+        let (a, mut b, c) = (member("one\n"), member("two two two\n"), member("three\n"));
+        let len = b.len();
+        b[len / 2] ^= 0xff;
+        b[len - 6] ^= 0xff;
+        let mut all = a.clone();
+        all.extend(&b);
+        all.extend(b"garbage between members");
+        all.extend(&c);
+        let (out, damage) = read_all(&all);
+        assert!(out.starts_with("one\n"), "{out:?}");
+        assert!(out.ends_with("three\n"), "{out:?}");
+        assert!(!damage.is_empty());
+        assert_eq!(damage[0].0, a.len() as u64);
+    }
+}
