@@ -109,7 +109,7 @@ impl<R: BufRead> Read for Members<R> {
                 State::Between(mut raw) => {
                     let at = *self.consumed.borrow();
                     let found = match raw.fill_buf() {
-                        Ok(b) if b.is_empty() => return Ok(0),
+                        Ok([]) => return Ok(0),
                         Ok(b) if b.starts_with(&MAGIC) || b.len() < 3 && MAGIC.starts_with(b) => {
                             true
                         }
