@@ -571,6 +571,14 @@ fn run_digest(
         embedder,
     };
     let d = digest_with(raws, rejected, &options);
+    for a in d.articles.iter().filter(|a| a.sentences_cut > 0) {
+        eprintln!(
+            "corroborate: {}: {} sentences past the first {} not analysed",
+            corroborate_render::sanitize(&a.id),
+            a.sentences_cut,
+            corroborate_pipeline::run::MAX_SENTENCES
+        );
+    }
     if timings {
         for (stage, t) in &d.timings {
             eprintln!("timing {stage}: {:.3} ms", t.as_secs_f64() * 1e3);

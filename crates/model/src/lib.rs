@@ -163,6 +163,9 @@ pub struct Article {
     pub language: Option<String>,
     /// True for a feed item that carried only a summary, not the article.
     pub summary_only: bool,
+    /// Sentences past the per-article cap, left out of the analysis (0 for any normal article).
+    #[serde(default)]
+    pub sentences_cut: usize,
 }
 
 impl Article {
@@ -186,6 +189,7 @@ impl Article {
             authors: vec![],
             language: None,
             summary_only: false,
+            sentences_cut: 0,
         }
     }
     /// The text under `span` (empty when the span is out of bounds).

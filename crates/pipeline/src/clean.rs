@@ -403,6 +403,7 @@ pub fn clean(raws: &[RawArticle]) -> Vec<Article> {
                 authors: raw.authors.clone(),
                 language: raw.language.clone(),
                 summary_only: raw.summary_only,
+                sentences_cut: 0,
             }
         })
         .collect()

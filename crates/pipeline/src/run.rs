@@ -36,6 +36,20 @@ pub struct Digest {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
+/// Sentences of one article that are analysed at most: output and time grow with sentences,
+/// so a pathological article (a million one-word lines) costs what this many do. Far above
+/// any real article (a 5 MB article of prose has about 35,000; news articles under 200).
+pub const MAX_SENTENCES: usize = 10_000;
+
+/// Split an article into sentences, keeping the first [`MAX_SENTENCES`] and counting the rest
+/// in `sentences_cut` (reported, never silent).
+pub fn segment_capped(a: &mut Article) {
+    let mut sentences = segment::segment(a);
+    a.sentences_cut = sentences.len().saturating_sub(MAX_SENTENCES);
+    sentences.truncate(MAX_SENTENCES);
+    a.sentences = sentences;
+}
+
 /// Give every article one id: the same id with different content gets a content-hash suffix
 /// (`id~1a2b3c4d`) on each copy; the same id with the same content is kept once. Sorts by id.
 /// Returns how many exact repeats were dropped.
@@ -189,7 +203,7 @@ pub fn digest_with(
     timings.push(("clean", t.elapsed()));
     let t = Instant::now();
     for a in &mut articles {
-        a.sentences = segment::segment(a);
+        segment_capped(a);
         entitle(a);
     }
     timings.push(("segment", t.elapsed()));
@@ -262,7 +276,7 @@ pub fn analyse_story(
 ) -> (Vec<Article>, Story) {
     articles.sort_by(|a, b| a.id.cmp(&b.id));
     for a in &mut articles {
-        a.sentences = segment::segment(a);
+        segment_capped(a);
     }
     let analyses: Vec<ArticleAnalysis> = articles.iter().map(analyse).collect();
     let mut story = consolidate::consolidate(
@@ -307,7 +321,7 @@ pub fn prepare(mut raws: Vec<RawArticle>) -> Prepared {
     let mut articles = clean::clean(&raws);
     for a in &mut articles {
         if a.title.is_empty() || looks_like_url(&a.title) {
-            a.sentences = segment::segment(a);
+            segment_capped(a);
             entitle(a);
             a.sentences.clear();
         }

@@ -293,7 +293,17 @@ struct Reading<'a> {
 }
 
 impl Reading<'_> {
+    /// Every article of every format passes here: one limit on an article's text, whatever
+    /// it was extracted from (a 16 MB page of text is not an article).
     fn article(&mut self, a: RawArticle) {
+        if a.body.len() > MAX_ARTICLE_BYTES {
+            let what = format!(
+                "article text too large ({:.1} MB, limit {} MB)",
+                a.body.len() as f64 / 1_048_576.0,
+                MAX_ARTICLE_BYTES >> 20
+            );
+            return self.reject(reject(&a.path, what));
+        }
         self.articles += 1;
         (self.sink)(Item::Article(a));
     }

@@ -34,6 +34,9 @@ pub struct ArticleRecord<'a> {
     pub language: Option<&'a str>,
     /// A feed item that carried only its summary.
     pub summary_only: bool,
+    /// Sentences past the per-article cap, not analysed (absent when none).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub sentences_not_analysed: usize,
     pub text: &'a str,
     pub removed: Vec<RemovedRecord<'a>>,
     pub sentences: Vec<&'a str>,
@@ -199,6 +202,7 @@ pub fn record<'a>(v: &View<'a>) -> DigestRecord<'a> {
                 authors: &a.authors,
                 language: a.language.as_deref(),
                 summary_only: a.summary_only,
+                sentences_not_analysed: a.sentences_cut,
                 text: &a.text,
                 removed: a
                     .removed
@@ -329,4 +333,8 @@ pub fn render(v: &View) -> String {
         .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

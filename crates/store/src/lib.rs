@@ -675,6 +675,7 @@ impl StoryStore for Store {
                     authors: about.authors,
                     language: about.language,
                     summary_only: about.summary_only,
+                    sentences_cut: 0,
                     id: r.get(0)?,
                     title: r.get(1)?,
                     date: r.get(2)?,

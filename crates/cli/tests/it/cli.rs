@@ -553,3 +553,32 @@ fn huge_inputs_are_refused_while_reading_not_after() {
     assert!(fed < 64 << 20, "read {fed} bytes of an endless stdin");
     assert!(String::from_utf8_lossy(&out.stderr).contains("stdin: too large for an article"));
 }
+
+#[test]
+fn a_pathological_article_is_cut_at_the_sentence_cap_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hi.txt");
+    std::fs::write(&path, format!("Greetings\n\n{}", "Hi.\n".repeat(50_000))).unwrap();
+    let out = run(&[
+        "digest",
+        "--no-model",
+        "--format",
+        "json",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let a = &v["articles"][0];
+    assert_eq!(a["sentences"].as_array().unwrap().len(), 10_000);
+    assert_eq!(a["sentences_not_analysed"], 40_000);
+    assert!(
+        out.stdout.len() < 4 << 20,
+        "{} bytes of JSON",
+        out.stdout.len()
+    );
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("hi: 40000 sentences past the first 10000 not analysed"));
+    // A normal article carries no such field.
+    let (v, _) = digest_json(&["--no-model", seeds().to_str().unwrap()]);
+    assert!(v["articles"][0].get("sentences_not_analysed").is_none());
+}
