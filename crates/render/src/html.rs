@@ -27,7 +27,7 @@ pub fn escape(s: &str) -> String {
 }
 
 const STYLE: &str = "
-body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
+body{font:15px/1.5 system-ui,sans-serif;margin:0;overflow-wrap:anywhere;color:#1d2330;background:#f6f7f9}
 main{max-width:1100px;margin:auto;padding:24px}
 h1{font-size:26px;margin:0 0 4px} h2{margin-top:36px;border-bottom:2px solid #d8dce3;padding-bottom:4px}
 .meta{color:#5b6475} section{background:#fff;border:1px solid #e1e4ea;border-radius:8px;padding:16px 20px;margin:18px 0}
