@@ -13,6 +13,9 @@ use corroborate_model::{RawArticle, Rejection};
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
+/// Bytes looked at to tell an input's format.
+const SNIFF_BYTES: usize = 8192;
+
 /// Largest compressed or uncompressed web file read whole (feeds, pages); WARC streams.
 const MAX_WEB_BYTES: usize = 64 * 1024 * 1024;
 
@@ -342,13 +345,21 @@ impl Reading<'_> {
     /// Read one input from a reader, its format sniffed from its first bytes. Returns whether
     /// its bytes were reported as it was read (JSON Lines).
     fn read_one(&mut self, label: &str, reader: &mut dyn BufRead) -> bool {
-        let head = match reader.fill_buf() {
-            Ok(b) => b.to_vec(),
-            Err(e) => {
-                self.reject(reject(label, format!("cannot read: {e}")));
-                return false;
-            }
-        };
+        // Sniff at least 8 KB (a pipe hands over what was written last, maybe a few bytes),
+        // then read on from the start as if nothing had been taken.
+        let mut head = Vec::with_capacity(SNIFF_BYTES);
+        if let Err(e) = (&mut *reader)
+            .take(SNIFF_BYTES as u64)
+            .read_to_end(&mut head)
+        {
+            self.reject(reject(label, format!("cannot read: {e}")));
+            return false;
+        }
+        let mut whole = std::io::BufReader::with_capacity(
+            1 << 16,
+            std::io::Cursor::new(head.clone()).chain(reader),
+        );
+        let reader: &mut dyn BufRead = &mut whole;
         let pages = self.options.accept == Accept::Pages;
         if pages && head.is_empty() {
             self.reject(reject(label, "empty file"));
@@ -369,7 +380,8 @@ impl Reading<'_> {
             }
             Format::Text | Format::JsonLines => {
                 let first_line = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
-                let jsonl = looks_like_jsonl(label, &String::from_utf8_lossy(first_line));
+                let jsonl = format == Format::JsonLines
+                    || looks_like_jsonl(label, &String::from_utf8_lossy(first_line));
                 self.read_text(label, reader, jsonl, true)
             }
             _ => {

@@ -107,6 +107,12 @@ pub fn sniff(head: &[u8], name: &str) -> Format {
         if lname.ends_with(".jsonl") || lname.ends_with(".ndjson") {
             return Format::JsonLines;
         }
+        // A first line longer than what was sniffed (no newline in 4 KB or more) is one
+        // compact line, not a pretty-printed object: streamed as JSON Lines, where an overlong
+        // line is skipped without being held.
+        if !one_object && first_line.len() == t.len() && t.len() >= 4096 {
+            return Format::JsonLines;
+        }
         return if one_object {
             Format::JsonLines
         } else {
