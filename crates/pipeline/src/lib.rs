@@ -45,4 +45,3 @@ pub mod run;
 pub mod segment;
 pub mod similarity;
 pub mod summary;
-pub mod token;
