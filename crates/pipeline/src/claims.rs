@@ -9,7 +9,7 @@
 //! Never guesses at syntax beyond punctuation, a few function words and the mentions given;
 //! never changes text.
 
-use crate::token::{quoted_regions, tokenize};
+use corroborate_lang::token::{quoted_regions, tokenize};
 use corroborate_model::{Article, EntityKind, Mention, Span};
 
 /// One claim: a sentence or a clause of it, with the signals of who asserts what.

@@ -6,72 +6,16 @@
 //! Uses general rules (appeal vocabulary, address to the reader, position, repetition), never
 //! strings of particular articles. Never rewrites the words it keeps.
 
+use corroborate_lang::date::parse_field_date;
+use corroborate_lang::words::{words_joined_by, APOSTROPHES};
 use corroborate_model::{Article, RawArticle, Removed, RemovedKind, Span};
 use regex::Regex;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
-/// Month number (1-12) of an English month name or abbreviation.
-pub fn month_number(word: &str) -> Option<u32> {
-    let w = word.trim_end_matches('.').to_ascii_lowercase();
-    if w.len() < 3 {
-        return None;
-    }
-    if w == "sept" {
-        return Some(9);
-    }
-    MONTHS
-        .iter()
-        .position(|m| *m == w || (w.len() == 3 && m.starts_with(&w)))
-        .map(|i| i as u32 + 1)
-}
-
-fn valid_ymd(y: i32, m: u32, d: u32) -> Option<String> {
-    let days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    ((1000..=2999).contains(&y) && (1..=12).contains(&m) && d >= 1 && d <= days[m as usize - 1])
-        .then(|| format!("{y:04}-{m:02}-{d:02}"))
-}
-
-/// Parse a date written as `2025-02-27` (optionally with a time), `27 February 2025` or
-/// `February 27, 2025` into `YYYY-MM-DD`.
-pub fn parse_date(s: &str) -> Option<String> {
-    static ISO: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"^\s*(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:$|[^0-9])").unwrap());
-    static DMY: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"^\s*(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})\b").unwrap());
-    static MDY: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"^\s*([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})\b").unwrap());
-    if let Some(c) = ISO.captures(s) {
-        return valid_ymd(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?);
-    }
-    if let Some(c) = DMY.captures(s) {
-        return valid_ymd(c[3].parse().ok()?, month_number(&c[2])?, c[1].parse().ok()?);
-    }
-    if let Some(c) = MDY.captures(s) {
-        return valid_ymd(c[3].parse().ok()?, month_number(&c[1])?, c[2].parse().ok()?);
-    }
-    None
-}
-
 /// Lower-case words of a text (letters and digits).
 fn words(s: &str) -> Vec<String> {
-    s.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
-        .filter(|w| !w.is_empty())
+    words_joined_by(s, &APOSTROPHES)
         .map(|w| w.to_lowercase())
         .collect()
 }
@@ -277,7 +221,7 @@ fn draft(raw: &RawArticle) -> Draft {
     if let Some(c) = METADATA.captures(&body) {
         let whole = c.get(0).unwrap();
         if date.is_none() {
-            date = parse_date(&c[1]);
+            date = parse_field_date(&c[1]);
         }
         removed.push(Removed {
             kind: RemovedKind::Metadata,
@@ -421,20 +365,6 @@ mod tests {
             ..Default::default()
         };
         clean(&[raw]).remove(0)
-    }
-
-    #[test]
-    fn dates_parse_in_three_forms() {
-        assert_eq!(
-            parse_date("2025-02-27T10:00:00Z").as_deref(),
-            Some("2025-02-27")
-        );
-        assert_eq!(
-            parse_date("27 February 2025").as_deref(),
-            Some("2025-02-27")
-        );
-        assert_eq!(parse_date("Feb. 27, 2025").as_deref(), Some("2025-02-27"));
-        assert_eq!(parse_date("2025-02-30"), None);
     }
 
     #[test]

@@ -9,12 +9,12 @@
 //! Deterministic: the same features in the same order give the same stories; callers sort a
 //! batch canonically ([`canonical_order`]) so input order does not matter. No IO.
 
-use crate::clean::month_number;
+use corroborate_lang::calendar::english_month;
+use corroborate_lang::stopwords::is_topic_stop_word;
+use corroborate_lang::words::{stem, words_joined_by, APOSTROPHES};
 use corroborate_model::Snapshot;
-use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use std::hash::Hasher;
-use std::sync::LazyLock;
 
 /// Number of MinHash values per article.
 pub const MINHASH_LEN: usize = 64;
@@ -38,24 +38,6 @@ const NAME_BOOST: f32 = 3.0;
 const YEAR_PENALTY: f32 = 0.7;
 /// Days between publication dates beyond which the text must tie an article to the story.
 const DATE_WINDOW: i64 = 21;
-
-static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
-
-static STOPWORDS: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| {
-    "a about above after again against all also am an and any are as at be because been before \
-     being below between both but by can could did do does doing down during each few for from \
-     further had has have having he her here hers herself him himself his how i if in into is it \
-     its itself just me more most my myself no nor not now of off on once only or other our ours \
-     out over own same she should so some such than that the their theirs them themselves then \
-     there these they this those through to too under until up very was we were what when where \
-     which while who whom why will with would you your yours mr mrs ms dr s t said says say told \
-     one two new like get got year years last first time people also would could http https www \
-     com html htm php index article news story stories copyright reserved rights photo image \
-     read more according monday tuesday wednesday thursday friday saturday sunday today \
-     yesterday week day days month"
-        .split_whitespace()
-        .collect()
-});
 
 /// What clustering needs to know about one article; small, and no text.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -109,45 +91,14 @@ fn stem_hash(word: &str) -> u64 {
         if cache.len() > 500_000 {
             cache.clear();
         }
-        let h = hash_str(&STEMMER.stem(word));
+        let h = hash_str(&stem(word));
         cache.insert(word.to_string(), h);
         h
     })
 }
 
-/// Days since 1970-01-01 of a `YYYY-MM-DD` date.
-pub fn day_number(date: &str) -> Option<i64> {
-    let mut it = date.split('-');
-    let y: i64 = it.next()?.parse().ok()?;
-    let m: i64 = it.next()?.parse().ok()?;
-    let d: i64 = it.next()?.parse().ok()?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146097 + doe - 719468)
-}
-
-/// The `YYYY-MM-DD` date of a day number (inverse of [`day_number`]).
-pub fn date_of_day(day: i64) -> String {
-    // Civil from days (Howard Hinnant's algorithm).
-    let z = day + 719468;
-    let era = z.div_euclid(146097);
-    let doe = z - era * 146097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
+// Calendar arithmetic lives in the language layer; re-exported for the callers of clustering.
+pub use corroborate_lang::calendar::{date_of_day, day_number};
 
 /// The features of one article from its title, text and date.
 pub fn features(id: &str, title: &str, text: &str, date: Option<&str>) -> Features {
@@ -162,7 +113,7 @@ pub fn features(id: &str, title: &str, text: &str, date: Option<&str>) -> Featur
     for (part, base) in sources {
         let mut sentence_start = true;
         let mut n = 0usize;
-        for raw in part.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')) {
+        for raw in words_joined_by(part, &APOSTROPHES) {
             let w = raw.trim_matches(|c: char| c == '\'' || c == '’');
             let ends = part
                 .get(part_offset(part, raw) + raw.len()..)
@@ -204,7 +155,7 @@ pub fn features(id: &str, title: &str, text: &str, date: Option<&str>) -> Featur
                 numbers.insert(h);
                 continue;
             }
-            if lw.len() < 2 || STOPWORDS.contains(lw) || month_number(lw).is_some() {
+            if lw.len() < 2 || is_topic_stop_word(lw) || english_month(lw).is_some() {
                 continue;
             }
             let h = stem_hash(lw);

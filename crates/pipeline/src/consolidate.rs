@@ -8,11 +8,12 @@
 use crate::align::align;
 use crate::entities::merge_entities;
 use crate::quotes::merge_quotes;
+use corroborate_lang::words::words;
 use corroborate_model::{Article, ArticleAnalysis, Embedder, Story, StoryNumber};
 use std::collections::HashSet;
 
 fn content_words(s: &str) -> HashSet<String> {
-    s.split(|c: char| !c.is_alphanumeric())
+    words(s)
         .filter(|w| w.len() > 3)
         .map(str::to_lowercase)
         .collect()

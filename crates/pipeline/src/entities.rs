@@ -6,7 +6,7 @@
 //! consistency. No model, no IO. Never invents a mention that is not a span of the text.
 
 use crate::lexicon::*;
-use crate::token::{quoted_regions, tokenize, Token};
+use corroborate_lang::token::{quoted_regions, tokenize, Token};
 use corroborate_model::{Article, Entity, EntityKind, Mention, Span};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use unicode_normalization::UnicodeNormalization;

@@ -14,6 +14,8 @@
 //! | consolidate | [`consolidate`] | articles + analyses         | `Story`                   |
 //!
 //! [`similarity`] is the one same-fact decision, shared by align, summary and `similar`.
+//! Tokens, words, stems, stop words, months and dates come from `corroborate_lang`, the one
+//! language layer.
 //!
 //! [`run::digest`] is the one orchestrator.
 //!
@@ -45,4 +47,3 @@ pub mod run;
 pub mod segment;
 pub mod similarity;
 pub mod summary;
-pub mod token;

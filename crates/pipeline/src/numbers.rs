@@ -3,7 +3,8 @@
 //! "£1.2bn" is 1.2e9 GBP; "April 2027" is month 2027-04; "27 February" a date).
 //! In: `&Article`. Out: `Vec<NumberMention>` in text order. No IO; spans are verbatim.
 
-use crate::clean::month_number;
+use corroborate_lang::calendar::{english_month, ENGLISH_MONTH_PATTERN as MONTH};
+use corroborate_lang::date::parse_field_date;
 use corroborate_model::{Article, NumberMention, Span};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -31,7 +32,6 @@ const WORD_NUMBERS: &[(&str, f64)] = &[
     ("hundreds", 100.0),
     ("thousands", 1000.0),
 ];
-const MONTH: &str = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?";
 
 static PATTERNS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
     let scale = r"(?:\s*(?:trillion|billion|million|thousand|bn|tn|m|k)\b)?";
@@ -89,7 +89,7 @@ pub fn numbers_in(text: &str) -> Vec<(Span, f64, String, Option<String>)> {
                 continue;
             }
             let found: Option<(f64, String, Option<String>)> = match *kind {
-                "iso" => crate::clean::parse_date(m.as_str()).map(|d| {
+                "iso" => parse_field_date(m.as_str()).map(|d| {
                     (
                         d.replace('-', "").parse().unwrap_or(0.0),
                         "date".into(),
@@ -102,7 +102,7 @@ pub fn numbers_in(text: &str) -> Vec<(Span, f64, String, Option<String>)> {
                     } else {
                         (&c[2], &c[1])
                     };
-                    let (Some(mo), Ok(d)) = (month_number(mo), d.parse::<u32>()) else {
+                    let (Some(mo), Ok(d)) = (english_month(mo), d.parse::<u32>()) else {
                         continue;
                     };
                     if !(1..=31).contains(&d) {
@@ -124,7 +124,7 @@ pub fn numbers_in(text: &str) -> Vec<(Span, f64, String, Option<String>)> {
                     }
                 }
                 "my" => {
-                    let Some(mo) = month_number(&c[1]) else {
+                    let Some(mo) = english_month(&c[1]) else {
                         continue;
                     };
                     let y = &c[2];

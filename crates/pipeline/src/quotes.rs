@@ -9,7 +9,7 @@
 
 use crate::entities::{fold_name, name_key, UnionFind};
 use crate::lexicon::{FEMALE_HONORIFICS, SPEECH_VERBS};
-use crate::token::{quoted_regions, tokenize, Token};
+use corroborate_lang::token::{quoted_regions, tokenize, Token};
 use corroborate_model::{
     Article, Entity, EntityKind, Mention, Quote, QuoteMention, QuoteVariant, Span,
 };

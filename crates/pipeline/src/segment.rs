@@ -5,26 +5,8 @@
 //! paragraph without a full stop is a sentence of its own). Never splits inside a word and
 //! never crosses a paragraph boundary.
 
+use corroborate_lang::abbreviations::{abbreviation, Abbreviation};
 use corroborate_model::{Article, Sentence, Span};
-
-/// Abbreviations that are never followed by a sentence end (titles, "No." before a number).
-const TITLES: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "rev", "gen", "col", "lt", "sgt", "capt",
-    "cmdr", "adm", "maj", "rep", "reps", "sen", "sens", "gov", "pres", "hon", "fr", "mt", "ft",
-    "messrs", "mme", "mlle", "supt", "insp", "det", "cpl", "pvt", "vs", "v", "cf", "approx", "e.g",
-    "i.e", "fig", "ave", "blvd", "dept", "univ", "assn", "bros", "ret", "no", "nos", "art", "sec",
-    "vol", "pp", "op",
-];
-
-/// Abbreviations that may end a sentence, but only when a typical sentence opener follows.
-const OTHER_ABBREVIATIONS: &[&str] = &[
-    "inc", "corp", "ltd", "co", "plc", "llc", "etc", "jan", "feb", "mar", "apr", "jun", "jul",
-    "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thur", "thurs",
-    "fri", "sat", "sun", "ala", "ariz", "ark", "calif", "colo", "conn", "del", "fla", "ga", "ill",
-    "ind", "kan", "kans", "ky", "la", "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb",
-    "nev", "okla", "ore", "pa", "tenn", "tex", "va", "vt", "wash", "wis", "wyo", "est", "min",
-    "max", "km", "hrs", "yr", "yrs", "ft", "al",
-];
 
 /// Words that typically open a sentence: after an ambiguous abbreviation they mark a new one.
 const OPENERS: &[&str] = &[
@@ -121,7 +103,8 @@ fn stop_ends_sentence(word: &str, next: &str) -> bool {
     let lower = word.to_lowercase();
     let bare = lower.trim_end_matches('.');
     let opener = OPENERS.contains(&next);
-    if TITLES.contains(&bare) {
+    let class = abbreviation(bare);
+    if matches!(class, Some(Abbreviation::NameTitle | Abbreviation::Title)) {
         return false;
     }
     // Initials ("J. R. Smith") and dotted acronyms ("U.S.", "C.I.A.", "p.m.").
@@ -129,7 +112,7 @@ fn stop_ends_sentence(word: &str, next: &str) -> bool {
     let dotted = letters.len() >= 2 && letters.iter().all(|p| p.chars().count() == 1);
     let initial =
         bare.chars().count() == 1 && word.trim_end_matches('.').chars().all(|c| c.is_uppercase());
-    if dotted || initial || OTHER_ABBREVIATIONS.contains(&bare) {
+    if dotted || initial || class == Some(Abbreviation::MayEnd) {
         return opener;
     }
     true

@@ -17,34 +17,12 @@
 //! ```
 
 use crate::lexicon::{GIVEN_NAMES, SPEECH_VERBS};
-
-const WEEKDAYS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
 use crate::numbers::numbers_in;
-use rust_stemmers::{Algorithm, Stemmer};
+use corroborate_lang::calendar::{english_month, is_weekday};
+use corroborate_lang::stopwords::is_claim_stop_word;
+use corroborate_lang::words::{fold_spelling, stem, words_joined_by};
 use std::collections::HashMap;
 use std::sync::LazyLock;
-
-static STOPWORDS: LazyLock<std::collections::HashSet<&'static str>> = LazyLock::new(|| {
-    "a about above after again against all also am an and any are aren't as at be because been \
-     before being below between both but by can could did do does doing down during each few for \
-     from further had has have having he her here hers herself him himself his how i if in into is \
-     it its itself just let me more most my myself no nor not now of off on once only or other our \
-     ours ourselves out over own same she should so some such than that the their theirs them \
-     themselves then there these they this those through to too under until up very was we were \
-     what when where which while who whom why will with would you your yours yourself yourselves \
-     mr mrs ms dr sir per cent s t 's 're 've 'll 'd n't one may might must shall yet ago amid \
-     across via upon whether though although however also still even us's"
-        .split_whitespace()
-        .collect()
-});
 
 /// A small thesaurus of words news reports use interchangeably for one thing, folded onto the
 /// first word of each group before stemming.
@@ -114,45 +92,6 @@ static SYNONYMS: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|
     }
     m
 });
-
-static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
-
-/// Fold British and American spellings onto one form before stemming. Applied to both sides
-/// alike, so a rule only has to be consistent, not linguistically exact.
-fn spelling(w: &str) -> String {
-    let mut s = w.to_string();
-    if s.len() >= 7 {
-        for (from, to) in [
-            ("isation", "ization"),
-            ("ising", "izing"),
-            ("ised", "ized"),
-            ("ises", "izes"),
-            ("lled", "led"),
-            ("lling", "ling"),
-        ] {
-            if let Some(stem) = s.strip_suffix(from) {
-                s = format!("{stem}{to}");
-                break;
-            }
-        }
-    }
-    if s.len() >= 6 {
-        if let Some(stem) = s.strip_suffix("our") {
-            s = format!("{stem}or");
-        } else if let Some(stem) = s.strip_suffix("ise") {
-            s = format!("{stem}ize");
-        }
-    }
-    if let Some(stem) = s.strip_suffix("fence") {
-        s = format!("{stem}fense");
-    }
-    if let Some(stem) = s.strip_suffix("tre") {
-        if s.len() >= 5 {
-            s = format!("{stem}ter");
-        }
-    }
-    s
-}
 
 /// One number a sentence claims, comparable across wordings: unit plus normalized value.
 #[derive(Clone, Debug, PartialEq)]
@@ -233,10 +172,7 @@ fn marked_stems(text: &str) -> Vec<(String, bool)> {
     let mut out = Vec::new();
     let text = text.replace("U.S.", "USA").replace("U.K.", "UK");
     let mut first = true;
-    for raw in text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-')) {
-        if raw.is_empty() {
-            continue;
-        }
+    for raw in words_joined_by(&text, &['\'', '’', '-']) {
         let initial = std::mem::take(&mut first);
         for part in raw.split('-') {
             let part = part.trim_matches(|c: char| c == '\'' || c == '’');
@@ -250,7 +186,7 @@ fn marked_stems(text: &str) -> Vec<(String, bool)> {
             let w = SYNONYMS.get(w).copied().unwrap_or(w);
             if w.is_empty()
                 || w.chars().any(|c| c.is_ascii_digit())
-                || STOPWORDS.contains(w)
+                || is_claim_stop_word(w)
                 || SPEECH_VERBS.contains(w)
             {
                 continue;
@@ -258,11 +194,11 @@ fn marked_stems(text: &str) -> Vec<(String, bool)> {
             // Months, weekdays and first names do not name a thing of their own.
             let name = !initial
                 && part.chars().next().is_some_and(char::is_uppercase)
-                && crate::clean::month_number(w).is_none()
-                && !WEEKDAYS.contains(&w)
+                && english_month(w).is_none()
+                && !is_weekday(w)
                 && !GIVEN_NAMES.contains(w);
             let folded = crate::entities::fold_name(w);
-            out.push((STEMMER.stem(&spelling(&folded)).into_owned(), name));
+            out.push((stem(&fold_spelling(&folded)).into_owned(), name));
         }
     }
     out

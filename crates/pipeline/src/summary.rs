@@ -6,7 +6,8 @@
 
 use crate::align::Alignment;
 use crate::similarity::{self, stems};
-use crate::token::quoted_regions;
+use corroborate_lang::token::quoted_regions;
+use corroborate_lang::words::{words as lang_words, words_joined_by};
 use corroborate_model::{Article, SummarySentence};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -33,11 +34,7 @@ fn word_count(s: &str) -> usize {
 /// Pairs of neighbouring words, stemmed, where at least one is a content word (as ROUGE-2
 /// counts them): the concepts a summary should cover.
 fn concepts(text: &str) -> Vec<(String, String)> {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
+    let words: Vec<String> = lang_words(text).map(str::to_lowercase).collect();
     let stemmed: Vec<Option<String>> = words.iter().map(|w| stems(w).into_iter().next()).collect();
     let mut out = Vec::new();
     for i in 1..words.len() {
@@ -58,9 +55,8 @@ fn concepts(text: &str) -> Vec<(String, String)> {
 /// Can this sentence stand alone in a summary?
 fn standalone(text: &str, inside_quote: bool) -> bool {
     let words = word_count(text);
-    let first = text
-        .split(|c: char| !c.is_alphanumeric() && c != '\'')
-        .find(|w| !w.is_empty())
+    let first = words_joined_by(text, &['\''])
+        .next()
         .unwrap_or("")
         .to_lowercase();
     (6..=60).contains(&words)

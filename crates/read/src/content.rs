@@ -417,7 +417,7 @@ fn is_dateline(s: &str) -> bool {
         || !s.as_bytes().windows(4).any(|w| {
             matches!(&w[..2], b"19" | b"20") && w[2].is_ascii_digit() && w[3].is_ascii_digit()
         })
-        || crate::date::parse_date(s).is_none()
+        || corroborate_lang::date::parse_date(s).is_none()
     {
         return false;
     }
@@ -425,13 +425,12 @@ fn is_dateline(s: &str) -> bool {
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| w.chars().count() >= 2)
         .map(str::to_lowercase)
-        .filter(|w| !LABELS.contains(&w.as_str()) && crate::date::month_number(w).is_none())
+        .filter(|w| {
+            !LABELS.contains(&w.as_str()) && corroborate_lang::calendar::month_number(w).is_none()
+        })
         .filter(|w| {
             let head: String = w.chars().take(3).collect();
-            !matches!(
-                head.as_str(),
-                "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun"
-            )
+            !corroborate_lang::calendar::is_weekday_abbreviation(&head)
         })
         .count();
     other == 0

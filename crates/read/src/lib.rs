@@ -18,7 +18,6 @@
 //! | `walk` | parsed page | block elements, text blocks, metadata tags |
 //! | `content` | walked page | main-text paragraphs |
 //! | `meta` | walked page, JSON-LD | title, authors, date, outlet, language, URL |
-//! | `date` | a date as written | `YYYY-MM-DD` |
 //! | `feed` | RSS/Atom bytes | one [`Page`] per item |
 //! | `newsplease` | a news-please JSON object | a [`Page`] |
 //! | `warc` | a WARC stream | response records |
@@ -45,7 +44,6 @@
 
 pub mod charset;
 mod content;
-pub mod date;
 pub mod feed;
 mod gzip;
 mod input;

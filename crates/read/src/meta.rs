@@ -9,9 +9,10 @@
 //! exists, nor from comments, navigation, footers or lists of other posts when the page's
 //! own parts give one. Pure; never panics on malformed JSON-LD.
 
-use crate::date::{parse_date, url_date};
 use crate::prune::Pruned;
 use crate::walk::{flag, Walked};
+use corroborate_lang::calendar::day_number;
+use corroborate_lang::date::{parse_date, url_date};
 use serde_json::Value;
 
 /// What a page says about itself.
@@ -474,17 +475,6 @@ fn unescape(s: &str) -> String {
     }
     let frag = scraper::Html::parse_fragment(s);
     crate::walk::collapse(&frag.root_element().text().collect::<String>())
-}
-
-/// Days since 1970-01-01 of a `YYYY-MM-DD` date (proleptic Gregorian).
-fn day_number(d: &str) -> Option<i64> {
-    let mut it = d.splitn(3, '-').map(|x| x.parse::<i64>().ok());
-    let (y, m, d) = (it.next()??, it.next()??, it.next()??);
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
-    Some(era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468)
 }
 
 /// The first date in a short block of a dateline or byline element (class or id naming a
@@ -954,13 +944,6 @@ mod tests {
             None,
         );
         assert_eq!(m.date.as_deref(), Some("2025-07-05"));
-        assert_eq!(day_number("1970-01-01"), Some(0));
-        assert_eq!(
-            day_number("2024-03-01")
-                .zip(day_number("2024-02-28"))
-                .map(|(a, b)| a - b),
-            Some(2)
-        );
     }
 
     #[test]

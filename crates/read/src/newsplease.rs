@@ -38,7 +38,7 @@ pub fn read(v: &Value) -> Result<Page, String> {
         text,
         date: string(v, "date_publish")
             .or_else(|| string(v, "date_modify"))
-            .and_then(|d| crate::date::parse_date(&d)),
+            .and_then(|d| corroborate_lang::date::parse_date(&d)),
         authors,
         outlet: string(v, "source_domain"),
         language: string(v, "language"),

@@ -119,7 +119,7 @@ pub fn read_jsonl_line(
         title: field(&obj, "title"),
         date: field(&obj, "date")
             .or_else(|| field(&obj, "date_publish"))
-            .and_then(|d| crate::date::parse_field_date(&d)),
+            .and_then(|d| corroborate_lang::date::parse_field_date(&d)),
         outlet: field(&obj, "outlet").or_else(|| field(&obj, "source_domain")),
         url: field(&obj, "url"),
         body,

@@ -240,7 +240,8 @@ impl<R: BufRead> Iterator for WarcReader<R> {
         }
         let url = lower_header(&headers, "WARC-Target-URI")
             .map(|u| u.trim_matches(['<', '>']).to_string());
-        let capture_date = lower_header(&headers, "WARC-Date").and_then(crate::date::parse_date);
+        let capture_date =
+            lower_header(&headers, "WARC-Date").and_then(corroborate_lang::date::parse_date);
         if warc_type == "resource" {
             return Some(Entry::Page(WarcPage {
                 offset: start,

@@ -1,120 +1,32 @@
-//! Dates as web pages write them, turned into `YYYY-MM-DD`: ISO 8601 with or without a time,
-//! `2019/11/19`, `20191119` in URLs, `19.11.2019`, `11/19/2019`, `Nov 19, 2019`,
-//! `19 November 2019`, `19. November 2019`, `2019年11月19日`, `2019. 11. 19.` and month names
-//! in English, German, French, Spanish and Italian. The calendar date is taken as written (no time-zone shift).
-//! Years outside 1990-2039 are not dates of news. Pure; never panics.
+//! Date: reads a date as metadata writes it and returns `YYYY-MM-DD`. Two grammars, because
+//! the callers disagree on purpose and both behaviours are kept:
 //!
-//! A `date` field of JSON Lines is read by the narrower [`parse_field_date`]: the rules of the
-//! pipeline's `clean::parse_date` (which reads the date line of a plain-text article), so a
-//! JSONL article and a text article with the same date line get the same date. The two grammars
-//! are meant to meet in one language layer (issue 13, item 3); until then this one must not
-//! drift from `clean::parse_date`.
+//! - [`parse_date`], for dates of web pages (meta tags, JSON-LD, `<time>`, datelines, WARC and
+//!   news-please headers): the first date anywhere in the text, as ISO 8601 with or without a
+//!   time, `2019/11/19`, `20191119`, `19.11.2019`, `11/19/2019`, `Nov 19, 2019`,
+//!   `19 November 2019`, `19. November 2019`, `2019年11月19日`, `2019. 11. 19.`, with month
+//!   names in English, German, French, Spanish and Italian. Years outside 1990-2039 are not
+//!   dates of news, and 29 February needs a leap year.
+//! - [`parse_field_date`], for the date line of a plain-text article and the `date` field of
+//!   JSON Lines: the field must open with `2025-02-27` (a time may follow), `27 February 2025`
+//!   or `February 27, 2025` (English month names only); the first form that matches decides;
+//!   any year 1000-2999 passes and 29 February passes in every year. Text and JSONL articles
+//!   with the same date line get the same date, and the numbers stage reads ISO dates in
+//!   running text by the same rule.
+//!
+//! [`url_date`] reads a date from a URL path. The calendar date is taken as written (no
+//! time-zone shift). Pure; never panics.
 
+use crate::calendar;
 use regex::Regex;
 use std::sync::LazyLock;
 
+/// A date of news on a web page: years 1990-2039, the day checked against its month.
 fn valid(y: i32, m: u32, d: u32) -> Option<String> {
-    if !(1990..=2039).contains(&y) || !(1..=12).contains(&m) || d == 0 {
-        return None;
-    }
-    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-    let days = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    if d > days[(m - 1) as usize] {
+    if !(1990..=2039).contains(&y) || d == 0 || d > calendar::days_in_month(y.into(), m) {
         return None;
     }
     Some(format!("{y:04}-{m:02}-{d:02}"))
-}
-
-/// The month a (lower-case, possibly abbreviated) month name stands for.
-pub fn month_number(name: &str) -> Option<u32> {
-    let n = name.trim_end_matches('.').to_lowercase();
-    const NAMES: &[(&str, u32)] = &[
-        ("january", 1),
-        ("jan", 1),
-        ("januar", 1),
-        ("janvier", 1),
-        ("enero", 1),
-        ("gennaio", 1),
-        ("jänner", 1),
-        ("february", 2),
-        ("feb", 2),
-        ("februar", 2),
-        ("février", 2),
-        ("fevrier", 2),
-        ("febrero", 2),
-        ("febbraio", 2),
-        ("march", 3),
-        ("mar", 3),
-        ("märz", 3),
-        ("mär", 3),
-        ("mars", 3),
-        ("marzo", 3),
-        ("april", 4),
-        ("apr", 4),
-        ("avril", 4),
-        ("abril", 4),
-        ("aprile", 4),
-        ("may", 5),
-        ("mai", 5),
-        ("mayo", 5),
-        ("maggio", 5),
-        ("june", 6),
-        ("jun", 6),
-        ("juni", 6),
-        ("juin", 6),
-        ("junio", 6),
-        ("giugno", 6),
-        ("july", 7),
-        ("jul", 7),
-        ("juli", 7),
-        ("juillet", 7),
-        ("julio", 7),
-        ("luglio", 7),
-        ("august", 8),
-        ("aug", 8),
-        ("août", 8),
-        ("aout", 8),
-        ("agosto", 8),
-        ("september", 9),
-        ("sep", 9),
-        ("sept", 9),
-        ("septembre", 9),
-        ("septiembre", 9),
-        ("settembre", 9),
-        ("october", 10),
-        ("oct", 10),
-        ("oktober", 10),
-        ("okt", 10),
-        ("octobre", 10),
-        ("octubre", 10),
-        ("ottobre", 10),
-        ("november", 11),
-        ("nov", 11),
-        ("novembre", 11),
-        ("noviembre", 11),
-        ("december", 12),
-        ("dec", 12),
-        ("dezember", 12),
-        ("dez", 12),
-        ("décembre", 12),
-        ("decembre", 12),
-        ("diciembre", 12),
-        ("dicembre", 12),
-    ];
-    NAMES.iter().find(|(k, _)| *k == n).map(|(_, v)| *v)
 }
 
 static ISO: LazyLock<Regex> = LazyLock::new(|| {
@@ -163,7 +75,7 @@ pub fn parse_date(s: &str) -> Option<String> {
     }
     let mut best: Option<(usize, String)> = None;
     for c in DMY.captures_iter(s) {
-        if let Some(m) = month_number(&c[2]) {
+        if let Some(m) = calendar::month_number(&c[2]) {
             if let Some(d) = valid(c[3].parse().ok()?, m, c[1].parse().ok()?) {
                 best = Some((c.get(0).map_or(0, |g| g.start()), d));
                 break;
@@ -171,7 +83,7 @@ pub fn parse_date(s: &str) -> Option<String> {
         }
     }
     for c in MDY.captures_iter(s) {
-        if let Some(m) = month_number(&c[1]) {
+        if let Some(m) = calendar::month_number(&c[1]) {
             if let Some(d) = valid(c[3].parse().ok()?, m, c[2].parse().ok()?) {
                 let at = c.get(0).map_or(0, |g| g.start());
                 if best.as_ref().is_none_or(|(b, _)| at < *b) {
@@ -192,40 +104,10 @@ pub fn parse_date(s: &str) -> Option<String> {
     None
 }
 
-/// English month number (1-12) of a month name or its three-letter abbreviation (`sept` too).
-fn english_month(word: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    let w = word.trim_end_matches('.').to_ascii_lowercase();
-    if w.len() < 3 {
-        return None;
-    }
-    if w == "sept" {
-        return Some(9);
-    }
-    let i = MONTHS
-        .iter()
-        .position(|m| *m == w || (w.len() == 3 && m.starts_with(w.as_str())))?;
-    Some(i as u32 + 1)
-}
-
 /// A calendar date of years 1000-2999; 29 February is accepted in every year.
 fn field_ymd(y: i32, m: u32, d: u32) -> Option<String> {
-    const DAYS: [u32; 12] = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    let ok =
-        (1000..=2999).contains(&y) && (1..=12).contains(&m) && d >= 1 && d <= DAYS[m as usize - 1];
+    // The days of a month in a leap year: 29 February passes in every year.
+    let ok = (1000..=2999).contains(&y) && d >= 1 && d <= calendar::days_in_month(2000, m);
     ok.then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
 
@@ -246,14 +128,14 @@ pub fn parse_field_date(s: &str) -> Option<String> {
     if let Some(c) = FIELD_DMY.captures(s) {
         return field_ymd(
             c[3].parse().ok()?,
-            english_month(&c[2])?,
+            calendar::english_month(&c[2])?,
             c[1].parse().ok()?,
         );
     }
     if let Some(c) = FIELD_MDY.captures(s) {
         return field_ymd(
             c[3].parse().ok()?,
-            english_month(&c[1])?,
+            calendar::english_month(&c[1])?,
             c[2].parse().ok()?,
         );
     }

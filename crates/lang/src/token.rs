@@ -1,7 +1,9 @@
 //! Token: splits text into word and punctuation tokens with byte spans, and marks which
-//! bytes lie inside quotation marks. Shared by the entity, quote and number extractors.
-//! Pure functions over `&str`; spans are relative to the text given.
+//! bytes lie inside quotation marks. Shared by the entity, quote and claim extractors.
+//! In: `&str`. Out: `Vec<Token>` and `Vec<Span>`, spans relative to the text given.
+//! Pure; never changes the text: a token is always a slice of it.
 
+use crate::abbreviations::is_capitalised_name_title;
 use corroborate_model::Span;
 
 /// One token.
@@ -26,12 +28,6 @@ impl Token<'_> {
         self.word && letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
     }
 }
-
-/// Title abbreviations that keep their full stop as part of the word.
-const TITLE_ABBREVIATIONS: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Col", "Lt", "Sgt", "Capt", "Adm", "Maj",
-    "Prof", "Rev", "Jr", "Sr", "St", "Cmdr", "Cpl", "Pvt", "Supt", "Hon", "Pres",
-];
 
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '\u{00AD}'
@@ -79,7 +75,7 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
                 // The last dot of a dotted acronym: "U.S."
                 j += 1;
                 break;
-            } else if c == '.' && TITLE_ABBREVIATIONS.contains(&&text[pos(start)..pos(j)]) {
+            } else if c == '.' && is_capitalised_name_title(&text[pos(start)..pos(j)]) {
                 // A title abbreviation keeps its dot: "Sen.", "Dr.", "Col.".
                 j += 1;
                 break;
