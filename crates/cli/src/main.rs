@@ -201,6 +201,23 @@ enum Command {
         /// ($CORROBORATE_MODEL is not consulted: the transformer is too slow for a stream).
         #[command(flatten)]
         model: ModelArgs,
+        /// Store and assign only: leave the touched stories for `corroborate analyse` (which
+        /// may run beside further ingests), so a bulk load runs at assignment speed.
+        #[arg(long)]
+        defer_analysis: bool,
+    },
+    /// Analyse every stored story whose kept analysis is missing or does not cover all its
+    /// members (after `ingest --defer-analysis`, or an ingest killed before it analysed).
+    Analyse {
+        /// The store (default: $CORROBORATE_DB, else ./corroborate.db).
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// Summary length in words.
+        #[arg(long, default_value_t = corroborate_pipeline::summary::DEFAULT_WORDS)]
+        words: usize,
+        /// The built-in static model unless `--model` names another.
+        #[command(flatten)]
+        model: ModelArgs,
     },
     /// List the stored stories, newest first.
     Stories {
@@ -297,6 +314,7 @@ fn main() -> ExitCode {
             batch,
             words,
             model,
+            defer_analysis,
         } => match model.load_flag_or(ModelChoice::Static) {
             Ok(embedder) => {
                 let options = corroborate_pipeline::run::Options {
@@ -304,7 +322,9 @@ fn main() -> ExitCode {
                     single_story: false,
                     embedder,
                 };
-                store::ingest(&paths, &store::db_path(db), quiet, batch as usize, &options)
+                let analyse = !defer_analysis;
+                let db = store::db_path(db);
+                store::ingest(&paths, &db, quiet, batch as usize, &options, analyse)
             }
             Err(e) => usage_error(&e),
         },
@@ -325,14 +345,21 @@ fn main() -> ExitCode {
             format,
             words,
             model,
-        } => match model.load() {
+        } => {
+            // The kept analysis needs no model: one is loaded only when `--model` asks for one
+            // or the story must be analysed afresh.
+            let given = model.given();
+            let load = || model.load();
+            store::show(&store::db_path(db), &story, format, words, given, &load)
+        }
+        Command::Analyse { db, words, model } => match model.load_flag_or(ModelChoice::Static) {
             Ok(embedder) => {
                 let options = corroborate_pipeline::run::Options {
                     summary_words: words,
                     single_story: false,
                     embedder,
                 };
-                store::show(&store::db_path(db), &story, format, &options, model.given())
+                store::analyse(&store::db_path(db), &options)
             }
             Err(e) => usage_error(&e),
         },

@@ -81,6 +81,7 @@ pub fn ingest(
     quiet: bool,
     batch: usize,
     options: &Options,
+    analyse: bool,
 ) -> ExitCode {
     let Some(store) = open(db) else {
         return ExitCode::from(2);
@@ -180,7 +181,7 @@ pub fn ingest(
     }
     let _ = worker.join();
     let assigned = start.elapsed().as_secs_f64();
-    if ing.pending() > 0 {
+    if analyse && ing.pending() > 0 {
         bar.set_message(format!("analysing {} stories", ing.pending()));
         match ing.analyse_touched(options) {
             Ok(n) => analysed = n,
@@ -212,7 +213,7 @@ pub fn ingest(
         println!(
             "{}: stored {} articles ({} copies){renamed}, {} new stories, {} already stored, \
              {rejected} rejected in {assigned:.2} s ({:.0} articles/s); analysed {analysed} \
-             stories in {:.2} s; the store holds {held} articles in {stories} stories",
+             stories in {:.2} s{}; the store holds {held} articles in {stories} stories",
             db.display(),
             total.stored,
             total.copies,
@@ -220,6 +221,11 @@ pub fn ingest(
             total.already,
             total.stored as f64 / assigned.max(1e-9),
             secs - assigned,
+            if analyse {
+                String::new()
+            } else {
+                format!(" ({} left for `corroborate analyse`)", ing.pending())
+            },
         );
     }
     if failed || (read == 0 && rejected > 0) {
@@ -286,17 +292,23 @@ fn listing(db: &Path, as_json: bool, limit: usize, check: bool) -> anyhow::Resul
     })
 }
 
+/// The model a command loads only when it needs one.
+pub type LoadModel<'a> =
+    dyn Fn() -> Result<Option<std::sync::Arc<dyn corroborate_model::Embedder>>, String> + 'a;
+
 /// `corroborate show`: the kept analysis when it covers every member and was made by this
 /// pipeline with this summary length (and, when `--model` was given, with that model);
-/// otherwise the story is analysed now (and not written: reading commands never write).
+/// otherwise the story is analysed now (and not written: reading commands never write). The
+/// model is loaded only when `--model` was given or the story must be analysed.
 pub fn show(
     db: &Path,
     story: &str,
     format: Format,
-    options: &Options,
+    words: usize,
     model_given: bool,
+    load: &LoadModel,
 ) -> ExitCode {
-    match render_story(db, story, format, options, model_given) {
+    match render_story(db, story, format, words, model_given, load) {
         Ok(out) if write_stdout(&out) => ExitCode::SUCCESS,
         Ok(_) => ExitCode::from(2),
         Err(e) => fail(&e),
@@ -307,19 +319,28 @@ fn render_story(
     db: &Path,
     story: &str,
     format: Format,
-    options: &Options,
+    words: usize,
     model_given: bool,
+    load: &LoadModel,
 ) -> anyhow::Result<String> {
     let store = open_existing(db)?;
     let articles = store
         .story_articles(story)
         .with_context(|| format!("story {story}"))?
         .with_context(|| format!("{}: no story {story}", db.display()))?;
+    let mut options = Options {
+        summary_words: words,
+        single_story: false,
+        embedder: None,
+    };
+    if model_given {
+        options.embedder = load().map_err(anyhow::Error::msg)?;
+    }
     let kept = store
         .analysis(story)
         .with_context(|| format!("story {story}"))?
         .filter(|a| {
-            run::analysis_serves(&a.version, options, model_given)
+            run::analysis_serves(&a.version, &options, model_given)
                 && a.members as usize == articles.len()
                 && a.sentences.len() == articles.len()
                 && a.story.articles.iter().eq(articles.iter().map(|x| &x.id))
@@ -332,7 +353,12 @@ fn render_story(
             }
             (articles, k.story)
         }
-        None => run::analyse_story(articles, Some(story), options),
+        None => {
+            if !model_given {
+                options.embedder = load().map_err(anyhow::Error::msg)?;
+            }
+            run::analyse_story(articles, Some(story), &options)
+        }
     };
     let stories = [story];
     let view = View {
@@ -346,4 +372,28 @@ fn render_story(
         Format::Markdown => markdown::render(&view),
         Format::Html => html::render(&view),
     })
+}
+
+/// `corroborate analyse`: every story whose kept analysis is missing or stale.
+pub fn analyse(db: &Path, options: &Options) -> ExitCode {
+    let store = match open_existing(db) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let start = Instant::now();
+    let mut ing = match Ingest::new(store) {
+        Ok(i) => i,
+        Err(e) => return fail(&anyhow::Error::new(e)),
+    };
+    match ing.analyse_unanalysed(options) {
+        Ok(n) => {
+            println!(
+                "{}: analysed {n} stories in {:.2} s",
+                db.display(),
+                start.elapsed().as_secs_f64()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&anyhow::Error::new(e)),
+    }
 }

@@ -697,6 +697,9 @@ pub trait StoryStore {
         story_id: &str,
         analysis: &StoredAnalysis,
     ) -> Result<bool, Self::Error>;
+    /// Stories whose kept analysis is missing, of another version, or does not cover all their
+    /// members: their indices, in order.
+    fn unanalysed(&self, version: &str) -> Result<Vec<u32>, Self::Error>;
     /// The stored analysis of a story, whatever its version.
     fn analysis(&self, story_id: &str) -> Result<Option<StoredAnalysis>, Self::Error>;
 }

@@ -580,6 +580,17 @@ impl<S: StoryStore> Ingest<S> {
         Ok(report)
     }
 
+    /// Analyse every stored story whose kept analysis is missing, of another version, or does
+    /// not cover all its members (whoever stored them). Returns how many were analysed.
+    pub fn analyse_unanalysed(
+        &mut self,
+        options: &Options,
+    ) -> Result<usize, IngestError<S::Error>> {
+        let pending = self.store.unanalysed(&analysis_version(options))?;
+        self.touched.extend(pending);
+        self.analyse_touched(options)
+    }
+
     /// Analyse every story the batches since the last call touched and keep each analysis in
     /// the store (a story another process grew meanwhile is left for its writer, which
     /// analyses it after its own batch). Stories are analysed on every core, a group at a time

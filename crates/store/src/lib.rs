@@ -720,6 +720,21 @@ impl StoryStore for Store {
         Ok(n > 0)
     }
 
+    fn unanalysed(&self, version: &str) -> Result<Vec<u32>> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT idx FROM stories WHERE analysed_members IS NULL \
+                 OR analysed_members != articles OR analysis_version IS NOT ?1 ORDER BY idx",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = st
+            .query_map([version], |r| r.get::<_, i64>(0))
+            .and_then(|rows| rows.collect::<std::result::Result<Vec<_>, _>>())
+            .map_err(|e| self.sql(e))?;
+        Ok(rows.into_iter().map(|i| i as u32).collect())
+    }
+
     fn analysis(&self, story_id: &str) -> Result<Option<StoredAnalysis>> {
         let json: Option<Option<String>> = self
             .conn

@@ -250,3 +250,48 @@ fn batch_sizes_out_of_range_are_refused_before_anything_is_read() {
     }
     assert!(!db.exists());
 }
+
+#[test]
+fn a_deferred_analysis_is_made_by_analyse_and_then_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let dbs = db.to_str().unwrap();
+    let out = run(&[
+        "ingest",
+        "--defer-analysis",
+        "--db",
+        dbs,
+        seeds().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("left for `corroborate analyse`"));
+    let v = listing(&db);
+    assert_eq!(v["stories"][0]["analysed"], false);
+    let out = run(&["stories", "--db", dbs]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("(not analysed yet"));
+    let out = run(&["analyse", "--db", dbs]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("analysed 1 stories"));
+    let v = listing(&db);
+    let s = &v["stories"][0];
+    assert_eq!(s["analysed"], true);
+    assert_eq!(s["independent_sources"], 4);
+    let out = run(&[
+        "show",
+        s["id"].as_str().unwrap(),
+        "--format",
+        "json",
+        "--db",
+        dbs,
+    ]);
+    let shown: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shown["stories"][0]["headline"], s["headline"]);
+    // Nothing left: a second run analyses nothing.
+    let out = run(&["analyse", "--db", dbs]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("analysed 0 stories"));
+}
