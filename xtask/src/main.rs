@@ -22,6 +22,9 @@
 //!   real ones (renamed variants of real stories, perturbed, with wire copies).
 //! - `cargo xtask bench-scale N`: ingest rate, peak RSS, store size, `stories` and `show` time
 //!   on such a corpus, and the Python reference's rate on a sample.
+//! - `cargo xtask fuzz [--budget SECONDS] [--seed N] [--corpus DIR]`: mutates real samples of
+//!   every input format and feeds them through reading, digest, every renderer and ingest,
+//!   checking invariants; failing inputs saved under `test_data/fuzz/crashes/` (`fuzz.rs`).
 //! - `cargo xtask bench`: digest time of the seeds and articles/s of the digest stages on
 //!   `../shared/data/stories/ecbplus.jsonl`.
 //!
@@ -34,6 +37,7 @@ mod distill;
 mod duc;
 mod entities;
 mod extract;
+mod fuzz;
 mod gate;
 mod meaning;
 mod quotes;
@@ -81,9 +85,10 @@ fn main() -> ExitCode {
         Some("bench") => bench(),
         Some("distill") => distill::run(&args[1..]),
         Some("eval-extract") => extract::eval(&shared(), &args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask eval-entities [CONLL] | eval-quotes | eval-duc [DIR] | eval-similar [--model M] [--fit] | eval-stories | eval-extract [--quick] [--worst N] | gate [--baseline PATH] [--raise] | gen-corpus N OUT | bench-scale N | bench"
+                "usage: cargo xtask eval-entities [CONLL] | eval-quotes | eval-duc [DIR] | eval-similar [--model M] [--fit] | eval-stories | eval-extract [--quick] [--worst N] | gate [--baseline PATH] [--raise] | gen-corpus N OUT | bench-scale N | bench | fuzz [--budget SECONDS] [--seed N] [--corpus DIR]"
             );
             ExitCode::from(2)
         }
