@@ -174,16 +174,72 @@ enum Frame {
     None,
 }
 
+/// An article's quote regions, for asking in logarithmic time whether one holds a span.
+struct Regions {
+    /// Sorted by start.
+    spans: Vec<Span>,
+    /// The largest end among `spans[..=i]`.
+    reach: Vec<usize>,
+}
+
+impl Regions {
+    fn new(mut spans: Vec<Span>) -> Self {
+        spans.sort();
+        let mut reach = Vec::with_capacity(spans.len());
+        let mut far = 0;
+        for s in &spans {
+            far = far.max(s.end);
+            reach.push(far);
+        }
+        Regions { spans, reach }
+    }
+
+    /// True when some region contains `t` (as `spans.iter().any(..)` would say).
+    fn holds(&self, t: Span) -> bool {
+        let i = self.spans.partition_point(|r| r.start <= t.start);
+        i > 0 && t.end <= self.reach[i - 1]
+    }
+}
+
+/// How far (bytes) from a quote its frame ("..., he said", "Mr Smith said: ...") is looked for.
+const FRAME_REACH: usize = 1500;
+
 /// Find the speaker phrase for the quote `q` inside its sentence(s) `[s0, s1]`.
-fn frame(article: &Article, q: Span, quotes: &[Span]) -> Frame {
+fn frame(article: &Article, q: Span, quotes: &Regions) -> Frame {
     let (Some(si), Some(sj)) = (
         article.sentence_at(q.start),
         article.sentence_at(q.end.saturating_sub(1)),
     ) else {
         return Frame::None;
     };
-    let s_start = article.sentences[si].span.start;
-    let s_end = article.sentences[sj].span.end;
+    // The frame lies near the quote: tokens further than `FRAME_REACH` bytes from it are never
+    // part of it, and leaving them out keeps a pathological sentence (thousands of quote marks
+    // in one line) linear.
+    let floor = |mut i: usize| {
+        while !article.text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let ceil = |mut i: usize| {
+        while !article.text.is_char_boundary(i) {
+            i += 1;
+        }
+        i
+    };
+    let s_start = floor(
+        article.sentences[si]
+            .span
+            .start
+            .max(q.start.saturating_sub(FRAME_REACH)),
+    );
+    let s_end = ceil(
+        article.sentences[sj]
+            .span
+            .end
+            .min(q.end.saturating_add(FRAME_REACH))
+            .min(article.text.len()),
+    );
     let text = &article.text[s_start..s_end];
     let toks: Vec<Token> = tokenize(text)
         .into_iter()
@@ -192,11 +248,7 @@ fn frame(article: &Article, q: Span, quotes: &[Span]) -> Frame {
             t
         })
         .collect();
-    let inside = |t: &Token| {
-        quotes
-            .iter()
-            .any(|r| r.start <= t.span.start && t.span.end <= r.end)
-    };
+    let inside = |t: &Token| quotes.holds(t.span);
     let is_verb = |t: &Token| t.word && SPEECH_VERBS.contains(fold_name(t.text).as_str());
     let is_mark = |t: &Token| matches!(t.text, "“" | "”" | "\"" | "‘" | "’");
     // After the quote: ", he said" / ", said Mr Smith" / ", Trump remarked".
@@ -354,7 +406,7 @@ fn mentions_in(
 /// [`crate::entities::find_mentions`] on the same article.
 pub fn find_quotes(article: &Article, mentions: &[Mention]) -> Vec<QuoteMention> {
     let raws = raw_quotes(article);
-    let regions: Vec<Span> = raws.iter().map(|r| r.span).collect();
+    let regions = Regions::new(raws.iter().map(|r| r.span).collect());
     let mut out: Vec<QuoteMention> = Vec::new();
     // Speaker of the last quote and the sentence it ended in.
     let mut last: Option<(usize, Speaker)> = None;
