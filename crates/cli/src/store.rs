@@ -376,16 +376,12 @@ fn render_story(
 
 /// `corroborate analyse`: every story whose kept analysis is missing or stale.
 pub fn analyse(db: &Path, options: &Options) -> ExitCode {
-    let store = match open_existing(db) {
+    let mut store = match open_existing(db) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
     let start = Instant::now();
-    let mut ing = match Ingest::new(store) {
-        Ok(i) => i,
-        Err(e) => return fail(&anyhow::Error::new(e)),
-    };
-    match ing.analyse_unanalysed(options) {
+    match run::analyse_unanalysed(&mut store, options) {
         Ok(n) => {
             println!(
                 "{}: analysed {n} stories in {:.2} s",

@@ -713,17 +713,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn day_numbers_are_civil_days() {
-        assert_eq!(day_number("1970-01-01"), Some(0));
-        assert_eq!(day_number("2025-02-27"), Some(20146));
-        assert_eq!(
-            day_number("2024-03-01").unwrap() - day_number("2024-02-28").unwrap(),
-            2
-        );
-        assert_eq!(day_number("2025-13-01"), None);
-    }
-
-    #[test]
     fn exact_and_near_copies_join_their_original() {
         let text = "The mayor of Springfield opened a new bridge over the river on Monday, \
                     ending three years of works that cost the city 40 million dollars and \

@@ -580,51 +580,60 @@ impl<S: StoryStore> Ingest<S> {
         Ok(report)
     }
 
-    /// Analyse every stored story whose kept analysis is missing, of another version, or does
-    /// not cover all its members (whoever stored them). Returns how many were analysed.
-    pub fn analyse_unanalysed(
-        &mut self,
-        options: &Options,
-    ) -> Result<usize, IngestError<S::Error>> {
-        let pending = self.store.unanalysed(&analysis_version(options))?;
-        self.touched.extend(pending);
-        self.analyse_touched(options)
-    }
-
-    /// Analyse every story the batches since the last call touched and keep each analysis in
-    /// the store (a story another process grew meanwhile is left for its writer, which
-    /// analyses it after its own batch). Stories are analysed on every core, a group at a time
-    /// so memory holds one group's articles. Returns how many were analysed.
+    /// Analyse every story the batches since the last call touched and keep each analysis
+    /// ([`analyse_stories`]). Returns how many were analysed.
     pub fn analyse_touched(&mut self, options: &Options) -> Result<usize, IngestError<S::Error>> {
-        /// Stories read, analysed and written per round.
-        const GROUP: usize = 32;
-        let version = analysis_version(options);
         let touched: Vec<u32> = std::mem::take(&mut self.touched).into_iter().collect();
-        let mut n = 0;
-        for group in touched.chunks(GROUP) {
-            let mut work = Vec::with_capacity(group.len());
-            for &idx in group {
-                let Some(id) = self.store.story_id(idx)? else {
-                    continue;
-                };
-                if let Some(articles) = self.store.story_articles(&id)? {
-                    work.push((id, articles));
-                }
-            }
-            let done = parallel_stories(work, options);
-            for (id, members, articles, story) in done {
-                let analysis = StoredAnalysis {
-                    version: version.clone(),
-                    members,
-                    sentences: articles.iter().map(|a| a.sentences.clone()).collect(),
-                    story,
-                };
-                self.store.record_analysis(&id, &analysis)?;
-                n += 1;
+        analyse_stories(&mut self.store, &touched, options)
+    }
+}
+
+/// Analyse every stored story whose kept analysis is missing, of another version, or does not
+/// cover all its members (whoever stored them); needs no clustering state. Returns how many
+/// were analysed.
+pub fn analyse_unanalysed<S: StoryStore>(
+    store: &mut S,
+    options: &Options,
+) -> Result<usize, IngestError<S::Error>> {
+    let pending = store.unanalysed(&analysis_version(options))?;
+    analyse_stories(store, &pending, options)
+}
+
+/// Analyse the stories at `indices` and keep each analysis in the store (a story another
+/// process grew meanwhile is left for its writer, which analyses it after its own batch).
+/// Stories are analysed on every core, a group at a time so memory holds one group's
+/// articles. Returns how many were analysed.
+pub fn analyse_stories<S: StoryStore>(
+    store: &mut S,
+    indices: &[u32],
+    options: &Options,
+) -> Result<usize, IngestError<S::Error>> {
+    /// Stories read, analysed and written per round.
+    const GROUP: usize = 32;
+    let version = analysis_version(options);
+    let mut n = 0;
+    for group in indices.chunks(GROUP) {
+        let mut work = Vec::with_capacity(group.len());
+        for &idx in group {
+            let Some(id) = store.story_id(idx)? else {
+                continue;
+            };
+            if let Some(articles) = store.story_articles(&id)? {
+                work.push((id, articles));
             }
         }
-        Ok(n)
+        for (id, members, articles, story) in parallel_stories(work, options) {
+            let analysis = StoredAnalysis {
+                version: version.clone(),
+                members,
+                sentences: articles.iter().map(|a| a.sentences.clone()).collect(),
+                story,
+            };
+            store.record_analysis(&id, &analysis)?;
+            n += 1;
+        }
     }
+    Ok(n)
 }
 
 /// A story to analyse: its id and members.
