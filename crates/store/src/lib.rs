@@ -192,6 +192,14 @@ fn is_ours(path: &Path) -> bool {
     if app != 0 {
         return false;
     }
+    // A database with nothing in it yet (another corroborate process is creating this store
+    // right now) holds nothing to protect.
+    let objects: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        .unwrap_or(-1);
+    if objects == 0 {
+        return true;
+    }
     let tables: i64 = conn
         .query_row(
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' \
@@ -227,8 +235,24 @@ impl Store {
         // Readers wait for a checkpoint or schema change briefly; writers wait for each other
         // in `begin_write`.
         conn.busy_timeout(Duration::from_secs(60)).map_err(named)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(named)?;
+        // Switching a new store to WAL needs the database to itself and SQLite does not wait
+        // for that: retry while another process opening the same new store holds it.
+        let mut waited = 0;
+        loop {
+            match conn.pragma_update(None, "journal_mode", "WAL") {
+                Err(rusqlite::Error::SqliteFailure(f, _))
+                    if waited < 600
+                        && matches!(
+                            f.code,
+                            rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                        ) =>
+                {
+                    waited += 1;
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                r => break r.map_err(named)?,
+            }
+        }
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(named)?;
         conn.pragma_update(None, "foreign_keys", "ON")
@@ -910,5 +934,23 @@ mod tests {
         let v = &ing.store().story_articles(&vote.id).unwrap().unwrap()[0];
         assert_eq!(v.text, VOTE);
         assert!(v.authors.is_empty() && !v.summary_only);
+    }
+
+    #[test]
+    fn processes_creating_one_new_store_at_once_all_open_it() {
+        for round in 0..20 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join(format!("new-{round}.db"));
+            let opened: Vec<bool> = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..4)
+                    .map(|_| s.spawn(|| Store::open(&path).map(|st| st.check().is_ok())))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap().unwrap_or(false))
+                    .collect()
+            });
+            assert_eq!(opened, [true; 4], "round {round}");
+        }
     }
 }
