@@ -140,7 +140,7 @@ fn fit(xs: &[[f64; N]], ys: &[bool], uses_cosine: bool) -> [f64; N] {
 
 fn solve(mut a: [[f64; N]; N], mut b: [f64; N]) -> [f64; N] {
     for i in 0..N {
-        let p = (i..4)
+        let p = (i..N)
             .max_by(|&x, &y| a[x][i].abs().total_cmp(&a[y][i].abs()))
             .unwrap_or(i);
         a.swap(i, p);
