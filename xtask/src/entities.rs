@@ -13,7 +13,7 @@ use std::time::Instant;
 /// One CoNLL document: sentences of (token, tag).
 type Doc = Vec<Vec<(String, String)>>;
 
-fn read_conll(text: &str) -> Vec<Doc> {
+pub fn read_conll(text: &str) -> Vec<Doc> {
     let mut docs: Vec<Doc> = Vec::new();
     let mut sent: Vec<(String, String)> = Vec::new();
     for line in text.lines().chain(std::iter::once("")) {
@@ -38,7 +38,7 @@ fn read_conll(text: &str) -> Vec<Doc> {
 }
 
 /// Gold spans (token start, token end, type) of a sentence in IOB2.
-fn gold_spans(sent: &[(String, String)], offset: usize) -> Vec<(usize, usize, String)> {
+pub fn gold_spans(sent: &[(String, String)], offset: usize) -> Vec<(usize, usize, String)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < sent.len() {

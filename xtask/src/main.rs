@@ -1,6 +1,9 @@
 //! xtask: the repository's evaluation and benchmark commands. Each prints its metric and its
 //! throughput so figures in the README can be re-measured with one command:
 //!
+//! - `cargo xtask train-tagger [--epochs N] [--prune X] [--out PATH] [--no-write]`: trains the
+//!   entity tagger on CoNLL-2003 train, scores it alone on dev (per kind, words/s) and writes
+//!   `crates/pipeline/data/tagger.bin` (the defaults reproduce the committed file).
 //! - `cargo xtask eval-entities [CONLL_FILE]`: mention F1 (PER/ORG/LOC, typed and untyped) on
 //!   CoNLL-2003 (default `../shared/data/conll2003/dev.txt`).
 //! - `cargo xtask eval-quotes`: builds the binary and runs `bench/polnear_quotes.py` (the shared
@@ -43,6 +46,7 @@ mod meaning;
 mod quotes;
 mod scale;
 mod stories;
+mod tagger;
 
 use corroborate_model::RawArticle;
 use corroborate_pipeline::{clean, run::digest, segment};
@@ -62,6 +66,11 @@ fn main() -> ExitCode {
             entities::eval(&shared(), args.get(1).map(PathBuf::from).as_deref())
         }
         Some("eval-quotes") => quotes::eval(&shared()),
+        Some("train-tagger") => tagger::run(
+            &shared(),
+            &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".."),
+            &args[1..],
+        ),
         Some("eval-duc") => duc::eval(&shared(), args.get(1).map(PathBuf::from)),
         Some("gate") => gate::run(&shared(), &args[1..]),
         Some("eval-similar") => meaning::eval(&shared(), &args[1..]),
@@ -88,7 +97,7 @@ fn main() -> ExitCode {
         Some("fuzz") => fuzz::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask eval-entities [CONLL] | eval-quotes | eval-duc [DIR] | eval-similar [--model M] [--fit] | eval-stories | eval-extract [--quick] [--worst N] | gate [--baseline PATH] [--raise] | gen-corpus N OUT | bench-scale N | bench | fuzz [--budget SECONDS] [--seed N] [--corpus DIR]"
+                "usage: cargo xtask train-tagger [--epochs N] [--prune X] [--out PATH] [--no-write] | eval-entities [CONLL] | eval-quotes | eval-duc [DIR] | eval-similar [--model M] [--fit] | eval-stories | eval-extract [--quick] [--worst N] | gate [--baseline PATH] [--raise] | gen-corpus N OUT | bench-scale N | bench | fuzz [--budget SECONDS] [--seed N] [--corpus DIR]"
             );
             ExitCode::from(2)
         }

@@ -47,3 +47,4 @@ pub mod run;
 pub mod segment;
 pub mod similarity;
 pub mod summary;
+pub mod tagger;

@@ -3,7 +3,8 @@
 //! absolute path reaches the output) and compared with the `digest_json.snap` beside its inputs;
 //! the case [`TEXT_REPORT_CASE`] is also compared as the text report (`digest_text.snap`). Snapshots are insta's; after an intended change of the output, refresh
 //! them all with `INSTA_UPDATE=always cargo test -p corroborate --test it golden::` and review the
-//! diff. A case's inputs are every file of its folder except `*.snap` (sorted by name).
+//! diff. A case's inputs are every file of its folder except `*.snap` and insta's pending
+//! `*.snap.new` (sorted by name).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -26,7 +27,7 @@ fn inputs(case: &Path) -> Vec<String> {
     let mut files: Vec<String> = std::fs::read_dir(case)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .filter(|n| !n.ends_with(".snap"))
+        .filter(|n| !n.ends_with(".snap") && !n.ends_with(".snap.new"))
         .collect();
     files.sort();
     files
