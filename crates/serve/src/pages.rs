@@ -236,6 +236,16 @@ impl<'a> Labels<'a> {
         }
     }
 
+    /// The label with the article id beside it when the label is not the id.
+    fn full(&self, id: &str) -> String {
+        let n = self.name(id);
+        if n.contains(id) {
+            n
+        } else {
+            format!("{n} ({id})")
+        }
+    }
+
     fn name(&self, id: &str) -> String {
         self.index
             .get(id)
@@ -609,9 +619,9 @@ fn rewrites(o: &mut String, s: &Story, labels: &Labels) {
                 esc(&d.article),
                 esc(&d.source),
                 article_href(&d.article),
-                esc(&labels.name(&d.article)),
+                esc(&labels.full(&d.article)),
                 article_href(&d.source),
-                esc(&labels.name(&d.source)),
+                esc(&labels.full(&d.source)),
                 d.shared_fraction * 100.0
             );
         }
