@@ -295,7 +295,7 @@ impl App {
             };
             let r = f(&mut store, &app.config.options);
             if let Ok(mut p) = app.pool.lock() {
-                if p.len() < 16 {
+                if p.len() < 64 {
                     p.push(store);
                 }
             }
