@@ -65,7 +65,8 @@ pub use views::PAGE_SIZE;
 
 /// The Content-Security-Policy of every response: only this origin's script and style, no
 /// inline script or style, no plugins, no framing, forms post only here.
-pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+pub const CSP: &str =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
      object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// The cookie that carries the access token after `?token=`.
@@ -210,8 +211,7 @@ fn secret() -> String {
 /// Compare two secrets in time that does not depend on where they differ.
 fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len()
-        && a
-            .bytes()
+        && a.bytes()
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
@@ -262,10 +262,20 @@ impl IntoResponse for Failure {
     fn into_response(self) -> Response {
         if self.json {
             let body = serde_json::json!({ "error": self.message }).to_string();
-            (self.status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+            (
+                self.status,
+                [(header::CONTENT_TYPE, "application/json")],
+                body,
+            )
+                .into_response()
         } else {
             let body = pages::error(self.status.as_u16(), &self.message);
-            (self.status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+            (
+                self.status,
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                body,
+            )
+                .into_response()
         }
     }
 }
@@ -317,7 +327,9 @@ fn router(app: Arc<App>) -> Router {
         .route("/outlets/{name}", get(outlet_page))
         .route(
             "/add",
-            get(add_form).post(add_post).layer(DefaultBodyLimit::max(limit)),
+            get(add_form)
+                .post(add_post)
+                .layer(DefaultBodyLimit::max(limit)),
         )
         .route("/api/stories", get(api_stories))
         .route("/api/stories/{id}", get(api_story))
@@ -325,8 +337,14 @@ fn router(app: Arc<App>) -> Router {
         .route("/api/entities/{key}", get(api_entity))
         .route("/api/outlets/{name}", get(api_outlet))
         .route("/api/generation", get(api_generation))
-        .route("/static/app.css", get(|| async { static_file(APP_CSS, "text/css; charset=utf-8") }))
-        .route("/static/app.js", get(|| async { static_file(APP_JS, "text/javascript; charset=utf-8") }))
+        .route(
+            "/static/app.css",
+            get(|| async { static_file(APP_CSS, "text/css; charset=utf-8") }),
+        )
+        .route(
+            "/static/app.js",
+            get(|| async { static_file(APP_JS, "text/javascript; charset=utf-8") }),
+        )
         .fallback(|| async { Failure::not_found("page") })
         .layer(middleware::from_fn_with_state(app.clone(), guard))
         .layer(middleware::from_fn(secure_headers))
@@ -348,9 +366,18 @@ fn static_file(body: &'static str, kind: &'static str) -> Response {
 async fn secure_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -361,7 +388,10 @@ async fn secure_headers(req: Request, next: Next) -> Response {
 /// The host part of a `Host` header (without port; IPv6 brackets kept).
 fn host_name(host: &str) -> &str {
     if host.starts_with('[') {
-        return host.split(']').next().map_or(host, |h| &host[..h.len() + 1]);
+        return host
+            .split(']')
+            .next()
+            .map_or(host, |h| &host[..h.len() + 1]);
     }
     host.split(':').next().unwrap_or(host)
 }
@@ -371,7 +401,8 @@ fn loopback_host(host: &str) -> bool {
     h == "localhost"
         || h.ends_with(".localhost")
         || h == "[::1]"
-        || h.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+        || h.parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The token a request carries: bearer header, cookie, or `token` query parameter.
@@ -385,16 +416,18 @@ fn request_token(headers: &HeaderMap, query: Option<&str>) -> (Option<String>, b
     }
     for c in headers.get_all(header::COOKIE) {
         for part in c.to_str().unwrap_or("").split(';') {
-            if let Some(v) = part.trim().strip_prefix(TOKEN_COOKIE).and_then(|v| v.strip_prefix('=')) {
+            if let Some(v) = part
+                .trim()
+                .strip_prefix(TOKEN_COOKIE)
+                .and_then(|v| v.strip_prefix('='))
+            {
                 return (Some(v.to_string()), false);
             }
         }
     }
     let from_query = query.and_then(|q| {
-        q.split('&').find_map(|kv| {
-            kv.strip_prefix("token=")
-                .map(|v| percent_decode(v))
-        })
+        q.split('&')
+            .find_map(|kv| kv.strip_prefix("token=").map(percent_decode))
     });
     let given = from_query.is_some();
     (from_query, given)
@@ -474,7 +507,10 @@ async fn guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Respons
                 };
                 let mut res = Response::new(Body::empty());
                 *res.status_mut() = StatusCode::SEE_OTHER;
-                if let (Ok(loc), Ok(c)) = (HeaderValue::from_str(&target), HeaderValue::from_str(&cookie)) {
+                if let (Ok(loc), Ok(c)) = (
+                    HeaderValue::from_str(&target),
+                    HeaderValue::from_str(&cookie),
+                ) {
                     res.headers_mut().insert(header::LOCATION, loc);
                     res.headers_mut().insert(header::SET_COOKIE, c);
                 }
@@ -552,14 +588,18 @@ async fn api_story(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) ->
 
 async fn article_page(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> Reply {
     let v = app
-        .with_store(move |s, o| views::article(s, &id, o)?.ok_or_else(|| Failure::not_found("article")))
+        .with_store(move |s, o| {
+            views::article(s, &id, o)?.ok_or_else(|| Failure::not_found("article"))
+        })
         .await?;
     Ok(html(pages::article(&v)))
 }
 
 async fn api_article(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> Reply {
     let v = app
-        .with_store(move |s, o| views::article(s, &id, o)?.ok_or_else(|| Failure::not_found("article")))
+        .with_store(move |s, o| {
+            views::article(s, &id, o)?.ok_or_else(|| Failure::not_found("article"))
+        })
         .await
         .map_err(Failure::json)?;
     let a = v.article().clone();
@@ -597,14 +637,18 @@ async fn api_entity(State(app): State<Arc<App>>, UrlPath(key): UrlPath<String>) 
 
 async fn outlet_page(State(app): State<Arc<App>>, UrlPath(name): UrlPath<String>) -> Reply {
     let v = app
-        .with_store(move |s, _| views::outlet(s, &name)?.ok_or_else(|| Failure::not_found("outlet")))
+        .with_store(move |s, _| {
+            views::outlet(s, &name)?.ok_or_else(|| Failure::not_found("outlet"))
+        })
         .await?;
     Ok(html(pages::outlet(&v)))
 }
 
 async fn api_outlet(State(app): State<Arc<App>>, UrlPath(name): UrlPath<String>) -> Reply {
     let v = app
-        .with_store(move |s, _| views::outlet(s, &name)?.ok_or_else(|| Failure::not_found("outlet")))
+        .with_store(move |s, _| {
+            views::outlet(s, &name)?.ok_or_else(|| Failure::not_found("outlet"))
+        })
         .await
         .map_err(Failure::json)?;
     Ok(json_body(serde_json::to_string(&v).unwrap_or_default()))
@@ -615,7 +659,9 @@ async fn api_generation(State(app): State<Arc<App>>) -> Reply {
         .with_store(|s, _| Ok(s.generation()?))
         .await
         .map_err(Failure::json)?;
-    Ok(json_body(serde_json::json!({ "generation": g }).to_string()))
+    Ok(json_body(
+        serde_json::json!({ "generation": g }).to_string(),
+    ))
 }
 
 async fn add_form(State(app): State<Arc<App>>) -> Response {
@@ -628,7 +674,13 @@ fn safe_file_name(name: &str, n: usize) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
     let clean: String = base
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(120)
         .collect();
     let clean = clean.trim_start_matches('.').to_string();
@@ -684,7 +736,8 @@ async fn add_post(State(app): State<Arc<App>>, mut form: Multipart) -> Reply {
     }
     let app2 = app.clone();
     let added = tokio::task::spawn_blocking(move || -> Result<views::Added, Failure> {
-        let dir = upload_dir().map_err(|e| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+        let dir = upload_dir()
+            .map_err(|e| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
         let mut used = std::collections::HashSet::new();
         let written = files.iter().enumerate().try_for_each(|(i, (name, bytes))| {
             let mut name = name.clone();
@@ -700,7 +753,10 @@ async fn add_post(State(app): State<Arc<App>>, mut form: Multipart) -> Reply {
                 views::add(&app2.config.db, &dir, &app2.config.options)
                     .map_err(|e| Failure::new(StatusCode::INTERNAL_SERVER_ERROR, e))
             }
-            Err(e) => Err(Failure::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())),
+            Err(e) => Err(Failure::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                e.to_string(),
+            )),
         };
         let _ = std::fs::remove_dir_all(&dir);
         r

@@ -157,7 +157,12 @@ pub fn index(l: &Listing) -> String {
         );
         for (i, name) in s.outlets.iter().take(12).enumerate() {
             let sep = if i > 0 { ", " } else { "" };
-            let _ = write!(o, "{sep}<a href=\"{}\">{}</a>", outlet_href(name), esc(name));
+            let _ = write!(
+                o,
+                "{sep}<a href=\"{}\">{}</a>",
+                outlet_href(name),
+                esc(name)
+            );
         }
         if s.outlets.len() > 12 {
             let _ = write!(o, " and {} more", s.outlets.len() - 12);
@@ -563,7 +568,11 @@ fn facts_matrix(o: &mut String, v: &StoryView, labels: &Labels) {
                 word_diff(&f.text, &var.text)
             );
         }
-        let _ = write!(o, "</ul></details></td><td class=\"n\">{}</td>", f.independent_sources);
+        let _ = write!(
+            o,
+            "</ul></details></td><td class=\"n\">{}</td>",
+            f.independent_sources
+        );
         for a in &cols {
             match f.variants.iter().find(|x| x.article == a.id) {
                 Some(_) => {
@@ -702,7 +711,11 @@ fn text_with_facts(
                         fs[0]
                     );
                     for f in &fs[1..] {
-                        let _ = write!(o, "<a class=\"fref\" href=\"{base}#fact-{f}\">[fact {}]</a>", f + 1);
+                        let _ = write!(
+                            o,
+                            "<a class=\"fref\" href=\"{base}#fact-{f}\">[fact {}]</a>",
+                            f + 1
+                        );
                     }
                 }
                 _ => {
@@ -766,7 +779,11 @@ pub fn article(v: &ArticleView) -> String {
     let row = &v.row;
     let name = outlet_name(a.outlet.as_deref(), a.url.as_deref(), &a.id);
     let mut o = String::new();
-    let _ = write!(o, "<h1 id=\"headline\">{}</h1><dl id=\"metadata\" class=\"metadata\">", esc(&a.title));
+    let _ = write!(
+        o,
+        "<h1 id=\"headline\">{}</h1><dl id=\"metadata\" class=\"metadata\">",
+        esc(&a.title)
+    );
     meta_row(&mut o, "Id", &esc(&a.id));
     meta_row(
         &mut o,
@@ -788,7 +805,11 @@ pub fn article(v: &ArticleView) -> String {
     meta_row(
         &mut o,
         "Story",
-        &format!("<a href=\"{}\">{}</a>", story_href(&row.story), esc(headline)),
+        &format!(
+            "<a href=\"{}\">{}</a>",
+            story_href(&row.story),
+            esc(headline)
+        ),
     );
     if let Some((src, j)) = &row.copy_of {
         meta_row(
@@ -807,26 +828,45 @@ pub fn article(v: &ArticleView) -> String {
             meta_row(
                 &mut o,
                 "Copies or rewrites",
-                &format!("<a href=\"{}\">{}</a>", article_href(src), esc(&s.outlet_of(src))),
+                &format!(
+                    "<a href=\"{}\">{}</a>",
+                    article_href(src),
+                    esc(&s.outlet_of(src))
+                ),
             );
         }
     }
-    match a.url.as_deref() {
-        Some(u) => match safe_url(u) {
+    if let Some(u) = a.url.as_deref() {
+        match safe_url(u) {
             Some(u) => meta_row(
                 &mut o,
                 "Original",
-                &format!("<a id=\"original\" href=\"{}\" rel=\"noopener noreferrer\">{}</a>", esc(u), esc(u)),
+                &format!(
+                    "<a id=\"original\" href=\"{}\" rel=\"noopener noreferrer\">{}</a>",
+                    esc(u),
+                    esc(u)
+                ),
             ),
-            None => meta_row(&mut o, "Address given", &format!("{} (not a web link)", esc(u))),
-        },
-        None => {}
+            None => meta_row(
+                &mut o,
+                "Address given",
+                &format!("{} (not a web link)", esc(u)),
+            ),
+        }
     }
     if a.summary_only {
-        meta_row(&mut o, "Note", "summary only: the feed gave no article text");
+        meta_row(
+            &mut o,
+            "Note",
+            "summary only: the feed gave no article text",
+        );
     }
     meta_row(&mut o, "Read from", &esc(&row.path));
-    let _ = write!(o, "</dl><p><a href=\"/api/articles/{}\">JSON</a></p>", encode(&a.id));
+    let _ = write!(
+        o,
+        "</dl><p><a href=\"/api/articles/{}\">JSON</a></p>",
+        encode(&a.id)
+    );
 
     let facts = v
         .story
@@ -880,7 +920,8 @@ pub fn article(v: &ArticleView) -> String {
             let _ = write!(o, "<ul>");
             for fi in mine {
                 let f = &s.story.facts[fi];
-                let _ = write!(
+                let _ =
+                    write!(
                     o,
                     "<li><a href=\"{base}#fact-{fi}\">{}</a> <span class=\"meta\">{}</span></li>",
                     esc(&f.text),
@@ -917,7 +958,11 @@ pub fn entity(v: &EntityView) -> String {
     if v.aliases.is_empty() {
         let _ = write!(o, "<p>No other spelling.</p>");
     } else {
-        let items: Vec<String> = v.aliases.iter().map(|a| format!("<li>{}</li>", esc(a))).collect();
+        let items: Vec<String> = v
+            .aliases
+            .iter()
+            .map(|a| format!("<li>{}</li>", esc(a)))
+            .collect();
         let _ = write!(o, "<ul>{}</ul>", items.concat());
     }
     let _ = write!(
@@ -925,7 +970,11 @@ pub fn entity(v: &EntityView) -> String {
         "</section><section id=\"stories\" data-testid=\"stories\" aria-labelledby=\"h-stories\"><h2 id=\"h-stories\">Stories</h2><ul>"
     );
     for s in &v.stories {
-        let title = if s.headline.is_empty() { &s.id } else { &s.headline };
+        let title = if s.headline.is_empty() {
+            &s.id
+        } else {
+            &s.headline
+        };
         let _ = write!(
             o,
             "<li><a href=\"{}\">{}</a> <span class=\"meta\">{}</span></li>",
@@ -987,7 +1036,11 @@ pub fn outlet(v: &OutletView) -> String {
         "<section id=\"stories\" data-testid=\"stories\" aria-labelledby=\"h-stories\"><h2 id=\"h-stories\">Stories covered</h2><ul>"
     );
     for s in &v.stories {
-        let title = if s.headline.is_empty() { &s.id } else { &s.headline };
+        let title = if s.headline.is_empty() {
+            &s.id
+        } else {
+            &s.headline
+        };
         let arts: Vec<String> = s
             .articles
             .iter()
@@ -1058,7 +1111,12 @@ pub fn added(a: &Added) -> String {
             esc(id)
         );
     }
-    let _ = write!(o, "</tbody></table><p>{} already stored; {} analysed.</p>", a.already, plural(a.analysed, "story", "stories"));
+    let _ = write!(
+        o,
+        "</tbody></table><p>{} already stored; {} analysed.</p>",
+        a.already,
+        plural(a.analysed, "story", "stories")
+    );
     if !a.rejected.is_empty() {
         let _ = write!(o, "<h2>Not read</h2><ul id=\"rejected\">");
         for (p, r) in &a.rejected {
@@ -1069,7 +1127,10 @@ pub fn added(a: &Added) -> String {
     for n in &a.notes {
         let _ = write!(o, "<p class=\"notice\">{}</p>", esc(n));
     }
-    let _ = write!(o, "<p><a href=\"/add\">Add more</a> · <a href=\"/\">All stories</a></p>");
+    let _ = write!(
+        o,
+        "<p><a href=\"/add\">Add more</a> · <a href=\"/\">All stories</a></p>"
+    );
     layout("Articles added", "added", &o)
 }
 

@@ -10,7 +10,7 @@
 //! Entity and outlet pages read only kept analyses (of a bounded number of stories) and never
 //! analyse. Never renders anything and never writes to the store except that kept analysis.
 
-use corroborate_model::{Article, Story, StoredAnalysis, StoryStore};
+use corroborate_model::{Article, StoredAnalysis, Story, StoryStore};
 use corroborate_pipeline::run::{self, Options};
 use corroborate_read::{Item, Note};
 use corroborate_store::{outlet_name, ArticleRow, Store, StoreError, StoryFilter, StoryListing};
@@ -70,7 +70,9 @@ impl IndexQuery {
             if is_day(&v) {
                 Some(v)
             } else {
-                bad.push(format!("{name}: “{v}” is not a date (YYYY-MM-DD); left out"));
+                bad.push(format!(
+                    "{name}: “{v}” is not a date (YYYY-MM-DD); left out"
+                ));
                 None
             }
         };
@@ -194,7 +196,11 @@ fn serves(a: &StoredAnalysis, articles: &[Article], options: &Options) -> bool {
 }
 
 /// A story from its kept analysis, else analysed now and kept; `None` for an unknown id.
-pub fn story(store: &mut Store, id: &str, options: &Options) -> Result<Option<StoryView>, StoreError> {
+pub fn story(
+    store: &mut Store,
+    id: &str,
+    options: &Options,
+) -> Result<Option<StoryView>, StoreError> {
     let Some(mut articles) = store.story_articles(id)? else {
         return Ok(None);
     };
@@ -265,7 +271,11 @@ impl ArticleView {
 }
 
 /// An article and its story; `None` for an unknown id.
-pub fn article(store: &mut Store, id: &str, options: &Options) -> Result<Option<ArticleView>, StoreError> {
+pub fn article(
+    store: &mut Store,
+    id: &str,
+    options: &Options,
+) -> Result<Option<ArticleView>, StoreError> {
     let Some(row) = store.article(id)? else {
         return Ok(None);
     };
@@ -462,7 +472,11 @@ pub fn outlet(store: &Store, name: &str) -> Result<Option<OutletView>, StoreErro
                 }
                 for (fi, f) in a.story.facts.iter().enumerate() {
                     if f.independent_sources == 1 && view.single_source.len() < 200 {
-                        if let Some(v) = f.variants.iter().find(|v| mine.contains(v.article.as_str())) {
+                        if let Some(v) = f
+                            .variants
+                            .iter()
+                            .find(|v| mine.contains(v.article.as_str()))
+                        {
                             view.single_source.push(SingleSource {
                                 story: s.id.clone(),
                                 fact: fi,

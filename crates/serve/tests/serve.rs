@@ -103,9 +103,18 @@ impl Reply {
 }
 
 /// One HTTP/1.1 request (`Connection: close`), reading the whole reply.
-fn request(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Reply {
     let mut s = TcpStream::connect(addr).unwrap();
-    let mut head = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
     if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
         head.push_str(&format!("Host: {addr}\r\n"));
     }
@@ -131,7 +140,10 @@ fn request(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)],
         headers.insert(k.to_ascii_lowercase(), v.trim().to_string());
     }
     let mut raw = Vec::new();
-    if headers.get("transfer-encoding").is_some_and(|t| t == "chunked") {
+    if headers
+        .get("transfer-encoding")
+        .is_some_and(|t| t == "chunked")
+    {
         loop {
             line.clear();
             r.read_line(&mut line).unwrap();
@@ -189,12 +201,25 @@ fn the_index_lists_stories_and_search_finds_the_seeds_story() {
     assert!(list.contains("5 articles"), "{list}");
     // All four stories of the store, newest first (the hostile one is dated 2031).
     let all = ok(addr, "/api/stories").json();
-    let ids: Vec<&str> = all["stories"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = all["stories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids.len(), 4, "{all}");
-    assert!(all["stories"][0]["articles"][0].as_str().unwrap().starts_with("evil"));
+    assert!(all["stories"][0]["articles"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("evil"));
     // Search: the seeds story, through the page and the API; a word nowhere finds nothing.
     let found = ok(addr, "/?q=Chagos").body;
-    assert_eq!(section(&found, "stories").matches("data-testid=\"story\"").count(), 1);
+    assert_eq!(
+        section(&found, "stories")
+            .matches("data-testid=\"story\"")
+            .count(),
+        1
+    );
     assert!(found.contains(&format!("/stories/{id}")));
     let none = ok(addr, "/api/stories?q=qqqzzzxx").json();
     assert!(none["stories"].as_array().unwrap().is_empty());
@@ -210,8 +235,16 @@ fn the_index_lists_stories_and_search_finds_the_seeds_story() {
     assert_eq!(bad["stories"].as_array().unwrap().len(), 4);
     assert!(bad["notices"][0].as_str().unwrap().contains("yesterday"));
     // Pages: plain links, and page 2 of four stories is empty.
-    assert!(ok(addr, "/api/stories?page=2").json()["stories"].as_array().unwrap().is_empty());
-    assert!(ok(addr, "/api/generation").json()["generation"].as_u64().unwrap() >= 1);
+    assert!(ok(addr, "/api/stories?page=2").json()["stories"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    assert!(
+        ok(addr, "/api/generation").json()["generation"]
+            .as_u64()
+            .unwrap()
+            >= 1
+    );
 }
 
 #[test]
@@ -219,7 +252,17 @@ fn the_seeds_story_page_shows_facts_sources_the_rewrite_the_conflict_and_the_tim
     let addr = server();
     let id = seeds_story(addr);
     let page = ok(addr, &format!("/stories/{id}")).body;
-    for part in ["summary", "facts", "conflicts", "quotes", "entities", "numbers", "rewrites", "timeline", "articles"] {
+    for part in [
+        "summary",
+        "facts",
+        "conflicts",
+        "quotes",
+        "entities",
+        "numbers",
+        "rewrites",
+        "timeline",
+        "articles",
+    ] {
         section(&page, part);
     }
     // Facts with independent-source counts; at least one stated by several sources.
@@ -235,13 +278,17 @@ fn the_seeds_story_page_shows_facts_sources_the_rewrite_the_conflict_and_the_tim
     // 000 rewrites 003.
     let rewrites = section(&page, "rewrites");
     assert!(
-        rewrites.contains("data-article=\"000_6b6353b012742a64\" data-source=\"003_d5daed31138c5547\""),
+        rewrites
+            .contains("data-article=\"000_6b6353b012742a64\" data-source=\"003_d5daed31138c5547\""),
         "{rewrites}"
     );
     assert!(rewrites.contains("rewrites"));
     // The April 2027 / 2027 conflict.
     let conflicts = section(&page, "conflicts");
-    assert!(conflicts.contains("April 2027") && conflicts.contains("“2027”"), "{conflicts}");
+    assert!(
+        conflicts.contains("April 2027") && conflicts.contains("“2027”"),
+        "{conflicts}"
+    );
     // The timeline lists the five articles, dated first.
     let timeline = section(&page, "timeline");
     assert_eq!(timeline.matches("<li>").count(), 5, "{timeline}");
@@ -268,7 +315,12 @@ fn basil_articles_are_shown_by_their_outlets_names() {
     let addr = server();
     let fox = ok(addr, "/api/stories?outlet=hpo").json();
     let story = fox["stories"][0]["id"].as_str().unwrap().to_string();
-    let mut outlets: Vec<&str> = fox["stories"][0]["outlets"].as_array().unwrap().iter().map(|o| o.as_str().unwrap()).collect();
+    let mut outlets: Vec<&str> = fox["stories"][0]["outlets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o.as_str().unwrap())
+        .collect();
     outlets.sort();
     assert_eq!(outlets, ["fox", "hpo", "nyt"]);
     let page = ok(addr, &format!("/stories/{story}")).body;
@@ -282,14 +334,27 @@ fn basil_articles_are_shown_by_their_outlets_names() {
     assert_eq!(section(&outlet, "stories").matches("<li>").count(), 2);
     let api = ok(addr, "/api/outlets/fox").json();
     assert_eq!(api["articles"], 2);
-    assert_eq!(api["originals"].as_u64().unwrap() + api["rewrites"].as_u64().unwrap() + api["neither"].as_u64().unwrap(), 2);
+    assert_eq!(
+        api["originals"].as_u64().unwrap()
+            + api["rewrites"].as_u64().unwrap()
+            + api["neither"].as_u64().unwrap(),
+        2
+    );
     assert_eq!(get(addr, "/outlets/nobody").status, 404);
     // An article page: text, metadata, its facts, the original link.
-    let a = ok(addr, "/articles/basil-6b541575-99b1-40d2-8730-9bb868ee38ed_1").body;
+    let a = ok(
+        addr,
+        "/articles/basil-6b541575-99b1-40d2-8730-9bb868ee38ed_1",
+    )
+    .body;
     assert!(section(&a, "article-text").contains("Etheridge"));
     assert!(a.contains("id=\"original\" href=\"https://www.foxnews.com/"));
     assert!(section(&a, "facts").contains("#fact-"));
-    let j = ok(addr, "/api/articles/basil-6b541575-99b1-40d2-8730-9bb868ee38ed_1").json();
+    let j = ok(
+        addr,
+        "/api/articles/basil-6b541575-99b1-40d2-8730-9bb868ee38ed_1",
+    )
+    .json();
     assert_eq!(j["article"]["outlet"], "fox");
     assert!(!j["facts"].as_array().unwrap().is_empty());
 }
@@ -319,14 +384,24 @@ fn hostile_articles_inject_nothing() {
     let addr = server();
     let found = ok(addr, "/api/stories?q=Zyxport").json();
     let story = found["stories"][0]["id"].as_str().unwrap().to_string();
-    let article = found["stories"][0]["articles"][0].as_str().unwrap().to_string();
+    let article = found["stories"][0]["articles"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(article.contains("<script>"));
     let pages = [
         ok(addr, "/").body,
         ok(addr, "/?q=Zyxport").body,
         ok(addr, &format!("/stories/{story}")).body,
         ok(addr, &format!("/articles/{}", encode(&article))).body,
-        ok(addr, &format!("/outlets/{}", encode("<b onmouseover=alert(3)>Bad Outlet</b>"))).body,
+        ok(
+            addr,
+            &format!(
+                "/outlets/{}",
+                encode("<b onmouseover=alert(3)>Bad Outlet</b>")
+            ),
+        )
+        .body,
     ];
     for p in &pages {
         let lower = p.to_ascii_lowercase();
@@ -334,8 +409,18 @@ fn hostile_articles_inject_nothing() {
         assert_eq!(lower.matches("<script").count(), 1, "{p}");
         assert!(!lower.contains("<img") && !lower.contains("<b "), "{p}");
         // Inside every real tag: no event handler, no script URL.
-        for tag in lower.split('<').skip(1).map(|t| &t[..t.find('>').unwrap_or(t.len())]) {
-            for bad in [" onerror", " onmouseover", "=\"javascript:", "=javascript:", "src=x"] {
+        for tag in lower
+            .split('<')
+            .skip(1)
+            .map(|t| &t[..t.find('>').unwrap_or(t.len())])
+        {
+            for bad in [
+                " onerror",
+                " onmouseover",
+                "=\"javascript:",
+                "=javascript:",
+                "src=x",
+            ] {
                 assert!(!tag.contains(bad), "<{tag}>");
             }
         }
@@ -363,11 +448,31 @@ fn encode(s: &str) -> String {
 fn every_response_carries_the_security_headers() {
     let addr = server();
     let id = seeds_story(addr);
-    for path in ["/", &format!("/stories/{id}"), "/articles/nope", "/static/app.css", "/static/app.js", "/api/stories", "/add", "/no/such/page"] {
+    for path in [
+        "/",
+        &format!("/stories/{id}"),
+        "/articles/nope",
+        "/static/app.css",
+        "/static/app.js",
+        "/api/stories",
+        "/add",
+        "/no/such/page",
+    ] {
         let r = get(addr, path);
-        let csp = r.headers.get("content-security-policy").unwrap_or_else(|| panic!("{path}: no CSP"));
-        assert!(csp.contains("default-src 'self'") && csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
-        assert_eq!(r.headers.get("x-content-type-options").map(String::as_str), Some("nosniff"));
+        let csp = r
+            .headers
+            .get("content-security-policy")
+            .unwrap_or_else(|| panic!("{path}: no CSP"));
+        assert!(
+            csp.contains("default-src 'self'")
+                && csp.contains("script-src 'self'")
+                && !csp.contains("unsafe-inline"),
+            "{csp}"
+        );
+        assert_eq!(
+            r.headers.get("x-content-type-options").map(String::as_str),
+            Some("nosniff")
+        );
         assert!(r.headers.contains_key("referrer-policy"));
     }
     assert!(get(addr, "/static/app.js").body.contains("/api/generation"));
@@ -381,12 +486,17 @@ fn multipart(csrf: Option<&str>, name: &str, content: &str) -> (String, Vec<u8>)
     let b = "----corroborateTestBoundary7";
     let mut body = String::new();
     if let Some(c) = csrf {
-        body.push_str(&format!("--{b}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{c}\r\n"));
+        body.push_str(&format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{c}\r\n"
+        ));
     }
     body.push_str(&format!(
         "--{b}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: text/plain\r\n\r\n{content}\r\n--{b}--\r\n"
     ));
-    (format!("multipart/form-data; boundary={b}"), body.into_bytes())
+    (
+        format!("multipart/form-data; boundary={b}"),
+        body.into_bytes(),
+    )
 }
 
 const NEW_SEED: &str = "Starmer and Trump discuss Chagos deal and Ukraine at the White House\n\n\
@@ -418,7 +528,10 @@ fn uploads_need_the_csrf_token_and_join_their_story() {
     let seeds = seeds_story(addr);
     let added = section(&r.body, "added");
     assert!(added.contains("/articles/late-seed"), "{added}");
-    assert!(added.contains(&format!("/stories/{seeds}")), "joined the seeds story: {added}");
+    assert!(
+        added.contains(&format!("/stories/{seeds}")),
+        "joined the seeds story: {added}"
+    );
     let v = ok(addr, &format!("/api/stories/{seeds}")).json();
     assert_eq!(v["articles"].as_array().unwrap().len(), 6);
     assert!(Store::open(&db).unwrap().check().is_ok());
@@ -434,7 +547,14 @@ fn a_story_not_analysed_yet_is_analysed_once_and_kept() {
     let dir = tempfile::tempdir().unwrap();
     let db = build_store(dir.path(), false);
     let version = run::analysis_version(&Options::default());
-    assert_eq!(Store::open(&db).unwrap().unanalysed(&version).unwrap().len(), 4);
+    assert_eq!(
+        Store::open(&db)
+            .unwrap()
+            .unanalysed(&version)
+            .unwrap()
+            .len(),
+        4
+    );
     let server = start(&db, None);
     let addr = server.addr();
     let listed = ok(addr, "/").body;
@@ -442,7 +562,14 @@ fn a_story_not_analysed_yet_is_analysed_once_and_kept() {
     let id = seeds_story(addr);
     let first = ok(addr, &format!("/stories/{id}")).body;
     assert!(first.contains("analysed for this view"));
-    assert_eq!(Store::open(&db).unwrap().unanalysed(&version).unwrap().len(), 3);
+    assert_eq!(
+        Store::open(&db)
+            .unwrap()
+            .unanalysed(&version)
+            .unwrap()
+            .len(),
+        3
+    );
     let again = ok(addr, &format!("/stories/{id}")).body;
     assert!(!again.contains("analysed for this view"));
 }
@@ -457,20 +584,53 @@ fn a_token_is_required_on_every_request_when_given() {
     for path in ["/", "/api/stories", "/static/app.css", "/add"] {
         assert_eq!(get(addr, path).status, 401, "{path}");
     }
-    assert_eq!(request(addr, "GET", "/", &[("Authorization", "Bearer wrong-token-0123456789")], b"").status, 401);
-    assert_eq!(request(addr, "GET", "/api/stories", &[("Authorization", &format!("Bearer {token}"))], b"").status, 200);
+    assert_eq!(
+        request(
+            addr,
+            "GET",
+            "/",
+            &[("Authorization", "Bearer wrong-token-0123456789")],
+            b""
+        )
+        .status,
+        401
+    );
+    assert_eq!(
+        request(
+            addr,
+            "GET",
+            "/api/stories",
+            &[("Authorization", &format!("Bearer {token}"))],
+            b""
+        )
+        .status,
+        200
+    );
     // ?token= once: a cookie, HttpOnly and SameSite=Strict, and the same URL without it.
     let r = get(addr, &format!("/?q=Chagos&token={token}"));
     assert_eq!(r.status, 303);
     assert_eq!(r.headers["location"], "/?q=Chagos");
     let cookie = &r.headers["set-cookie"];
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
     let pair = cookie.split(';').next().unwrap();
     let r = request(addr, "GET", "/?q=Chagos", &[("Cookie", pair)], b"");
     assert_eq!(r.status, 200);
     assert!(r.body.contains("data-testid=\"story\""));
     // With a token any host name may be used (the token is the protection).
-    assert_eq!(request(addr, "GET", "/", &[("Host", "box.lan"), ("Cookie", pair)], b"").status, 200);
+    assert_eq!(
+        request(
+            addr,
+            "GET",
+            "/",
+            &[("Host", "box.lan"), ("Cookie", pair)],
+            b""
+        )
+        .status,
+        200
+    );
 }
 
 #[test]

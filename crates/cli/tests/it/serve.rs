@@ -26,11 +26,17 @@ impl Drop for Server {
 
 fn serve(db: &std::path::Path, env: &[(&str, &str)]) -> Server {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_corroborate"));
-    cmd.args(["serve", "--db", db.to_str().unwrap(), "--addr", "127.0.0.1:0"])
-        .env("CORROBORATE_MODEL", "static")
-        .env_remove("CORROBORATE_TOKEN")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    cmd.args([
+        "serve",
+        "--db",
+        db.to_str().unwrap(),
+        "--addr",
+        "127.0.0.1:0",
+    ])
+    .env("CORROBORATE_MODEL", "static")
+    .env_remove("CORROBORATE_TOKEN")
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -72,7 +78,13 @@ fn get(addr: &str, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
 fn serve_shows_the_store_ingest_made() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
-    let out = run(&["ingest", seeds().to_str().unwrap(), "--db", db.to_str().unwrap(), "--quiet"]);
+    let out = run(&[
+        "ingest",
+        seeds().to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+        "--quiet",
+    ]);
     assert_eq!(out.status.code(), Some(0));
     let server = serve(&db, &[]);
     assert!(server.url.ends_with('/'), "{}", server.url);
@@ -96,7 +108,10 @@ fn serve_refuses_a_non_loopback_address_without_a_token() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("not a loopback address") && err.contains("token"), "{err}");
+    assert!(
+        err.contains("not a loopback address") && err.contains("token"),
+        "{err}"
+    );
     assert!(out.stdout.is_empty());
 }
 
@@ -106,7 +121,11 @@ fn serve_enforces_the_token_from_the_environment() {
     let db = dir.path().join("s.db");
     let token = "env-token-abcdefghijkl";
     let server = serve(&db, &[("CORROBORATE_TOKEN", token)]);
-    assert!(server.url.ends_with(&format!("?token={token}")), "{}", server.url);
+    assert!(
+        server.url.ends_with(&format!("?token={token}")),
+        "{}",
+        server.url
+    );
     assert_eq!(get(&server.addr, "/", &[]).0, 401);
     let auth = format!("Bearer {token}");
     assert_eq!(get(&server.addr, "/", &[("Authorization", &auth)]).0, 200);
