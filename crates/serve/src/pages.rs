@@ -296,6 +296,25 @@ const MATRIX_ROWS: usize = 400;
 /// Articles whose full text the story page shows at most (each has its own page).
 const FULL_TEXTS: usize = 40;
 
+/// Wordings of one fact shown with their diff at most.
+const VARIANTS: usize = 12;
+/// Articles named in one list at most (the rest are counted).
+const NAMED: usize = 30;
+
+/// Items joined by commas, at most [`NAMED`] of them, the rest counted.
+fn listed(items: &[String]) -> String {
+    let mut out = items
+        .iter()
+        .take(NAMED)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > NAMED {
+        let _ = write!(out, " and {} more", items.len() - NAMED);
+    }
+    out
+}
+
 /// The story page.
 pub fn story(v: &StoryView) -> String {
     let s: &Story = &v.story;
@@ -342,7 +361,7 @@ pub fn story(v: &StoryView) -> String {
             o,
             "<li>{} <span class=\"cites\">{}</span></li>",
             esc(&x.text),
-            cites.join(" ")
+            listed(&cites)
         );
     }
     let _ = write!(o, "</ol></section>");
@@ -374,7 +393,7 @@ pub fn story(v: &StoryView) -> String {
                     "<li><strong>{}</strong> (“{}”): {}</li>",
                     esc(&cl.value),
                     esc(&cl.text),
-                    who.join(", ")
+                    listed(&who)
                 );
             }
             let _ = write!(o, "</ul></li>");
@@ -416,7 +435,7 @@ pub fn story(v: &StoryView) -> String {
                     o,
                     "<dd><q>{}</q> <span class=\"cites\">{}</span></dd>",
                     esc(&corroborate_render::quoted_words(&q.text)),
-                    who.join(" ")
+                    listed(&who)
                 );
             }
         }
@@ -540,24 +559,33 @@ fn facts_matrix(o: &mut String, v: &StoryView, labels: &Labels) {
             let _ = write!(o, " <span class=\"badge conflict\">conflict</span>");
         }
         // Who reports it, who leaves it out, and the word diff of each variant.
+        let stating: std::collections::HashSet<&str> =
+            f.articles.iter().map(String::as_str).collect();
         let reports: Vec<String> = f.articles.iter().map(|a| labels.cite(a)).collect();
         let silent: Vec<String> = v
             .articles
             .iter()
-            .filter(|a| !f.articles.contains(&a.id))
+            .filter(|a| !stating.contains(a.id.as_str()))
             .map(|a| labels.cite(&a.id))
             .collect();
         let _ = write!(
             o,
             "<details><summary>Who reports it</summary><p>Reported by {}.</p><p>Left out by {}.</p><ul class=\"variants\">",
-            reports.join(", "),
+            listed(&reports),
             if silent.is_empty() {
                 "no one".into()
             } else {
-                silent.join(", ")
+                listed(&silent)
             }
         );
-        for var in &f.variants {
+        if f.variants.len() > VARIANTS {
+            let _ = write!(
+                o,
+                "<li>{} wordings; the first {VARIANTS} are shown, the JSON has all.</li>",
+                f.variants.len()
+            );
+        }
+        for var in f.variants.iter().take(VARIANTS) {
             let derived = corroborate_render::derived_from(s, &var.article)
                 .map(|src| format!(" (copies or rewrites {})", esc(&labels.name(src))))
                 .unwrap_or_default();
