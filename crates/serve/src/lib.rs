@@ -182,6 +182,7 @@ pub fn spawn(config: Config) -> Result<Running, ServeError> {
         csrf: secret(),
         pool: Mutex::new(vec![first]),
         upload: Mutex::new(()),
+        analysing: Mutex::new(()),
         config,
     });
     let router = router(app);
@@ -224,6 +225,8 @@ struct App {
     pool: Mutex<Vec<Store>>,
     /// Uploads ingest one at a time in this process (other processes wait on the store).
     upload: Mutex<()>,
+    /// Stories without a kept analysis are analysed one at a time.
+    analysing: Mutex<()>,
 }
 
 /// A failed request: status and message, as HTML or JSON.
@@ -294,7 +297,7 @@ impl App {
     /// Run `f` on a pooled store connection on the blocking pool.
     async fn with_store<T: Send + 'static>(
         self: &Arc<Self>,
-        f: impl FnOnce(&mut Store, &Options) -> Result<T, Failure> + Send + 'static,
+        f: impl FnOnce(&mut Store, &views::Analyse) -> Result<T, Failure> + Send + 'static,
     ) -> Result<T, Failure> {
         let app = self.clone();
         tokio::task::spawn_blocking(move || {
@@ -303,7 +306,11 @@ impl App {
                 Some(s) => s,
                 None => Store::open(&app.config.db)?,
             };
-            let r = f(&mut store, &app.config.options);
+            let how = views::Analyse {
+                options: &app.config.options,
+                gate: &app.analysing,
+            };
+            let r = f(&mut store, &how);
             if let Ok(mut p) = app.pool.lock() {
                 if p.len() < 64 {
                     p.push(store);

@@ -17,6 +17,7 @@ use corroborate_store::{outlet_name, ArticleRow, Store, StoreError, StoryFilter,
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::Mutex;
 
 /// Stories per page of the index.
 pub const PAGE_SIZE: usize = 20;
@@ -195,32 +196,60 @@ fn serves(a: &StoredAnalysis, articles: &[Article], options: &Options) -> bool {
         && a.story.articles.iter().eq(articles.iter().map(|x| &x.id))
 }
 
-/// A story from its kept analysis, else analysed now and kept; `None` for an unknown id.
-pub fn story(
-    store: &mut Store,
+/// How stories without a kept analysis are analysed: the options, and a lock so that one
+/// process analyses one story at a time (a second view of the same story waits and then finds
+/// the analysis kept, instead of computing it again).
+pub struct Analyse<'a> {
+    /// Model and summary length.
+    pub options: &'a Options,
+    /// Held while analysing.
+    pub gate: &'a Mutex<()>,
+}
+
+/// The kept analysis of a story when it serves for its current members, applied to them.
+fn kept(
+    store: &Store,
     id: &str,
+    articles: &mut [Article],
     options: &Options,
-) -> Result<Option<StoryView>, StoreError> {
+) -> Result<Option<Story>, StoreError> {
+    let Some(k) = store.analysis(id)?.filter(|a| serves(a, articles, options)) else {
+        return Ok(None);
+    };
+    for (a, s) in articles.iter_mut().zip(k.sentences) {
+        a.sentences = s;
+    }
+    Ok(Some(k.story))
+}
+
+/// A story from its kept analysis, else analysed now and kept; `None` for an unknown id.
+pub fn story(store: &mut Store, id: &str, how: &Analyse) -> Result<Option<StoryView>, StoreError> {
     let Some(mut articles) = store.story_articles(id)? else {
         return Ok(None);
     };
-    if let Some(kept) = store
-        .analysis(id)?
-        .filter(|a| serves(a, &articles, options))
-    {
-        for (a, s) in articles.iter_mut().zip(kept.sentences) {
-            a.sentences = s;
-        }
+    if let Some(story) = kept(store, id, &mut articles, how.options)? {
         return Ok(Some(StoryView {
             articles,
-            story: kept.story,
+            story,
+            analysed_now: false,
+        }));
+    }
+    let _one = how.gate.lock();
+    // Another request may have analysed it while this one waited.
+    let Some(mut articles) = store.story_articles(id)? else {
+        return Ok(None);
+    };
+    if let Some(story) = kept(store, id, &mut articles, how.options)? {
+        return Ok(Some(StoryView {
+            articles,
+            story,
             analysed_now: false,
         }));
     }
     let members = articles.len() as u32;
-    let (articles, story) = run::analyse_story(articles, Some(id), options);
+    let (articles, story) = run::analyse_story(articles, Some(id), how.options);
     let analysis = StoredAnalysis {
-        version: run::analysis_version(options),
+        version: run::analysis_version(how.options),
         members,
         sentences: articles.iter().map(|a| a.sentences.clone()).collect(),
         story,
@@ -274,12 +303,12 @@ impl ArticleView {
 pub fn article(
     store: &mut Store,
     id: &str,
-    options: &Options,
+    how: &Analyse,
 ) -> Result<Option<ArticleView>, StoreError> {
     let Some(row) = store.article(id)? else {
         return Ok(None);
     };
-    let story = story(store, &row.story.clone(), options)?;
+    let story = story(store, &row.story.clone(), how)?;
     Ok(Some(ArticleView { row, story }))
 }
 
