@@ -522,6 +522,12 @@ fn uploads_need_the_csrf_token_and_join_their_story() {
         assert_eq!(r.status, 403, "{}", r.body);
     }
     assert!(!Store::open(&db).unwrap().has_article("late-seed").unwrap());
+    let generation = |addr| {
+        ok(addr, "/api/generation").json()["generation"]
+            .as_u64()
+            .unwrap()
+    };
+    let before = generation(addr);
     let (kind, body) = multipart(Some(csrf), "../late-seed.txt", NEW_SEED);
     let r = request(addr, "POST", "/add", &[("Content-Type", &kind)], &body);
     assert_eq!(r.status, 200, "{}", r.body);
@@ -534,6 +540,9 @@ fn uploads_need_the_csrf_token_and_join_their_story() {
     );
     let v = ok(addr, &format!("/api/stories/{seeds}")).json();
     assert_eq!(v["articles"].as_array().unwrap().len(), 6);
+    // What the index's script polls moved, and the index shows the grown story.
+    assert!(generation(addr) > before);
+    assert!(section(&ok(addr, "/").body, "stories").contains("6 articles"));
     assert!(Store::open(&db).unwrap().check().is_ok());
     // Too large an upload is refused.
     let big = "x".repeat(corroborate_serve::DEFAULT_UPLOAD_LIMIT + 1024);

@@ -128,7 +128,7 @@ const ADDED_TABLES: &[(&str, &str, &str)] = &[
     (
         "story_entities",
         "CREATE TABLE IF NOT EXISTS story_entities(
-           name TEXT NOT NULL,
+           name TEXT NOT NULL COLLATE NOCASE,
            story INTEGER NOT NULL REFERENCES stories(idx),
            kind TEXT NOT NULL,
            mentions INTEGER NOT NULL,
