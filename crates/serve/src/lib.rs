@@ -412,32 +412,30 @@ fn loopback_host(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// The token a request carries: bearer header, cookie, or `token` query parameter.
-fn request_token(headers: &HeaderMap, query: Option<&str>) -> (Option<String>, bool) {
-    if let Some(v) = headers
+/// Whether a request carries `token` (bearer header, cookie, or `token` query parameter):
+/// `None` when it does not, else `Some(true)` when the query parameter was the one.
+fn carries_token(headers: &HeaderMap, query: Option<&str>, token: &str) -> Option<bool> {
+    let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-    {
-        return (Some(v.trim().to_string()), false);
-    }
-    for c in headers.get_all(header::COOKIE) {
-        for part in c.to_str().unwrap_or("").split(';') {
-            if let Some(v) = part
-                .trim()
+        .is_some_and(|v| same_secret(v.trim(), token));
+    let cookie = headers.get_all(header::COOKIE).iter().any(|c| {
+        c.to_str().unwrap_or("").split(';').any(|part| {
+            part.trim()
                 .strip_prefix(TOKEN_COOKIE)
                 .and_then(|v| v.strip_prefix('='))
-            {
-                return (Some(v.to_string()), false);
-            }
-        }
-    }
-    let from_query = query.and_then(|q| {
-        q.split('&')
-            .find_map(|kv| kv.strip_prefix("token=").map(percent_decode))
+                .is_some_and(|v| same_secret(v, token))
+        })
     });
-    let given = from_query.is_some();
-    (from_query, given)
+    if bearer || cookie {
+        return Some(false);
+    }
+    let query = query.unwrap_or("").split('&').any(|kv| {
+        kv.strip_prefix("token=")
+            .is_some_and(|v| same_secret(&percent_decode(v), token))
+    });
+    query.then_some(true)
 }
 
 fn percent_decode(s: &str) -> String {
@@ -491,8 +489,8 @@ async fn guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Respons
             next.run(req).await
         }
         Some(token) => {
-            let (given, in_query) = request_token(req.headers(), req.uri().query());
-            if !given.as_deref().is_some_and(|g| same_secret(g, token)) {
+            let carried = carries_token(req.headers(), req.uri().query(), token);
+            let Some(in_query) = carried else {
                 let mut res = Failure::new(
                     StatusCode::UNAUTHORIZED,
                     "An access token is required: open the link the server printed (…?token=…) or send Authorization: Bearer TOKEN.",
@@ -503,7 +501,7 @@ async fn guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Respons
                     HeaderValue::from_static("Bearer realm=\"corroborate\""),
                 );
                 return res;
-            }
+            };
             let cookie = format!("{TOKEN_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/");
             if in_query && req.method() == Method::GET {
                 let rest = without_token(req.uri().query().unwrap_or(""));

@@ -628,6 +628,15 @@ fn a_token_is_required_on_every_request_when_given() {
     let r = request(addr, "GET", "/?q=Chagos", &[("Cookie", pair)], b"");
     assert_eq!(r.status, 200);
     assert!(r.body.contains("data-testid=\"story\""));
+    // A stale cookie does not hide a right ?token=.
+    let r = request(
+        addr,
+        "GET",
+        &format!("/?token={token}"),
+        &[("Cookie", "corroborate_token=old")],
+        b"",
+    );
+    assert_eq!(r.status, 303);
     // With a token any host name may be used (the token is the protection).
     assert_eq!(
         request(
