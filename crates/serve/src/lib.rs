@@ -57,6 +57,7 @@ use corroborate_model::StoryStore;
 use corroborate_pipeline::run::Options;
 use corroborate_render::{json, View};
 use corroborate_store::{Store, StoreError};
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -183,6 +184,7 @@ pub fn spawn(config: Config) -> Result<Running, ServeError> {
         pool: Mutex::new(vec![first]),
         upload: Mutex::new(()),
         analysing: Mutex::new(()),
+        cache: Mutex::new(PageCache::default()),
         config,
     });
     let router = router(app);
@@ -218,6 +220,50 @@ fn same_secret(a: &str, b: &str) -> bool {
             == 0
 }
 
+/// Story pages and story JSON made lately, each with the stamp of the analysis it was made
+/// from (`Store::story_stamp`): served again while the stamp is the same, so a popular story
+/// is parsed and rendered once. Bounded in bytes; the oldest entries go first.
+#[derive(Default)]
+struct PageCache {
+    pages: HashMap<(bool, String), (Stamp, Arc<str>)>,
+    order: VecDeque<(bool, String)>,
+    bytes: usize,
+}
+
+type Stamp = (u32, Option<u32>, Option<String>);
+
+/// Bytes of pages the cache holds at most.
+const CACHE_BYTES: usize = 64 << 20;
+
+impl PageCache {
+    fn get(&self, key: &(bool, String), stamp: &Stamp) -> Option<Arc<str>> {
+        self.pages
+            .get(key)
+            .filter(|(s, _)| s == stamp)
+            .map(|(_, p)| p.clone())
+    }
+
+    fn put(&mut self, key: (bool, String), stamp: Stamp, page: Arc<str>) {
+        if page.len() > CACHE_BYTES / 8 {
+            return;
+        }
+        self.bytes += page.len();
+        if let Some((_, old)) = self.pages.insert(key.clone(), (stamp, page)) {
+            self.bytes -= old.len();
+        } else {
+            self.order.push_back(key);
+        }
+        while self.bytes > CACHE_BYTES {
+            let Some(k) = self.order.pop_front() else {
+                break;
+            };
+            if let Some((_, p)) = self.pages.remove(&k) {
+                self.bytes -= p.len();
+            }
+        }
+    }
+}
+
 struct App {
     config: Config,
     csrf: String,
@@ -227,6 +273,8 @@ struct App {
     upload: Mutex<()>,
     /// Stories without a kept analysis are analysed one at a time.
     analysing: Mutex<()>,
+    /// Story pages and JSON lately made.
+    cache: Mutex<PageCache>,
 }
 
 /// A failed request: status and message, as HTML or JSON.
@@ -564,14 +612,39 @@ async fn api_stories(State(app): State<Arc<App>>, Query(q): Query<views::IndexQu
     ))
 }
 
-async fn load_story(app: &Arc<App>, id: String) -> Result<views::StoryView, Failure> {
-    app.with_store(move |s, o| views::story(s, &id, o)?.ok_or_else(|| Failure::not_found("story")))
-        .await
+/// A story page (`json`: its schema-v1 JSON), from the cache while the story's analysis is
+/// the one it was made from, else made from the store and kept in the cache when it was made
+/// from a kept analysis covering every member.
+async fn story_reply(app: &Arc<App>, id: String, json: bool) -> Result<Arc<str>, Failure> {
+    let app2 = app.clone();
+    app.with_store(move |s, how| {
+        let stamp = s
+            .story_stamp(&id)?
+            .ok_or_else(|| Failure::not_found("story"))?;
+        let key = (json, id);
+        if let Some(page) = app2.cache.lock().ok().and_then(|c| c.get(&key, &stamp)) {
+            return Ok(page);
+        }
+        let v = views::story(s, &key.1, how)?.ok_or_else(|| Failure::not_found("story"))?;
+        let page: Arc<str> = if json {
+            story_json(&v).into()
+        } else {
+            pages::story(&v).into()
+        };
+        let covered = stamp.1 == Some(stamp.0) && stamp.0 as usize == v.articles.len();
+        if covered && !v.analysed_now {
+            if let Ok(mut c) = app2.cache.lock() {
+                c.put(key, stamp, page.clone());
+            }
+        }
+        Ok(page)
+    })
+    .await
 }
 
 async fn story_page(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> Reply {
-    let v = load_story(&app, id).await?;
-    Ok(html(pages::story(&v)))
+    let page = story_reply(&app, id, false).await?;
+    Ok(html(page.to_string()))
 }
 
 /// The schema-v1 story object of `digest --format json` for a stored story.
@@ -587,8 +660,8 @@ fn story_json(v: &views::StoryView) -> String {
 }
 
 async fn api_story(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> Reply {
-    let v = load_story(&app, id).await.map_err(Failure::json)?;
-    Ok(json_body(story_json(&v)))
+    let page = story_reply(&app, id, true).await.map_err(Failure::json)?;
+    Ok(json_body(page.to_string()))
 }
 
 async fn article_page(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> Reply {

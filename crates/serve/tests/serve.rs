@@ -528,10 +528,16 @@ fn uploads_need_the_csrf_token_and_join_their_story() {
             .unwrap()
     };
     let before = generation(addr);
+    // The story's page and JSON, made (and kept by the server) before it grows.
+    let seeds = seeds_story(addr);
+    assert!(ok(addr, &format!("/stories/{seeds}"))
+        .body
+        .contains("5 articles"));
+    let v = ok(addr, &format!("/api/stories/{seeds}")).json();
+    assert_eq!(v["articles"].as_array().unwrap().len(), 5);
     let (kind, body) = multipart(Some(csrf), "../late-seed.txt", NEW_SEED);
     let r = request(addr, "POST", "/add", &[("Content-Type", &kind)], &body);
     assert_eq!(r.status, 200, "{}", r.body);
-    let seeds = seeds_story(addr);
     let added = section(&r.body, "added");
     assert!(added.contains("/articles/late-seed"), "{added}");
     assert!(
@@ -540,6 +546,9 @@ fn uploads_need_the_csrf_token_and_join_their_story() {
     );
     let v = ok(addr, &format!("/api/stories/{seeds}")).json();
     assert_eq!(v["articles"].as_array().unwrap().len(), 6);
+    assert!(ok(addr, &format!("/stories/{seeds}"))
+        .body
+        .contains("6 articles"));
     // What the index's script polls moved, and the index shows the grown story.
     assert!(generation(addr) > before);
     assert!(section(&ok(addr, "/").body, "stories").contains("6 articles"));

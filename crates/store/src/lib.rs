@@ -788,6 +788,27 @@ impl Store {
         Ok(out)
     }
 
+    /// What a story's kept analysis covers, cheaply: `(members, analysed members, analysis
+    /// version)`, or `None` for an unknown id. A page built from the analysis stays right while
+    /// this stays the same.
+    pub fn story_stamp(&self, id: &str) -> Result<Option<(u32, Option<u32>, Option<String>)>> {
+        self.conn
+            .prepare_cached(
+                "SELECT articles, analysed_members, analysis_version FROM stories WHERE id = ?1",
+            )
+            .and_then(|mut st| {
+                st.query_row([id], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)? as u32,
+                        r.get::<_, Option<i64>>(1)?.map(|n| n as u32),
+                        r.get(2)?,
+                    ))
+                })
+                .optional()
+            })
+            .map_err(|e| self.sql(e))
+    }
+
     /// One stored article with its story, or `None` for an unknown id.
     pub fn article(&self, id: &str) -> Result<Option<ArticleRow>> {
         let mut st = self
