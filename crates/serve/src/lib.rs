@@ -230,7 +230,7 @@ struct PageCache {
     bytes: usize,
 }
 
-type Stamp = (u32, Option<u32>, Option<String>);
+type Stamp = corroborate_store::StoryStamp;
 
 /// Bytes of pages the cache holds at most.
 const CACHE_BYTES: usize = 64 << 20;

@@ -227,6 +227,9 @@ pub struct StoryListing {
     pub outlets: Vec<String>,
 }
 
+/// What a story's kept analysis covers: members, analysed members, analysis version.
+pub type StoryStamp = (u32, Option<u32>, Option<String>);
+
 /// One stored article with where it sits.
 #[derive(Clone, Debug)]
 pub struct ArticleRow {
@@ -791,7 +794,7 @@ impl Store {
     /// What a story's kept analysis covers, cheaply: `(members, analysed members, analysis
     /// version)`, or `None` for an unknown id. A page built from the analysis stays right while
     /// this stays the same.
-    pub fn story_stamp(&self, id: &str) -> Result<Option<(u32, Option<u32>, Option<String>)>> {
+    pub fn story_stamp(&self, id: &str) -> Result<Option<StoryStamp>> {
         self.conn
             .prepare_cached(
                 "SELECT articles, analysed_members, analysis_version FROM stories WHERE id = ?1",
