@@ -470,6 +470,9 @@ pub fn story(v: &StoryView) -> String {
         for (speaker, qs) in &by_speaker {
             if speaker.is_empty() {
                 let _ = write!(o, "<dt>Unattributed</dt>");
+            } else if !s.entities.iter().any(|e| e.name == *speaker) {
+                // An unnamed source ("a senior official"): no entity page.
+                let _ = write!(o, "<dt>{}</dt>", esc(speaker));
             } else {
                 let _ = write!(
                     o,
