@@ -674,3 +674,25 @@ fn a_non_loopback_address_without_a_token_is_refused() {
     c.token = Some("short".into());
     assert!(matches!(spawn(c), Err(ServeError::BadToken)));
 }
+
+#[test]
+fn every_link_of_every_page_leads_somewhere() {
+    let addr = server();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut todo = vec!["/".to_string()];
+    while let Some(path) = todo.pop() {
+        if !seen.insert(path.clone()) || seen.len() > 400 {
+            continue;
+        }
+        let r = get(addr, &path);
+        assert_eq!(r.status, 200, "{path}");
+        for href in r.body.split("href=\"").skip(1) {
+            let href = &href[..href.find('"').unwrap()];
+            let href = href.split('#').next().unwrap().replace("&amp;", "&");
+            if href.starts_with('/') && !seen.contains(&href) {
+                todo.push(href);
+            }
+        }
+    }
+    assert!(seen.len() > 50, "{}", seen.len());
+}
