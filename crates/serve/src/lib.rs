@@ -23,7 +23,8 @@
 //! `/static/app.css`, `/static/app.js`.
 //!
 //! Stable element ids for tests: index `#search` (form), `#stories` (list, with
-//! `data-generation`; each `li[data-testid=story]` has `data-story`), `#no-stories`; story page
+//! `data-generation`; each `li[data-testid=story]` has `data-story`, and with `q` a
+//! `p[data-testid=hit]` snippet with `<mark>`ed words), `#no-stories`; story page
 //! `#headline`, `#independent-sources`, `#summary`, `#facts` (rows `tr#fact-N`
 //! `[data-testid=fact][data-independent]`), `#conflicts`, `#quotes`, `#entities`, `#numbers`,
 //! `#rewrites` (`li[data-testid=derivation][data-article][data-source]`), `#timeline`,
@@ -596,6 +597,9 @@ async fn api_stories(State(app): State<Arc<App>>, Query(q): Query<views::IndexQu
                 "independent_sources": r.independent_sources,
                 "first_date": r.first_date, "last_date": r.last_date,
                 "analysed": r.analysed.is_some(), "outlets": s.outlets,
+                "match": s.hit.as_ref().map(|h| serde_json::json!({
+                    "article": h.article, "snippet": pages::unmarked(&h.snippet),
+                })),
             })
         })
         .collect();

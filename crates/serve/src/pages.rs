@@ -106,6 +106,21 @@ fn input(o: &mut String, name: &str, label: &str, kind: &str, value: &Option<Str
     );
 }
 
+/// A search snippet escaped, its matched words in `<mark>`.
+fn marked(snippet: &str) -> String {
+    esc(snippet)
+        .replace(corroborate_store::HIT_START, "<mark>")
+        .replace(corroborate_store::HIT_END, "</mark>")
+}
+
+/// A search snippet as plain text.
+pub fn unmarked(snippet: &str) -> String {
+    snippet
+        .chars()
+        .filter(|&c| c != corroborate_store::HIT_START && c != corroborate_store::HIT_END)
+        .collect()
+}
+
 /// The story index: search form, stories, pages.
 pub fn index(l: &Listing) -> String {
     let q = &l.query;
@@ -167,7 +182,17 @@ pub fn index(l: &Listing) -> String {
         if s.outlets.len() > 12 {
             let _ = write!(o, " and {} more", s.outlets.len() - 12);
         }
-        let _ = write!(o, "</p></li>");
+        let _ = write!(o, "</p>");
+        if let Some(hit) = &s.hit {
+            let _ = write!(
+                o,
+                "<p class=\"hit\" data-testid=\"hit\">“{}” <a href=\"{}\">{}</a></p>",
+                marked(&hit.snippet),
+                article_href(&hit.article),
+                esc(&hit.article)
+            );
+        }
+        let _ = write!(o, "</li>");
     }
     let _ = write!(o, "</ol>");
     if l.stories.is_empty() {

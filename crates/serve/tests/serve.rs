@@ -220,6 +220,12 @@ fn the_index_lists_stories_and_search_finds_the_seeds_story() {
             .count(),
         1
     );
+    assert!(
+        section(&found, "stories").contains("<mark>Chagos</mark>"),
+        "{found}"
+    );
+    let hit = &ok(addr, "/api/stories?q=chagos").json()["stories"][0]["match"];
+    assert!(hit["snippet"].as_str().unwrap().contains("Chagos"), "{hit}");
     assert!(found.contains(&format!("/stories/{id}")));
     let none = ok(addr, "/api/stories?q=qqqzzzxx").json();
     assert!(none["stories"].as_array().unwrap().is_empty());
