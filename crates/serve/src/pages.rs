@@ -101,7 +101,7 @@ pub fn error(status: u16, message: &str) -> String {
 fn input(o: &mut String, name: &str, label: &str, kind: &str, value: &Option<String>) {
     let _ = write!(
         o,
-        "<label for=\"f-{name}\">{label}</label><input id=\"f-{name}\" name=\"{name}\" type=\"{kind}\" value=\"{}\">",
+        "<div class=\"field\"><label for=\"f-{name}\">{label}</label><input id=\"f-{name}\" name=\"{name}\" type=\"{kind}\" value=\"{}\"></div>",
         esc(value.as_deref().unwrap_or(""))
     );
 }
