@@ -27,7 +27,7 @@
 //! `p[data-testid=hit]` snippet with `<mark>`ed words), `#no-stories`; story page
 //! `#headline`, `#independent-sources`, `#summary`, `#facts` (rows `tr#fact-N`
 //! `[data-testid=fact][data-independent]`), `#conflicts`, `#quotes`, `#entities`, `#numbers`,
-//! `#rewrites` (`li[data-testid=derivation][data-article][data-source]`), `#timeline`,
+//! `#rewrites` (`svg.graph`, and `li[data-testid=derivation][data-article][data-source]`), `#timeline`,
 //! `#articles` (`article#art-N[data-article]`); article page `#headline`, `#metadata`,
 //! `#original`, `#article-text`, `#removed`, `#facts`; entity page `#aliases`, `#stories`,
 //! `#quotes`; outlet page `#derivations`, `#stories`, `#single-source`; add page `#add`

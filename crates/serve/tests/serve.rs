@@ -289,6 +289,7 @@ fn the_seeds_story_page_shows_facts_sources_the_rewrite_the_conflict_and_the_tim
         "{rewrites}"
     );
     assert!(rewrites.contains("rewrites"));
+    assert!(rewrites.contains("<svg class=\"graph\"") && rewrites.contains("marker-end"));
     // The April 2027 / 2027 conflict.
     let conflicts = section(&page, "conflicts");
     assert!(
