@@ -8,6 +8,7 @@ mod facts;
 mod golden;
 mod html;
 mod properties;
+mod serve;
 mod sharing;
 mod stories;
 mod web;
