@@ -106,6 +106,165 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("articles", "body_hash", "TEXT"),
 ];
 
+/// Tables added after the first stores were made (additive: same schema version), each with
+/// the statement that fills it from what an older store already holds. `articles_fts` is the
+/// full-text index of the articles (SQLite FTS5, external content: the text is kept once, in
+/// `articles`), kept in step by triggers inside each batch's transaction; `story_entities`
+/// lists each analysed story's merged entities, kept in step by `record_analysis`.
+const ADDED_TABLES: &[(&str, &str, &str)] = &[
+    (
+        "articles_fts",
+        "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(title, text, \
+         content='articles', content_rowid='seq', tokenize='porter unicode61 remove_diacritics 2');
+         CREATE TRIGGER IF NOT EXISTS articles_fts_add AFTER INSERT ON articles BEGIN
+           INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
+         END;
+         CREATE TRIGGER IF NOT EXISTS articles_fts_remove AFTER DELETE ON articles BEGIN
+           INSERT INTO articles_fts(articles_fts, rowid, title, text)
+             VALUES ('delete', old.seq, old.title, old.text);
+         END;",
+        "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');",
+    ),
+    (
+        "story_entities",
+        "CREATE TABLE IF NOT EXISTS story_entities(
+           name TEXT NOT NULL,
+           story INTEGER NOT NULL REFERENCES stories(idx),
+           kind TEXT NOT NULL,
+           mentions INTEGER NOT NULL,
+           PRIMARY KEY(name, story)) WITHOUT ROWID;
+         CREATE INDEX IF NOT EXISTS story_entities_story ON story_entities(story);",
+        "INSERT OR IGNORE INTO story_entities(name, story, kind, mentions)
+           SELECT json_extract(e.value, '$.name'), s.idx,
+                  lower(json_extract(e.value, '$.kind')), json_extract(e.value, '$.mentions')
+           FROM stories s, json_each(s.analysis, '$.story.entities') e
+           WHERE s.analysis IS NOT NULL AND json_valid(s.analysis)
+             AND json_extract(e.value, '$.name') IS NOT NULL;",
+    ),
+];
+
+/// True when the store has `table` (or virtual table, trigger, index) `name`.
+fn has_table(c: &Connection, name: &str) -> rusqlite::Result<bool> {
+    c.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE name = ?1",
+        [name],
+        |r| r.get::<_, i64>(0),
+    )
+    .map(|n| n > 0)
+}
+
+/// The name an article's outlet goes by: the outlet the input gave, else the host of its
+/// http(s) URL (without `www.`), else the article id. The web app shows and filters by it;
+/// the same function is the SQL function `outlet_name(outlet, url, id)` on every connection.
+pub fn outlet_name(outlet: Option<&str>, url: Option<&str>, id: &str) -> String {
+    if let Some(o) = outlet.map(str::trim).filter(|o| !o.is_empty()) {
+        return o.to_string();
+    }
+    url.and_then(url_host)
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// The host of an http(s) URL, lower-cased, without `www.`, user or port.
+pub fn url_host(url: &str) -> Option<String> {
+    let url = url.trim();
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let rest = if lower.starts_with("https://") {
+        &url[8..]
+    } else if lower.starts_with("http://") {
+        &url[7..]
+    } else {
+        return None;
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    let host = match host.rfind(':') {
+        Some(i) if !host.ends_with(']') => &host[..i],
+        _ => host,
+    };
+    let host = host.to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
+    (!host.is_empty()).then_some(host)
+}
+
+/// A full-text query as FTS5 syntax: every word of the user's text as a quoted term, all
+/// required (FTS5's own operators are not exposed, so no input is a syntax error). `None`
+/// when the text has no word.
+pub fn fts_query(q: &str) -> Option<String> {
+    let terms: Vec<String> = q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(16)
+        .map(|w| format!("\"{w}\""))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+/// What the story listing of the web app asks for: every part optional, all must hold.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StoryFilter {
+    /// Words that some member article must contain (full-text search, stemmed).
+    pub q: Option<String>,
+    /// Stories whose dates reach this day or later (`YYYY-MM-DD`).
+    pub from: Option<String>,
+    /// Stories whose dates begin this day or earlier (`YYYY-MM-DD`).
+    pub to: Option<String>,
+    /// Stories with a member of this outlet ([`outlet_name`]).
+    pub outlet: Option<String>,
+    /// Stories whose kept analysis names this entity (its canonical name, any case).
+    pub entity: Option<String>,
+    /// Stories skipped (paging).
+    pub offset: usize,
+    /// At most this many stories.
+    pub limit: usize,
+}
+
+/// A story in the web app's listing: its row and the outlets of its members.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoryListing {
+    /// The listing row (as `stories` gives it).
+    pub row: StoryRow,
+    /// Outlet names of the members ([`outlet_name`]), sorted, each once.
+    pub outlets: Vec<String>,
+}
+
+/// One stored article with where it sits.
+#[derive(Clone, Debug)]
+pub struct ArticleRow {
+    /// The article (cleaned text, metadata, removed parts; no sentences).
+    pub article: Article,
+    /// The public id of its story.
+    pub story: String,
+    /// The article it is an exact or near copy of (clustering), with the estimated Jaccard.
+    pub copy_of: Option<(String, f64)>,
+    /// The input path it was read from.
+    pub path: String,
+}
+
+/// A stored story that names an entity.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EntityStory {
+    /// Public story id.
+    pub story: String,
+    /// The entity's kind there (`person`, `organisation`, `place`, `other`).
+    pub kind: String,
+    /// Mentions in that story.
+    pub mentions: u32,
+}
+
+/// An article of an outlet: ids of the article and its story, and the article it copies.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutletArticle {
+    /// Article id.
+    pub article: String,
+    /// Public story id.
+    pub story: String,
+    /// The article it is an exact or near copy of, when it is one.
+    pub copy_of: Option<String>,
+    /// Publication date.
+    pub date: Option<String>,
+}
+
 /// What an article's `about` column holds: reader-given metadata beyond the fixed columns.
 #[derive(serde::Serialize, serde::Deserialize, Default)]
 struct About {
@@ -257,6 +416,19 @@ impl Store {
             .map_err(named)?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(named)?;
+        conn.create_scalar_function(
+            "outlet_name",
+            3,
+            rusqlite::functions::FunctionFlags::SQLITE_UTF8
+                | rusqlite::functions::FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| {
+                let outlet: Option<String> = ctx.get(0)?;
+                let url: Option<String> = ctx.get(1)?;
+                let id: String = ctx.get::<Option<String>>(2)?.unwrap_or_default();
+                Ok(outlet_name(outlet.as_deref(), url.as_deref(), &id))
+            },
+        )
+        .map_err(named)?;
         let store = Store {
             conn,
             path: path.to_path_buf(),
@@ -306,6 +478,15 @@ impl Store {
                     c.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {decl}"))?;
                 }
             }
+            // A store made before a table existed gets it filled from what it holds.
+            for (table, create, fill) in ADDED_TABLES {
+                if !has_table(c, table)? {
+                    c.execute_batch(create)?;
+                    c.execute_batch(fill)?;
+                } else {
+                    c.execute_batch(create)?;
+                }
+            }
             let version: Option<i64> = c
                 .query_row(
                     "SELECT value FROM meta WHERE key = 'schema_version'",
@@ -347,6 +528,17 @@ impl Store {
         }
         for (table, column, _) in ADDED_COLUMNS {
             if !has_column(c, table, column)? {
+                return Ok(None);
+            }
+        }
+        for name in [
+            "articles_fts",
+            "articles_fts_add",
+            "articles_fts_remove",
+            "story_entities",
+            "story_entities_story",
+        ] {
+            if !has_table(c, name)? {
                 return Ok(None);
             }
         }
@@ -439,6 +631,18 @@ impl Store {
         if over > 0 {
             return Err(bad(format!("{over} document frequencies out of range")));
         }
+        // The full-text index holds exactly the stored articles' titles and texts.
+        if let Err(e) = self.conn.execute(
+            "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)",
+            [],
+        ) {
+            return Err(bad(format!("full-text index out of step: {e}")));
+        }
+        let lost = one("SELECT count(*) FROM story_entities \
+             WHERE story NOT IN (SELECT idx FROM stories)")?;
+        if lost > 0 {
+            return Err(bad(format!("{lost} entity rows of no story")));
+        }
         Ok(())
     }
 
@@ -487,6 +691,199 @@ impl Store {
             out.push(s);
         }
         Ok(out)
+    }
+
+    /// Stories matching `filter`, newest first as [`Store::stories`] lists them, with the
+    /// outlets of their members: at most `filter.limit` after skipping `filter.offset`. The
+    /// words are looked up in the full-text index (a story matches when one member contains
+    /// them all); the date range keeps stories whose dates overlap it; the outlet and entity
+    /// must be those of a member and of the kept analysis.
+    pub fn find_stories(&self, filter: &StoryFilter) -> Result<Vec<StoryListing>> {
+        let mut clauses: Vec<&str> = Vec::new();
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        let text = |s: &str| rusqlite::types::Value::Text(s.to_string());
+        if let Some(q) = filter.q.as_deref().and_then(fts_query) {
+            clauses.push(
+                "s.idx IN (SELECT a.story FROM articles_fts f JOIN articles a ON a.seq = f.rowid \
+                 WHERE articles_fts MATCH ?)",
+            );
+            args.push(text(&q));
+        } else if filter.q.as_deref().is_some_and(|q| !q.trim().is_empty()) {
+            // Only punctuation: nothing can match.
+            clauses.push("0");
+        }
+        if let Some(from) = filter.from.as_deref() {
+            clauses.push("s.last_date >= ?");
+            args.push(text(from));
+        }
+        if let Some(to) = filter.to.as_deref() {
+            clauses.push("s.first_date <= ?");
+            args.push(text(to));
+        }
+        if let Some(outlet) = filter.outlet.as_deref() {
+            clauses.push(
+                "EXISTS (SELECT 1 FROM articles a WHERE a.story = s.idx \
+                 AND outlet_name(a.outlet, a.url, a.id) = ?)",
+            );
+            args.push(text(outlet));
+        }
+        if let Some(entity) = filter.entity.as_deref() {
+            clauses.push(
+                "s.idx IN (SELECT story FROM story_entities WHERE name = ? COLLATE NOCASE)",
+            );
+            args.push(text(entity));
+        }
+        let filter_sql = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", clauses.join(" AND "))
+        };
+        let limit = if filter.limit == 0 {
+            -1
+        } else {
+            filter.limit as i64
+        };
+        args.push(rusqlite::types::Value::Integer(limit));
+        args.push(rusqlite::types::Value::Integer(filter.offset as i64));
+        let sql = format!(
+            "SELECT s.idx, s.id, s.headline, s.independent_sources, s.first_date, s.last_date, \
+             CASE WHEN s.analysed_members = s.articles THEN s.analysis_version END \
+             FROM stories s {filter_sql} ORDER BY s.last_date DESC, s.idx DESC LIMIT ? OFFSET ?"
+        );
+        let mut st = self.conn.prepare(&sql).map_err(|e| self.sql(e))?;
+        let rows: Vec<(i64, StoryRow)> = st
+            .query_map(rusqlite::params_from_iter(args), |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    StoryRow {
+                        id: r.get(1)?,
+                        headline: r.get(2)?,
+                        articles: vec![],
+                        independent_sources: r.get::<_, i64>(3)? as u32,
+                        first_date: r.get(4)?,
+                        last_date: r.get(5)?,
+                        analysed: r.get(6)?,
+                    },
+                ))
+            })
+            .and_then(|rows| rows.collect::<std::result::Result<_, _>>())
+            .map_err(|e| self.sql(e))?;
+        let mut members = self
+            .conn
+            .prepare_cached("SELECT id, outlet, url FROM articles WHERE story = ?1 ORDER BY id")
+            .map_err(|e| self.sql(e))?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (idx, mut row) in rows {
+            let list: Vec<(String, Option<String>, Option<String>)> = members
+                .query_map([idx], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .and_then(|m| m.collect::<std::result::Result<_, _>>())
+                .map_err(|e| self.sql(e))?;
+            let mut outlets: Vec<String> = list
+                .iter()
+                .map(|(id, o, u)| outlet_name(o.as_deref(), u.as_deref(), id))
+                .collect();
+            outlets.sort();
+            outlets.dedup();
+            row.articles = list.into_iter().map(|(id, _, _)| id).collect();
+            out.push(StoryListing { row, outlets });
+        }
+        Ok(out)
+    }
+
+    /// One stored article with its story, or `None` for an unknown id.
+    pub fn article(&self, id: &str) -> Result<Option<ArticleRow>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT a.id, a.title, a.date, a.outlet, a.url, a.text, a.removed, a.about, \
+                 s.id, a.copy_of, a.copy_jaccard, a.path \
+                 FROM articles a JOIN stories s ON s.idx = a.story WHERE a.id = ?1",
+            )
+            .map_err(|e| self.sql(e))?;
+        st.query_row([id], |r| {
+            let text: String = r.get(5)?;
+            let removed: String = r.get(6)?;
+            let removed: Vec<(String, String)> =
+                serde_json::from_str(&removed).unwrap_or_default();
+            let about: String = r.get(7)?;
+            let about: About = serde_json::from_str(&about).unwrap_or_default();
+            let copy_of: Option<String> = r.get(9)?;
+            let jaccard: Option<f64> = r.get(10)?;
+            Ok(ArticleRow {
+                article: Article {
+                    authors: about.authors,
+                    language: about.language,
+                    summary_only: about.summary_only,
+                    sentences_cut: 0,
+                    id: r.get(0)?,
+                    title: r.get(1)?,
+                    date: r.get(2)?,
+                    outlet: r.get(3)?,
+                    url: r.get(4)?,
+                    paragraphs: paragraph_spans(&text),
+                    text,
+                    sentences: vec![],
+                    removed: removed
+                        .into_iter()
+                        .filter_map(|(k, text)| {
+                            RemovedKind::from_name(&k).map(|kind| Removed { kind, text })
+                        })
+                        .collect(),
+                },
+                story: r.get(8)?,
+                copy_of: copy_of.map(|c| (c, jaccard.unwrap_or(1.0))),
+                path: r.get(11)?,
+            })
+        })
+        .optional()
+        .map_err(|e| self.sql(e))
+    }
+
+    /// Stories whose kept analysis names the entity `name` (any case), newest first: at
+    /// most `limit` (0: all).
+    pub fn entity_stories(&self, name: &str, limit: usize) -> Result<Vec<EntityStory>> {
+        let limit = if limit == 0 { -1 } else { limit as i64 };
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT s.id, e.kind, e.mentions FROM story_entities e \
+                 JOIN stories s ON s.idx = e.story WHERE e.name = ?1 COLLATE NOCASE \
+                 ORDER BY s.last_date DESC, s.idx DESC LIMIT ?2",
+            )
+            .map_err(|e| self.sql(e))?;
+        st.query_map(params![name, limit], |r| {
+            Ok(EntityStory {
+                story: r.get(0)?,
+                kind: r.get(1)?,
+                mentions: r.get::<_, i64>(2)? as u32,
+            })
+        })
+        .and_then(|rows| rows.collect::<std::result::Result<_, _>>())
+        .map_err(|e| self.sql(e))
+    }
+
+    /// Articles whose [`outlet_name`] is `name`, newest story first: at most `limit` (0: all).
+    pub fn outlet_articles(&self, name: &str, limit: usize) -> Result<Vec<OutletArticle>> {
+        let limit = if limit == 0 { -1 } else { limit as i64 };
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT a.id, s.id, a.copy_of, a.date FROM articles a \
+                 JOIN stories s ON s.idx = a.story \
+                 WHERE outlet_name(a.outlet, a.url, a.id) = ?1 \
+                 ORDER BY s.last_date DESC, s.idx DESC, a.id LIMIT ?2",
+            )
+            .map_err(|e| self.sql(e))?;
+        st.query_map(params![name, limit], |r| {
+            Ok(OutletArticle {
+                article: r.get(0)?,
+                story: r.get(1)?,
+                copy_of: r.get(2)?,
+                date: r.get(3)?,
+            })
+        })
+        .and_then(|rows| rows.collect::<std::result::Result<_, _>>())
+        .map_err(|e| self.sql(e))
     }
 
     fn write_rows(&self, b: &BatchWrite) -> std::result::Result<(), rusqlite::Error> {
@@ -730,22 +1127,21 @@ impl StoryStore for Store {
             path: self.path.clone(),
             what: format!("story {story_id}: analysis not serialisable: {e}"),
         })?;
-        let n = self
-            .conn
-            .execute(
-                "UPDATE stories SET headline = ?2, independent_sources = ?3, analysis = ?4, \
-                 analysis_version = ?5, analysed_members = ?6 WHERE id = ?1 AND articles = ?6",
-                params![
-                    story_id,
-                    a.story.headline,
-                    a.story.independent_sources as i64,
-                    json,
-                    a.version,
-                    a.members as i64
-                ],
-            )
+        // The analysis and its entity rows change together (a savepoint nests inside a write
+        // transaction and is a transaction of its own outside one).
+        self.conn
+            .execute_batch("SAVEPOINT record_analysis")
             .map_err(|e| self.sql(e))?;
-        Ok(n > 0)
+        let r = self.record_rows(story_id, a, &json);
+        let end = if matches!(r, Ok(true)) {
+            "RELEASE record_analysis"
+        } else {
+            "ROLLBACK TO record_analysis; RELEASE record_analysis"
+        };
+        let ended = self.conn.execute_batch(end);
+        let kept = r.map_err(|e| self.sql(e))?;
+        ended.map_err(|e| self.sql(e))?;
+        Ok(kept)
     }
 
     fn unanalysed(&self, version: &str) -> Result<Vec<u32>> {
@@ -781,6 +1177,45 @@ impl StoryStore for Store {
 }
 
 impl Store {
+    /// The rows of `record_analysis`: the story's analysis columns, then its entity rows.
+    fn record_rows(
+        &self,
+        story_id: &str,
+        a: &StoredAnalysis,
+        json: &str,
+    ) -> std::result::Result<bool, rusqlite::Error> {
+        let n = self.conn.execute(
+            "UPDATE stories SET headline = ?2, independent_sources = ?3, analysis = ?4, \
+             analysis_version = ?5, analysed_members = ?6 WHERE id = ?1 AND articles = ?6",
+            params![
+                story_id,
+                a.story.headline,
+                a.story.independent_sources as i64,
+                json,
+                a.version,
+                a.members as i64
+            ],
+        )?;
+        if n == 0 {
+            return Ok(false);
+        }
+        let idx: i64 =
+            self.conn
+                .query_row("SELECT idx FROM stories WHERE id = ?1", [story_id], |r| {
+                    r.get(0)
+                })?;
+        self.conn
+            .execute("DELETE FROM story_entities WHERE story = ?1", [idx])?;
+        let mut ins = self.conn.prepare_cached(
+            "INSERT OR IGNORE INTO story_entities(name, story, kind, mentions) \
+             VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for e in &a.story.entities {
+            ins.execute(params![e.name, idx, e.kind.as_str(), e.mentions as i64])?;
+        }
+        Ok(true)
+    }
+
     fn read_snapshot(&self) -> std::result::Result<Snapshot, rusqlite::Error> {
         let c = &self.conn;
         let mut snap = Snapshot {
@@ -934,6 +1369,126 @@ mod tests {
         let v = &ing.store().story_articles(&vote.id).unwrap().unwrap()[0];
         assert_eq!(v.text, VOTE);
         assert!(v.authors.is_empty() && !v.summary_only);
+    }
+
+    fn find(store: &Store, f: StoryFilter) -> Vec<Vec<String>> {
+        store
+            .find_stories(&f)
+            .unwrap()
+            .into_iter()
+            .map(|l| l.row.articles)
+            .collect()
+    }
+
+    #[test]
+    fn search_dates_outlets_and_entities_filter_the_listing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let mut ing = Ingest::new(Store::open(&path).unwrap()).unwrap();
+        let mut q1 = raw("q1", "2020-03-02", QUAKE);
+        q1.outlet = Some("Wire".into());
+        let mut v1 = raw("v1", "2020-03-01", VOTE);
+        v1.url = Some("https://www.Example.org/news/vote".into());
+        add(&mut ing, vec![q1, v1]);
+        let opts = corroborate_pipeline::run::Options::default();
+        ing.analyse_touched(&opts).unwrap();
+        let store = ing.store();
+        store.check().unwrap();
+        let all = StoryFilter::default();
+        assert_eq!(find(store, all.clone()), [vec!["q1"], vec!["v1"]]);
+        // Stemmed, any case; every word must be in one article.
+        let q = |q: &str| StoryFilter {
+            q: Some(q.into()),
+            ..StoryFilter::default()
+        };
+        assert_eq!(find(store, q("valparaiso RESCUE")), [vec!["q1"]]);
+        assert_eq!(find(store, q("polls")), [vec!["v1"]]);
+        assert!(find(store, q("valparaiso oslo")).is_empty());
+        // FTS5 syntax in the input is only words.
+        assert_eq!(find(store, q("\"Oslo\"* ( -")), [vec!["v1"]]);
+        assert!(find(store, q("*** ")).is_empty());
+        let dated = StoryFilter {
+            from: Some("2020-03-02".into()),
+            ..StoryFilter::default()
+        };
+        assert_eq!(find(store, dated), [vec!["q1"]]);
+        let until = StoryFilter {
+            to: Some("2020-03-01".into()),
+            ..StoryFilter::default()
+        };
+        assert_eq!(find(store, until), [vec!["v1"]]);
+        let outlet = |o: &str| StoryFilter {
+            outlet: Some(o.into()),
+            ..StoryFilter::default()
+        };
+        assert_eq!(find(store, outlet("Wire")), [vec!["q1"]]);
+        assert_eq!(find(store, outlet("example.org")), [vec!["v1"]]);
+        let listed = store.find_stories(&all).unwrap();
+        assert_eq!(listed[1].outlets, ["example.org"]);
+        let paged = StoryFilter {
+            offset: 1,
+            limit: 1,
+            ..StoryFilter::default()
+        };
+        assert_eq!(find(store, paged), [vec!["v1"]]);
+        // Entities come from the kept analyses.
+        let named = StoryFilter {
+            entity: Some("valparaiso".into()),
+            ..StoryFilter::default()
+        };
+        assert_eq!(find(store, named), [vec!["q1"]]);
+        let es = store.entity_stories("Santiago", 0).unwrap();
+        assert_eq!(es.len(), 1);
+        assert_eq!(es[0].kind, "place");
+        let a = store.article("v1").unwrap().unwrap();
+        assert_eq!(a.article.text, VOTE);
+        assert_eq!(a.story, listed[1].row.id);
+        assert!(store.article("nope").unwrap().is_none());
+        let oa = store.outlet_articles("wire", 0).unwrap();
+        assert!(oa.is_empty(), "outlet names are matched exactly");
+        assert_eq!(store.outlet_articles("Wire", 0).unwrap()[0].article, "q1");
+    }
+
+    #[test]
+    fn a_store_made_before_the_search_index_gains_it_filled() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let mut ing = Ingest::new(Store::open(&path).unwrap()).unwrap();
+        add(&mut ing, vec![raw("q1", "2020-03-02", QUAKE)]);
+        ing.analyse_touched(&corroborate_pipeline::run::Options::default())
+            .unwrap();
+        drop(ing);
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "DROP TRIGGER articles_fts_add; DROP TRIGGER articles_fts_remove; \
+                 DROP TABLE articles_fts; DROP TABLE story_entities;",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        store.check().unwrap();
+        let hit = StoryFilter {
+            q: Some("earthquake".into()),
+            entity: Some("Santiago".into()),
+            ..StoryFilter::default()
+        };
+        assert_eq!(find(&store, hit), [vec!["q1"]]);
+        // A break between index and articles is found by the check.
+        store
+            .conn
+            .execute_batch("DELETE FROM articles_fts_data WHERE id > 1")
+            .unwrap();
+        assert!(store.check().is_err());
+    }
+
+    #[test]
+    fn outlet_names_come_from_the_outlet_then_the_host_then_the_id() {
+        assert_eq!(outlet_name(Some(" fox "), Some("https://x.com/"), "a"), "fox");
+        assert_eq!(outlet_name(None, Some("https://www.NYTimes.com/a?b"), "a"), "nytimes.com");
+        assert_eq!(outlet_name(Some(""), Some("http://u@h.org:8080#x"), "a"), "h.org");
+        assert_eq!(outlet_name(None, Some("javascript:alert(1)"), "a1"), "a1");
+        assert_eq!(outlet_name(None, None, "a1"), "a1");
     }
 
     #[test]
