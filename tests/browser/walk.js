@@ -58,10 +58,17 @@ async function links(page, sel, prefix) {
 async function injected(page, where) {
   const found = await page.evaluate(() => {
     const out = [];
+    const origin = (u) => {
+      try {
+        return new URL(u, location.href).origin;
+      } catch {
+        return 'unparsable';
+      }
+    };
     if (document.documentElement.outerHTML.includes('data-pwned="')) out.push('a script set data-pwned');
     if (window.__pwned) out.push('window.__pwned set');
     for (const s of document.querySelectorAll('script')) {
-      if (!s.src || new URL(s.src).origin !== location.origin) out.push(`script element: ${s.outerHTML.slice(0, 120)}`);
+      if (!s.src || origin(s.src) !== location.origin) out.push(`script element: ${s.outerHTML.slice(0, 120)}`);
     }
     for (const el of document.querySelectorAll('*')) {
       for (const a of el.attributes) {
@@ -75,7 +82,7 @@ async function injected(page, where) {
       }
     }
     for (const img of document.querySelectorAll('img,iframe,object,embed')) {
-      if (img.src && new URL(img.src, location.href).origin !== location.origin) out.push(`foreign <${img.tagName.toLowerCase()}> ${img.src}`);
+      if (img.getAttribute('src') && origin(img.getAttribute('src')) !== location.origin) out.push(`foreign <${img.tagName.toLowerCase()}> ${img.src}`);
     }
     return out;
   });
@@ -199,6 +206,15 @@ async function rowWith(page, sel, needle) {
 })();
 
 async function walk(page, context) {
+  // Control: the injection check does see a script that ran and markup that could run one.
+  await page.setContent(`<body><script>document.body.setAttribute('data-pwned','control')</script>` +
+    `<a href="javascript:void(0)">x</a><img src="x.png" onerror="void 0"></body>`);
+  const seen = await page.evaluate(() => document.body.getAttribute('data-pwned'));
+  const before = failures.length;
+  await injected(page, 'control');
+  const caught = failures.splice(before);
+  check(seen === 'control' && caught.length >= 3, `control: the injection check misses a running script (${caught.length} found)`);
+
   // 1. The index.
   let response = await page.goto(cfg.base + '/');
   await visit(page, 'index', { response });
@@ -254,6 +270,10 @@ async function walk(page, context) {
   for (const outlet of ['fox', 'nyt', 'hpo']) {
     check(new RegExp(`\\b${outlet}\\b`).test(basilText), `BASIL story ${cfg.basil_story}: outlet "${outlet}" not shown`);
   }
+  // Its outlets link to their pages, from the story itself or from each article's metadata.
+  if ((await links(page, 'main', '/outlets/')).length === 0) {
+    response = await follow(page, '#timeline', '/articles/', 'BASIL story -> article');
+  }
   response = await follow(page, 'main', '/outlets/', 'BASIL story -> outlet');
   if (response) {
     const outlet = decodeURIComponent(new URL(page.url()).pathname.split('/').pop());
@@ -261,7 +281,8 @@ async function walk(page, context) {
     await visit(page, 'outlet', { response });
     const t = await page.innerText('main');
     check(/\d/.test(t) && t.includes(outlet), `outlet page: no counts or no name: ${t.slice(0, 200)}`);
-    check((await links(page, 'main', '/stories/')).length > 0, 'outlet page: no link to its stories');
+    check((await links(page, 'main', '/stories/')).some((h) => h.endsWith(`/stories/${cfg.basil_story}`)),
+      `outlet page: no link to the BASIL story ${cfg.basil_story}`);
   }
 
   // 7. Hostile articles and their stories: nothing injected, nothing run.

@@ -227,8 +227,8 @@ fn web_app_walk_in_chromium() {
         String::from_utf8_lossy(&out.stderr)
     );
     let all = stories(&db);
-    let seeds_story = story_with(&all, |ids| ids.contains("000_6b6353b012742a64"))
-        .expect("the seeds' story");
+    let seeds_story =
+        story_with(&all, |ids| ids.contains("000_6b6353b012742a64")).expect("the seeds' story");
     // A BASIL event told by all three outlets.
     let outlets: HashMap<String, String> = std::fs::read_to_string(basil())
         .unwrap()
@@ -261,7 +261,10 @@ fn web_app_walk_in_chromium() {
         .map(|s| s["id"].as_str().unwrap().to_string())
         .collect();
     hostile_stories.dedup();
-    assert!(!hostile_stories.is_empty(), "the hostile articles are stored");
+    assert!(
+        !hostile_stories.is_empty(),
+        "the hostile articles are stored"
+    );
     // The upload: the first paragraphs of seed 002, as a later rewrite; it joins the seeds' story.
     let upload = dir.path().join("upload-starmer-talks.txt");
     let seed002 = std::fs::read_to_string(seeds().join("002_1734926dd1089394.txt")).unwrap();
