@@ -250,6 +250,26 @@ enum Command {
         #[command(flatten)]
         model: ModelArgs,
     },
+    /// Serve the store as a local web app: stories, search, story, article, entity and outlet
+    /// pages, uploads, and a JSON API beside each page.
+    Serve {
+        /// The store (default: $CORROBORATE_DB, else ./corroborate.db).
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// Address to listen on; anything but a loopback address needs an access token.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Access token every request must carry (default: $CORROBORATE_TOKEN).
+        #[arg(long)]
+        token: Option<String>,
+        /// Summary length in words of stories analysed on demand.
+        #[arg(long, default_value_t = corroborate_pipeline::summary::DEFAULT_WORDS)]
+        words: usize,
+        /// Stories not analysed yet and uploads are analysed with the built-in static model
+        /// unless `--model` names another.
+        #[command(flatten)]
+        model: ModelArgs,
+    },
     /// Extract the main text and metadata of web pages (HTML, .html.gz, WARC, RSS/Atom,
     /// news-please JSON): one record per page.
     Extract {
@@ -352,6 +372,16 @@ fn main() -> ExitCode {
             let load = || model.load();
             store::show(&store::db_path(db), &story, format, words, given, &load)
         }
+        Command::Serve {
+            db,
+            addr,
+            token,
+            words,
+            model,
+        } => match model.load_flag_or(ModelChoice::Static) {
+            Ok(embedder) => run_serve(store::db_path(db), addr, token, words, embedder),
+            Err(e) => usage_error(&e),
+        },
         Command::Analyse { db, words, model } => match model.load_flag_or(ModelChoice::Static) {
             Ok(embedder) => {
                 let options = corroborate_pipeline::run::Options {
@@ -363,6 +393,47 @@ fn main() -> ExitCode {
             }
             Err(e) => usage_error(&e),
         },
+    }
+}
+
+/// `corroborate serve`: start the web app and serve until killed. Exit 2 when it cannot
+/// start (a non-loopback address without a token, a store that cannot be opened, an address
+/// in use).
+fn run_serve(
+    db: PathBuf,
+    addr: std::net::SocketAddr,
+    token: Option<String>,
+    words: usize,
+    embedder: Option<Arc<dyn Embedder>>,
+) -> ExitCode {
+    let token = token.or_else(|| {
+        std::env::var("CORROBORATE_TOKEN")
+            .ok()
+            .filter(|t| !t.is_empty())
+    });
+    let mut config = corroborate_serve::Config::new(db, addr);
+    config.token = token.clone();
+    config.options = Options {
+        summary_words: words,
+        single_story: false,
+        embedder,
+    };
+    let running = match corroborate_serve::spawn(config) {
+        Ok(r) => r,
+        Err(e) => {
+            return usage_error(&corroborate_render::sanitize(&e.to_string()));
+        }
+    };
+    let url = match &token {
+        Some(t) => format!("http://{}/?token={t}", running.addr()),
+        None => format!("http://{}/", running.addr()),
+    };
+    if !write_stdout(&format!("corroborate: serving on {url}\n")) {
+        return ExitCode::from(2);
+    }
+    match running.wait() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => usage_error(&format!("server stopped: {e}")),
     }
 }
 

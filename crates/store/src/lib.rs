@@ -160,8 +160,7 @@ pub fn outlet_name(outlet: Option<&str>, url: Option<&str>, id: &str) -> String 
     if let Some(o) = outlet.map(str::trim).filter(|o| !o.is_empty()) {
         return o.to_string();
     }
-    url.and_then(url_host)
-        .unwrap_or_else(|| id.to_string())
+    url.and_then(url_host).unwrap_or_else(|| id.to_string())
 }
 
 /// The host of an http(s) URL, lower-cased, without `www.`, user or port.
@@ -728,9 +727,8 @@ impl Store {
             args.push(text(outlet));
         }
         if let Some(entity) = filter.entity.as_deref() {
-            clauses.push(
-                "s.idx IN (SELECT story FROM story_entities WHERE name = ? COLLATE NOCASE)",
-            );
+            clauses
+                .push("s.idx IN (SELECT story FROM story_entities WHERE name = ? COLLATE NOCASE)");
             args.push(text(entity));
         }
         let filter_sql = if clauses.is_empty() {
@@ -803,8 +801,7 @@ impl Store {
         st.query_row([id], |r| {
             let text: String = r.get(5)?;
             let removed: String = r.get(6)?;
-            let removed: Vec<(String, String)> =
-                serde_json::from_str(&removed).unwrap_or_default();
+            let removed: Vec<(String, String)> = serde_json::from_str(&removed).unwrap_or_default();
             let about: String = r.get(7)?;
             let about: About = serde_json::from_str(&about).unwrap_or_default();
             let copy_of: Option<String> = r.get(9)?;
@@ -1484,9 +1481,18 @@ mod tests {
 
     #[test]
     fn outlet_names_come_from_the_outlet_then_the_host_then_the_id() {
-        assert_eq!(outlet_name(Some(" fox "), Some("https://x.com/"), "a"), "fox");
-        assert_eq!(outlet_name(None, Some("https://www.NYTimes.com/a?b"), "a"), "nytimes.com");
-        assert_eq!(outlet_name(Some(""), Some("http://u@h.org:8080#x"), "a"), "h.org");
+        assert_eq!(
+            outlet_name(Some(" fox "), Some("https://x.com/"), "a"),
+            "fox"
+        );
+        assert_eq!(
+            outlet_name(None, Some("https://www.NYTimes.com/a?b"), "a"),
+            "nytimes.com"
+        );
+        assert_eq!(
+            outlet_name(Some(""), Some("http://u@h.org:8080#x"), "a"),
+            "h.org"
+        );
         assert_eq!(outlet_name(None, Some("javascript:alert(1)"), "a1"), "a1");
         assert_eq!(outlet_name(None, None, "a1"), "a1");
     }

@@ -9,6 +9,7 @@ mod facts;
 mod golden;
 mod html;
 mod properties;
+mod serve;
 mod sharing;
 mod stories;
 mod web;
