@@ -294,7 +294,8 @@ async function walk(page, context) {
   }
   for (const id of cfg.hostile_stories) {
     response = await page.goto(cfg.base + `/stories/${id}`);
-    await visit(page, `hostile-story-${id}`, { response, shot: id === cfg.hostile_stories[0] });
+    const first = id === cfg.hostile_stories[0];
+    await visit(page, first ? 'hostile-story' : `hostile-story-${id}`, { response, shot: first });
   }
   response = await page.goto(cfg.base + '/?q=pwned');
   await visit(page, 'hostile-search', { response, shot: false });
