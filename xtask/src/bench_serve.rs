@@ -290,6 +290,16 @@ fn vm(pid: u32, key: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// CPU seconds a process has used (user + system; clock ticks of 1/100 s, Linux's USER_HZ).
+fn cpu_secs(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    (ticks(11) + ticks(12)) as f64 / 100.0
+}
+
 fn loadavg() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .map(|s| s.split(' ').take(3).collect::<Vec<_>>().join(" "))
@@ -447,9 +457,15 @@ fn start_server(bin: &Path, db: &Path, log: &Path) -> Result<(Killed, String), S
     Err("serve did not answer within 120 s".into())
 }
 
-/// The corpus continued past its first `n` articles, `m` more, ids prefixed `live-` so none is
-/// stored yet.
-fn live_corpus(shared: &Path, n: usize, m: usize, out: &Path) -> Result<Vec<String>, String> {
+/// The corpus continued past its first `n` articles, `m` more, ids prefixed `live{run}-` so
+/// none is stored yet, even in a store an earlier run (`--reuse`) added to.
+fn live_corpus(
+    shared: &Path,
+    n: usize,
+    m: usize,
+    run: u64,
+    out: &Path,
+) -> Result<Vec<String>, String> {
     let all = out.with_extension("all.jsonl");
     let mut w = BufWriter::new(std::fs::File::create(&all).map_err(|e| e.to_string())?);
     scale::generate(shared, n + m, &mut w).map_err(|e| e.to_string())?;
@@ -461,7 +477,7 @@ fn live_corpus(shared: &Path, n: usize, m: usize, out: &Path) -> Result<Vec<Stri
     for line in lines.skip(n) {
         let mut v: serde_json::Value =
             serde_json::from_str(&line.map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
-        let id = format!("live-{}", v["id"].as_str().unwrap_or_default());
+        let id = format!("live{run}-{}", v["id"].as_str().unwrap_or_default());
         v["id"] = id.clone().into();
         writeln!(live, "{v}").map_err(|e| e.to_string())?;
         ids.push(id);
@@ -518,7 +534,10 @@ fn bench(shared: &Path, o: &Opts) -> Result<bool, String> {
     );
     let live = if o.with_ingest {
         let file = dir.join(format!("live-{}.jsonl", o.ingest_n));
-        let ids = live_corpus(shared, o.n, o.ingest_n, &file)?;
+        let run = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let ids = live_corpus(shared, o.n, o.ingest_n, run, &file)?;
         Some((file, ids))
     } else {
         None
@@ -527,6 +546,7 @@ fn bench(shared: &Path, o: &Opts) -> Result<bool, String> {
     let (server, addr) = start_server(&bin, &db, &log)?;
     let pid = server.0.id();
     let load_before = loadavg();
+    let cpu_before = cpu_secs(pid);
 
     let targets = Arc::new(targets);
     let stop = Arc::new(AtomicBool::new(false));
@@ -546,9 +566,14 @@ fn bench(shared: &Path, o: &Opts) -> Result<bool, String> {
     let sampler = {
         let stop = stop.clone();
         std::thread::spawn(move || {
-            let mut peak = 0;
+            // (VmRSS, RssAnon, RssFile) when VmRSS was highest: file pages are the store's
+            // pages SQLite maps, anonymous ones the server's own memory.
+            let mut peak = (0, 0, 0);
             while !stop.load(Ordering::Relaxed) {
-                peak = peak.max(vm(pid, "VmRSS:"));
+                let rss = vm(pid, "VmRSS:");
+                if rss > peak.0 {
+                    peak = (rss, vm(pid, "RssAnon:"), vm(pid, "RssFile:"));
+                }
                 std::thread::sleep(Duration::from_millis(100));
             }
             peak
@@ -576,6 +601,7 @@ fn bench(shared: &Path, o: &Opts) -> Result<bool, String> {
     }
     let wall = t0.elapsed().as_secs_f64();
     let load_after = loadavg();
+    let cpu = cpu_secs(pid) - cpu_before;
 
     // The concurrent ingest: waited for, then every one of its articles asked of the server.
     let mut lost = 0usize;
@@ -620,7 +646,7 @@ fn bench(shared: &Path, o: &Opts) -> Result<bool, String> {
         }
     }
     stop.store(true, Ordering::Relaxed);
-    let sampled = sampler.join().unwrap_or(0);
+    let (sampled, anon, file) = sampler.join().unwrap_or((0, 0, 0));
     let hwm = vm(pid, "VmHWM:").max(sampled);
     drop(server);
 
@@ -631,6 +657,11 @@ fn bench(shared: &Path, o: &Opts) -> Result<bool, String> {
         o.clients,
         wall,
         (total + errors) as f64 / wall
+    );
+    println!(
+        "server CPU: {cpu:.1} s in {wall:.1} s ({:.0} % of one core), {:.1} ms per request",
+        100.0 * cpu / wall,
+        1000.0 * cpu / (total + errors).max(1) as f64
     );
     println!("| kind | requests | errors | p50 ms | p95 ms | p99 ms | goal |");
     println!("|---|---|---|---|---|---|---|");
@@ -664,8 +695,10 @@ fn bench(shared: &Path, o: &Opts) -> Result<bool, String> {
     }
     let rss_ok = hwm < 1024 * 1024;
     println!(
-        "server peak RSS (VmHWM): {:.0} MiB (goal < 1024 MiB: {})",
+        "server peak RSS (VmHWM): {:.0} MiB; at the highest sample {:.0} MiB anonymous, {:.0} MiB file-backed (goal < 1024 MiB: {})",
         hwm as f64 / 1024.0,
+        anon as f64 / 1024.0,
+        file as f64 / 1024.0,
         if rss_ok { "met" } else { "NOT met" }
     );
     println!(
