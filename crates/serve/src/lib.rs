@@ -23,7 +23,8 @@
 //! `/static/app.css`, `/static/app.js`.
 //!
 //! Stable element ids for tests: index `#search` (form), `#stories` (list, with
-//! `data-generation`; each `li[data-testid=story]` has `data-story`), `#no-stories`; story page
+//! `data-generation`; each `li[data-testid=story]` has `data-story`, and with `q` a
+//! `p[data-testid=hit]` snippet with `<mark>`ed words), `#no-stories`; story page
 //! `#headline`, `#independent-sources`, `#summary`, `#facts` (rows `tr#fact-N`
 //! `[data-testid=fact][data-independent]`), `#conflicts`, `#quotes`, `#entities`, `#numbers`,
 //! `#rewrites` (`li[data-testid=derivation][data-article][data-source]`), `#timeline`,
@@ -57,6 +58,7 @@ use corroborate_model::StoryStore;
 use corroborate_pipeline::run::Options;
 use corroborate_render::{json, View};
 use corroborate_store::{Store, StoreError};
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -183,6 +185,7 @@ pub fn spawn(config: Config) -> Result<Running, ServeError> {
         pool: Mutex::new(vec![first]),
         upload: Mutex::new(()),
         analysing: Mutex::new(()),
+        cache: Mutex::new(PageCache::default()),
         config,
     });
     let router = router(app);
@@ -218,6 +221,50 @@ fn same_secret(a: &str, b: &str) -> bool {
             == 0
 }
 
+/// Story pages and story JSON made lately, each with the stamp of the analysis it was made
+/// from (`Store::story_stamp`): served again while the stamp is the same, so a popular story
+/// is parsed and rendered once. Bounded in bytes; the oldest entries go first.
+#[derive(Default)]
+struct PageCache {
+    pages: HashMap<(bool, String), (Stamp, Arc<str>)>,
+    order: VecDeque<(bool, String)>,
+    bytes: usize,
+}
+
+type Stamp = corroborate_store::StoryStamp;
+
+/// Bytes of pages the cache holds at most.
+const CACHE_BYTES: usize = 64 << 20;
+
+impl PageCache {
+    fn get(&self, key: &(bool, String), stamp: &Stamp) -> Option<Arc<str>> {
+        self.pages
+            .get(key)
+            .filter(|(s, _)| s == stamp)
+            .map(|(_, p)| p.clone())
+    }
+
+    fn put(&mut self, key: (bool, String), stamp: Stamp, page: Arc<str>) {
+        if page.len() > CACHE_BYTES / 8 {
+            return;
+        }
+        self.bytes += page.len();
+        if let Some((_, old)) = self.pages.insert(key.clone(), (stamp, page)) {
+            self.bytes -= old.len();
+        } else {
+            self.order.push_back(key);
+        }
+        while self.bytes > CACHE_BYTES {
+            let Some(k) = self.order.pop_front() else {
+                break;
+            };
+            if let Some((_, p)) = self.pages.remove(&k) {
+                self.bytes -= p.len();
+            }
+        }
+    }
+}
+
 struct App {
     config: Config,
     csrf: String,
@@ -227,6 +274,8 @@ struct App {
     upload: Mutex<()>,
     /// Stories without a kept analysis are analysed one at a time.
     analysing: Mutex<()>,
+    /// Story pages and JSON lately made.
+    cache: Mutex<PageCache>,
 }
 
 /// A failed request: status and message, as HTML or JSON.
@@ -412,32 +461,30 @@ fn loopback_host(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// The token a request carries: bearer header, cookie, or `token` query parameter.
-fn request_token(headers: &HeaderMap, query: Option<&str>) -> (Option<String>, bool) {
-    if let Some(v) = headers
+/// Whether a request carries `token` (bearer header, cookie, or `token` query parameter):
+/// `None` when it does not, else `Some(true)` when the query parameter was the one.
+fn carries_token(headers: &HeaderMap, query: Option<&str>, token: &str) -> Option<bool> {
+    let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-    {
-        return (Some(v.trim().to_string()), false);
-    }
-    for c in headers.get_all(header::COOKIE) {
-        for part in c.to_str().unwrap_or("").split(';') {
-            if let Some(v) = part
-                .trim()
+        .is_some_and(|v| same_secret(v.trim(), token));
+    let cookie = headers.get_all(header::COOKIE).iter().any(|c| {
+        c.to_str().unwrap_or("").split(';').any(|part| {
+            part.trim()
                 .strip_prefix(TOKEN_COOKIE)
                 .and_then(|v| v.strip_prefix('='))
-            {
-                return (Some(v.to_string()), false);
-            }
-        }
-    }
-    let from_query = query.and_then(|q| {
-        q.split('&')
-            .find_map(|kv| kv.strip_prefix("token=").map(percent_decode))
+                .is_some_and(|v| same_secret(v, token))
+        })
     });
-    let given = from_query.is_some();
-    (from_query, given)
+    if bearer || cookie {
+        return Some(false);
+    }
+    let query = query.unwrap_or("").split('&').any(|kv| {
+        kv.strip_prefix("token=")
+            .is_some_and(|v| same_secret(&percent_decode(v), token))
+    });
+    query.then_some(true)
 }
 
 fn percent_decode(s: &str) -> String {
@@ -491,8 +538,8 @@ async fn guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Respons
             next.run(req).await
         }
         Some(token) => {
-            let (given, in_query) = request_token(req.headers(), req.uri().query());
-            if !given.as_deref().is_some_and(|g| same_secret(g, token)) {
+            let carried = carries_token(req.headers(), req.uri().query(), token);
+            let Some(in_query) = carried else {
                 let mut res = Failure::new(
                     StatusCode::UNAUTHORIZED,
                     "An access token is required: open the link the server printed (…?token=…) or send Authorization: Bearer TOKEN.",
@@ -503,7 +550,7 @@ async fn guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Respons
                     HeaderValue::from_static("Bearer realm=\"corroborate\""),
                 );
                 return res;
-            }
+            };
             let cookie = format!("{TOKEN_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/");
             if in_query && req.method() == Method::GET {
                 let rest = without_token(req.uri().query().unwrap_or(""));
@@ -550,6 +597,9 @@ async fn api_stories(State(app): State<Arc<App>>, Query(q): Query<views::IndexQu
                 "independent_sources": r.independent_sources,
                 "first_date": r.first_date, "last_date": r.last_date,
                 "analysed": r.analysed.is_some(), "outlets": s.outlets,
+                "match": s.hit.as_ref().map(|h| serde_json::json!({
+                    "article": h.article, "snippet": pages::unmarked(&h.snippet),
+                })),
             })
         })
         .collect();
@@ -566,14 +616,39 @@ async fn api_stories(State(app): State<Arc<App>>, Query(q): Query<views::IndexQu
     ))
 }
 
-async fn load_story(app: &Arc<App>, id: String) -> Result<views::StoryView, Failure> {
-    app.with_store(move |s, o| views::story(s, &id, o)?.ok_or_else(|| Failure::not_found("story")))
-        .await
+/// A story page (`json`: its schema-v1 JSON), from the cache while the story's analysis is
+/// the one it was made from, else made from the store and kept in the cache when it was made
+/// from a kept analysis covering every member.
+async fn story_reply(app: &Arc<App>, id: String, json: bool) -> Result<Arc<str>, Failure> {
+    let app2 = app.clone();
+    app.with_store(move |s, how| {
+        let stamp = s
+            .story_stamp(&id)?
+            .ok_or_else(|| Failure::not_found("story"))?;
+        let key = (json, id);
+        if let Some(page) = app2.cache.lock().ok().and_then(|c| c.get(&key, &stamp)) {
+            return Ok(page);
+        }
+        let v = views::story(s, &key.1, how)?.ok_or_else(|| Failure::not_found("story"))?;
+        let page: Arc<str> = if json {
+            story_json(&v).into()
+        } else {
+            pages::story(&v).into()
+        };
+        let covered = stamp.1 == Some(stamp.0) && stamp.0 as usize == v.articles.len();
+        if covered && !v.analysed_now {
+            if let Ok(mut c) = app2.cache.lock() {
+                c.put(key, stamp, page.clone());
+            }
+        }
+        Ok(page)
+    })
+    .await
 }
 
 async fn story_page(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> Reply {
-    let v = load_story(&app, id).await?;
-    Ok(html(pages::story(&v)))
+    let page = story_reply(&app, id, false).await?;
+    Ok(html(page.to_string()))
 }
 
 /// The schema-v1 story object of `digest --format json` for a stored story.
@@ -589,8 +664,8 @@ fn story_json(v: &views::StoryView) -> String {
 }
 
 async fn api_story(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> Reply {
-    let v = load_story(&app, id).await.map_err(Failure::json)?;
-    Ok(json_body(story_json(&v)))
+    let page = story_reply(&app, id, true).await.map_err(Failure::json)?;
+    Ok(json_body(page.to_string()))
 }
 
 async fn article_page(State(app): State<Arc<App>>, UrlPath(id): UrlPath<String>) -> Reply {

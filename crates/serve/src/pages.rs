@@ -101,9 +101,24 @@ pub fn error(status: u16, message: &str) -> String {
 fn input(o: &mut String, name: &str, label: &str, kind: &str, value: &Option<String>) {
     let _ = write!(
         o,
-        "<label for=\"f-{name}\">{label}</label><input id=\"f-{name}\" name=\"{name}\" type=\"{kind}\" value=\"{}\">",
+        "<div class=\"field\"><label for=\"f-{name}\">{label}</label><input id=\"f-{name}\" name=\"{name}\" type=\"{kind}\" value=\"{}\"></div>",
         esc(value.as_deref().unwrap_or(""))
     );
+}
+
+/// A search snippet escaped, its matched words in `<mark>`.
+fn marked(snippet: &str) -> String {
+    esc(snippet)
+        .replace(corroborate_store::HIT_START, "<mark>")
+        .replace(corroborate_store::HIT_END, "</mark>")
+}
+
+/// A search snippet as plain text.
+pub fn unmarked(snippet: &str) -> String {
+    snippet
+        .chars()
+        .filter(|&c| c != corroborate_store::HIT_START && c != corroborate_store::HIT_END)
+        .collect()
 }
 
 /// The story index: search form, stories, pages.
@@ -167,7 +182,17 @@ pub fn index(l: &Listing) -> String {
         if s.outlets.len() > 12 {
             let _ = write!(o, " and {} more", s.outlets.len() - 12);
         }
-        let _ = write!(o, "</p></li>");
+        let _ = write!(o, "</p>");
+        if let Some(hit) = &s.hit {
+            let _ = write!(
+                o,
+                "<p class=\"hit\" data-testid=\"hit\">“{}” <a href=\"{}\">{}</a></p>",
+                marked(&hit.snippet),
+                article_href(&hit.article),
+                esc(&hit.article)
+            );
+        }
+        let _ = write!(o, "</li>");
     }
     let _ = write!(o, "</ol>");
     if l.stories.is_empty() {
@@ -270,36 +295,85 @@ impl<'a> Labels<'a> {
     }
 }
 
-/// A word-level diff of `variant` against `base`: removed words in `<del>`, added in `<ins>`.
+/// A word-level diff of `variant` against `base`: removed words in `<del>`, added in `<ins>`,
+/// one pair per run of changed words (the spaces between changed words stay inside the run).
 fn word_diff(base: &str, variant: &str) -> String {
+    /// Changed words of one side since the last unchanged word, and the spaces seen since
+    /// that side last changed.
+    #[derive(Default)]
+    struct Side {
+        words: String,
+        gap: String,
+    }
+    impl Side {
+        fn add(&mut self, value: &str) {
+            if !self.words.is_empty() {
+                self.words.push_str(&self.gap);
+            }
+            self.words.push_str(value);
+            self.gap.clear();
+        }
+    }
     let diff = similar::TextDiff::from_words(base, variant);
     let mut o = String::new();
+    let (mut del, mut ins) = (Side::default(), Side::default());
+    // Spaces since the last change of either side: written after the run.
+    let mut tail = String::new();
+    let flush = |o: &mut String, del: &mut Side, ins: &mut Side, tail: &mut String| {
+        if !del.words.trim().is_empty() {
+            let _ = write!(o, "<del>{}</del>", esc(del.words.trim()));
+        }
+        if !ins.words.trim().is_empty() {
+            let _ = write!(o, "<ins>{}</ins>", esc(ins.words.trim()));
+        }
+        o.push_str(&esc(tail));
+        *del = Side::default();
+        *ins = Side::default();
+        tail.clear();
+    };
     for change in diff.iter_all_changes() {
-        let text = esc(change.value());
+        let value = change.value();
         match change.tag() {
-            similar::ChangeTag::Equal => o.push_str(&text),
+            similar::ChangeTag::Equal if value.trim().is_empty() => {
+                if del.words.is_empty() && ins.words.is_empty() {
+                    o.push_str(&esc(value));
+                } else {
+                    del.gap.push_str(value);
+                    ins.gap.push_str(value);
+                    tail.push_str(value);
+                }
+            }
+            similar::ChangeTag::Equal => {
+                flush(&mut o, &mut del, &mut ins, &mut tail);
+                o.push_str(&esc(value));
+            }
             similar::ChangeTag::Delete => {
-                let _ = write!(o, "<del>{text}</del>");
+                del.add(value);
+                tail.clear();
             }
             similar::ChangeTag::Insert => {
-                let _ = write!(o, "<ins>{text}</ins>");
+                ins.add(value);
+                tail.clear();
             }
         }
     }
+    flush(&mut o, &mut del, &mut ins, &mut tail);
     o
 }
 
 /// Columns of the facts × sources matrix at most (the other articles are listed below it).
-const MATRIX_COLUMNS: usize = 40;
+const MATRIX_COLUMNS: usize = 30;
 /// Facts shown in the matrix at most.
-const MATRIX_ROWS: usize = 400;
+const MATRIX_ROWS: usize = 150;
 /// Articles whose full text the story page shows at most (each has its own page).
-const FULL_TEXTS: usize = 40;
+const FULL_TEXTS: usize = 30;
 
+/// Copies and rewrites listed at most.
+const DERIVATIONS: usize = 150;
 /// Wordings of one fact shown with their diff at most.
-const VARIANTS: usize = 12;
+const VARIANTS: usize = 6;
 /// Articles named in one list at most (the rest are counted).
-const NAMED: usize = 30;
+const NAMED: usize = 12;
 
 /// Items joined by commas, at most [`NAMED`] of them, the rest counted.
 fn listed(items: &[String]) -> String {
@@ -421,6 +495,9 @@ pub fn story(v: &StoryView) -> String {
         for (speaker, qs) in &by_speaker {
             if speaker.is_empty() {
                 let _ = write!(o, "<dt>Unattributed</dt>");
+            } else if !s.entities.iter().any(|e| e.name == *speaker) {
+                // An unnamed source ("a senior official"): no entity page.
+                let _ = write!(o, "<dt>{}</dt>", esc(speaker));
             } else {
                 let _ = write!(
                     o,
@@ -642,7 +719,7 @@ fn rewrites(o: &mut String, s: &Story, labels: &Labels) {
         let _ = write!(o, "<p>No article copies or rewrites another.</p>");
     } else {
         let _ = write!(o, "<ul>");
-        for d in &s.derivations {
+        for d in s.derivations.iter().take(DERIVATIONS) {
             let verb = match (d.copy, d.direction) {
                 (true, corroborate_model::Direction::ArticleFromSource) => "copies",
                 (false, corroborate_model::Direction::ArticleFromSource) => "rewrites",
@@ -663,6 +740,13 @@ fn rewrites(o: &mut String, s: &Story, labels: &Labels) {
             );
         }
         let _ = write!(o, "</ul>");
+        if s.derivations.len() > DERIVATIONS {
+            let _ = write!(
+                o,
+                "<p>{} more in the JSON.</p>",
+                s.derivations.len() - DERIVATIONS
+            );
+        }
     }
     let _ = write!(o, "</section>");
 }
@@ -1189,5 +1273,7 @@ mod tests {
         let d = word_diff("the UK sends troops", "the UK sends <b>troops");
         assert!(d.contains("<ins>&lt;b&gt;troops</ins>"), "{d}");
         assert!(d.contains("<del>troops</del>"), "{d}");
+        let d = word_diff("a b c d e", "a x y d e");
+        assert_eq!(d, "a <del>b c</del><ins>x y</ins> d e");
     }
 }

@@ -220,6 +220,12 @@ fn the_index_lists_stories_and_search_finds_the_seeds_story() {
             .count(),
         1
     );
+    assert!(
+        section(&found, "stories").contains("<mark>Chagos</mark>"),
+        "{found}"
+    );
+    let hit = &ok(addr, "/api/stories?q=chagos").json()["stories"][0]["match"];
+    assert!(hit["snippet"].as_str().unwrap().contains("Chagos"), "{hit}");
     assert!(found.contains(&format!("/stories/{id}")));
     let none = ok(addr, "/api/stories?q=qqqzzzxx").json();
     assert!(none["stories"].as_array().unwrap().is_empty());
@@ -522,10 +528,22 @@ fn uploads_need_the_csrf_token_and_join_their_story() {
         assert_eq!(r.status, 403, "{}", r.body);
     }
     assert!(!Store::open(&db).unwrap().has_article("late-seed").unwrap());
+    let generation = |addr| {
+        ok(addr, "/api/generation").json()["generation"]
+            .as_u64()
+            .unwrap()
+    };
+    let before = generation(addr);
+    // The story's page and JSON, made (and kept by the server) before it grows.
+    let seeds = seeds_story(addr);
+    assert!(ok(addr, &format!("/stories/{seeds}"))
+        .body
+        .contains("5 articles"));
+    let v = ok(addr, &format!("/api/stories/{seeds}")).json();
+    assert_eq!(v["articles"].as_array().unwrap().len(), 5);
     let (kind, body) = multipart(Some(csrf), "../late-seed.txt", NEW_SEED);
     let r = request(addr, "POST", "/add", &[("Content-Type", &kind)], &body);
     assert_eq!(r.status, 200, "{}", r.body);
-    let seeds = seeds_story(addr);
     let added = section(&r.body, "added");
     assert!(added.contains("/articles/late-seed"), "{added}");
     assert!(
@@ -534,6 +552,12 @@ fn uploads_need_the_csrf_token_and_join_their_story() {
     );
     let v = ok(addr, &format!("/api/stories/{seeds}")).json();
     assert_eq!(v["articles"].as_array().unwrap().len(), 6);
+    assert!(ok(addr, &format!("/stories/{seeds}"))
+        .body
+        .contains("6 articles"));
+    // What the index's script polls moved, and the index shows the grown story.
+    assert!(generation(addr) > before);
+    assert!(section(&ok(addr, "/").body, "stories").contains("6 articles"));
     assert!(Store::open(&db).unwrap().check().is_ok());
     // Too large an upload is refused.
     let big = "x".repeat(corroborate_serve::DEFAULT_UPLOAD_LIMIT + 1024);
@@ -619,6 +643,15 @@ fn a_token_is_required_on_every_request_when_given() {
     let r = request(addr, "GET", "/?q=Chagos", &[("Cookie", pair)], b"");
     assert_eq!(r.status, 200);
     assert!(r.body.contains("data-testid=\"story\""));
+    // A stale cookie does not hide a right ?token=.
+    let r = request(
+        addr,
+        "GET",
+        &format!("/?token={token}"),
+        &[("Cookie", "corroborate_token=old")],
+        b"",
+    );
+    assert_eq!(r.status, 303);
     // With a token any host name may be used (the token is the protection).
     assert_eq!(
         request(
@@ -646,4 +679,26 @@ fn a_non_loopback_address_without_a_token_is_refused() {
     let mut c = Config::new(db, "0.0.0.0:0".parse().unwrap());
     c.token = Some("short".into());
     assert!(matches!(spawn(c), Err(ServeError::BadToken)));
+}
+
+#[test]
+fn every_link_of_every_page_leads_somewhere() {
+    let addr = server();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut todo = vec!["/".to_string()];
+    while let Some(path) = todo.pop() {
+        if !seen.insert(path.clone()) || seen.len() > 400 {
+            continue;
+        }
+        let r = get(addr, &path);
+        assert_eq!(r.status, 200, "{path}");
+        for href in r.body.split("href=\"").skip(1) {
+            let href = &href[..href.find('"').unwrap()];
+            let href = href.split('#').next().unwrap().replace("&amp;", "&");
+            if href.starts_with('/') && !seen.contains(&href) {
+                todo.push(href);
+            }
+        }
+    }
+    assert!(seen.len() > 50, "{}", seen.len());
 }

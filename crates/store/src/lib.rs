@@ -128,7 +128,7 @@ const ADDED_TABLES: &[(&str, &str, &str)] = &[
     (
         "story_entities",
         "CREATE TABLE IF NOT EXISTS story_entities(
-           name TEXT NOT NULL,
+           name TEXT NOT NULL COLLATE NOCASE,
            story INTEGER NOT NULL REFERENCES stories(idx),
            kind TEXT NOT NULL,
            mentions INTEGER NOT NULL,
@@ -225,7 +225,27 @@ pub struct StoryListing {
     pub row: StoryRow,
     /// Outlet names of the members ([`outlet_name`]), sorted, each once.
     pub outlets: Vec<String>,
+    /// With a full-text search: the first member (by id) that matches, and a snippet of it.
+    pub hit: Option<SearchHit>,
 }
+
+/// Where a story matched a full-text search.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchHit {
+    /// The matching article's id.
+    pub article: String,
+    /// About 16 words of its text around the match, each matched word between
+    /// [`HIT_START`] and [`HIT_END`] (private-use characters, for the caller to mark up).
+    pub snippet: String,
+}
+
+/// Opens a matched word in [`SearchHit::snippet`] (U+E000).
+pub const HIT_START: char = '\u{E000}';
+/// Closes a matched word in [`SearchHit::snippet`] (U+E001).
+pub const HIT_END: char = '\u{E001}';
+
+/// What a story's kept analysis covers: members, analysed members, analysis version.
+pub type StoryStamp = (u32, Option<u32>, Option<String>);
 
 /// One stored article with where it sits.
 #[derive(Clone, Debug)]
@@ -768,24 +788,82 @@ impl Store {
             .map_err(|e| self.sql(e))?;
         let mut members = self
             .conn
-            .prepare_cached("SELECT id, outlet, url FROM articles WHERE story = ?1 ORDER BY id")
+            .prepare_cached(
+                "SELECT id, outlet, url, seq FROM articles WHERE story = ?1 ORDER BY id",
+            )
             .map_err(|e| self.sql(e))?;
+        let words = filter.q.as_deref().and_then(fts_query);
         let mut out = Vec::with_capacity(rows.len());
         for (idx, mut row) in rows {
-            let list: Vec<(String, Option<String>, Option<String>)> = members
-                .query_map([idx], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            type Member = (String, Option<String>, Option<String>, i64);
+            let list: Vec<Member> = members
+                .query_map([idx], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
                 .and_then(|m| m.collect::<std::result::Result<_, _>>())
                 .map_err(|e| self.sql(e))?;
             let mut outlets: Vec<String> = list
                 .iter()
-                .map(|(id, o, u)| outlet_name(o.as_deref(), u.as_deref(), id))
+                .map(|(id, o, u, _)| outlet_name(o.as_deref(), u.as_deref(), id))
                 .collect();
             outlets.sort();
             outlets.dedup();
-            row.articles = list.into_iter().map(|(id, _, _)| id).collect();
-            out.push(StoryListing { row, outlets });
+            let hit = match &words {
+                Some(q) => self.first_hit(q, &list)?,
+                None => None,
+            };
+            row.articles = list.into_iter().map(|(id, _, _, _)| id).collect();
+            out.push(StoryListing { row, outlets, hit });
         }
         Ok(out)
+    }
+
+    /// What a story's kept analysis covers, cheaply: `(members, analysed members, analysis
+    /// version)`, or `None` for an unknown id. A page built from the analysis stays right while
+    /// this stays the same.
+    pub fn story_stamp(&self, id: &str) -> Result<Option<StoryStamp>> {
+        self.conn
+            .prepare_cached(
+                "SELECT articles, analysed_members, analysis_version FROM stories WHERE id = ?1",
+            )
+            .and_then(|mut st| {
+                st.query_row([id], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)? as u32,
+                        r.get::<_, Option<i64>>(1)?.map(|n| n as u32),
+                        r.get(2)?,
+                    ))
+                })
+                .optional()
+            })
+            .map_err(|e| self.sql(e))
+    }
+
+    /// The first of `members` (id, outlet, url, seq) whose title or text matches the FTS5
+    /// query `q`, with a snippet of its text (the first 64 members are tried).
+    fn first_hit(
+        &self,
+        q: &str,
+        members: &[(String, Option<String>, Option<String>, i64)],
+    ) -> Result<Option<SearchHit>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT snippet(articles_fts, 1, char(57344), char(57345), '…', 16) \
+                 FROM articles_fts WHERE articles_fts MATCH ?1 AND rowid = ?2",
+            )
+            .map_err(|e| self.sql(e))?;
+        for (id, _, _, seq) in members.iter().take(64) {
+            let snippet: Option<String> = st
+                .query_row(params![q, seq], |r| r.get(0))
+                .optional()
+                .map_err(|e| self.sql(e))?;
+            if let Some(snippet) = snippet {
+                return Ok(Some(SearchHit {
+                    article: id.clone(),
+                    snippet,
+                }));
+            }
+        }
+        Ok(None)
     }
 
     /// One stored article with its story, or `None` for an unknown id.
@@ -1399,6 +1477,17 @@ mod tests {
             ..StoryFilter::default()
         };
         assert_eq!(find(store, q("valparaiso RESCUE")), [vec!["q1"]]);
+        let hit = store.find_stories(&q("rescue")).unwrap()[0]
+            .hit
+            .clone()
+            .unwrap();
+        assert_eq!(hit.article, "q1");
+        assert!(
+            hit.snippet.contains("\u{E000}Rescue\u{E001}"),
+            "{}",
+            hit.snippet
+        );
+        assert!(store.find_stories(&all).unwrap()[0].hit.is_none());
         assert_eq!(find(store, q("polls")), [vec!["v1"]]);
         assert!(find(store, q("valparaiso oslo")).is_empty());
         // FTS5 syntax in the input is only words.
