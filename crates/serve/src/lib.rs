@@ -184,7 +184,7 @@ pub fn spawn(config: Config) -> Result<Running, ServeError> {
         csrf: secret(),
         pool: Mutex::new(vec![first]),
         upload: Mutex::new(()),
-        analysing: Mutex::new(()),
+        analysing: views::InFlight::default(),
         cache: Mutex::new(PageCache::default()),
         config,
     });
@@ -272,8 +272,8 @@ struct App {
     pool: Mutex<Vec<Store>>,
     /// Uploads ingest one at a time in this process (other processes wait on the store).
     upload: Mutex<()>,
-    /// Stories without a kept analysis are analysed one at a time.
-    analysing: Mutex<()>,
+    /// Stories being analysed on demand.
+    analysing: views::InFlight,
     /// Story pages and JSON lately made.
     cache: Mutex<PageCache>,
 }

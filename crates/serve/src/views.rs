@@ -15,9 +15,9 @@ use corroborate_pipeline::run::{self, Options};
 use corroborate_read::{Item, Note};
 use corroborate_store::{outlet_name, ArticleRow, Store, StoreError, StoryFilter, StoryListing};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex};
 
 /// Stories per page of the index.
 pub const PAGE_SIZE: usize = 20;
@@ -196,14 +196,52 @@ fn serves(a: &StoredAnalysis, articles: &[Article], options: &Options) -> bool {
         && a.story.articles.iter().eq(articles.iter().map(|x| &x.id))
 }
 
-/// How stories without a kept analysis are analysed: the options, and a lock so that one
-/// process analyses one story at a time (a second view of the same story waits and then finds
-/// the analysis kept, instead of computing it again).
+/// Stories being analysed on demand in this process: a view of a story another request is
+/// analysing waits for it (and then finds the analysis kept) instead of computing it again;
+/// different stories are analysed side by side.
+#[derive(Default)]
+pub struct InFlight {
+    ids: Mutex<HashSet<String>>,
+    done: Condvar,
+}
+
+/// Removes its story from [`InFlight`] when dropped (also on a panic), waking the waiters.
+struct Claim<'a> {
+    flight: &'a InFlight,
+    id: String,
+}
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut ids) = self.flight.ids.lock() {
+            ids.remove(&self.id);
+        }
+        self.flight.done.notify_all();
+    }
+}
+
+impl InFlight {
+    /// Wait while another request analyses `id`, then claim it.
+    fn claim(&self, id: &str) -> Option<Claim<'_>> {
+        let mut ids = self.ids.lock().ok()?;
+        while ids.contains(id) {
+            ids = self.done.wait(ids).ok()?;
+        }
+        ids.insert(id.to_string());
+        Some(Claim {
+            flight: self,
+            id: id.to_string(),
+        })
+    }
+}
+
+/// How stories without a kept analysis are analysed: the options, and the stories being
+/// analysed now.
 pub struct Analyse<'a> {
     /// Model and summary length.
     pub options: &'a Options,
-    /// Held while analysing.
-    pub gate: &'a Mutex<()>,
+    /// Stories being analysed.
+    pub gate: &'a InFlight,
 }
 
 /// The kept analysis of a story when it serves for its current members, applied to them.
@@ -234,7 +272,7 @@ pub fn story(store: &mut Store, id: &str, how: &Analyse) -> Result<Option<StoryV
             analysed_now: false,
         }));
     }
-    let _one = how.gate.lock();
+    let _claim = how.gate.claim(id);
     // Another request may have analysed it while this one waited.
     let Some(mut articles) = store.story_articles(id)? else {
         return Ok(None);

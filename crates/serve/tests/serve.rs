@@ -584,8 +584,19 @@ fn a_story_not_analysed_yet_is_analysed_once_and_kept() {
     let listed = ok(addr, "/").body;
     assert!(listed.contains("not analysed yet"));
     let id = seeds_story(addr);
-    let first = ok(addr, &format!("/stories/{id}")).body;
-    assert!(first.contains("analysed for this view"));
+    // Four views at once: one analyses, the others wait and read what it kept.
+    let bodies: Vec<String> = std::thread::scope(|s| {
+        let views: Vec<_> = (0..4)
+            .map(|_| s.spawn(|| ok(addr, &format!("/stories/{id}")).body))
+            .collect();
+        views.into_iter().map(|v| v.join().unwrap()).collect()
+    });
+    let analysed = bodies
+        .iter()
+        .filter(|b| b.contains("analysed for this view"))
+        .count();
+    assert_eq!(analysed, 1);
+    assert!(bodies.iter().all(|b| b.contains("5 articles")));
     assert_eq!(
         Store::open(&db)
             .unwrap()
