@@ -317,7 +317,7 @@ impl Drop for Killed {
 }
 
 fn remove_store(db: &Path) {
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", ".live"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }
 }
@@ -459,7 +459,8 @@ fn start_server(bin: &Path, db: &Path, log: &Path) -> Result<(Killed, String), S
 }
 
 /// The corpus continued past its first `n` articles, `m` more, ids prefixed `live{run}-` so
-/// none is stored yet, even in a store an earlier run (`--reuse`) added to.
+/// none is stored yet. `n` counts what earlier runs on the same store (`--reuse`) added too,
+/// so each run's texts are new, not copies of theirs.
 fn live_corpus(
     shared: &Path,
     n: usize,
@@ -538,7 +539,14 @@ fn bench(shared: &Path, o: &Opts) -> Result<bool, String> {
         let run = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
-        let ids = live_corpus(shared, o.n, o.ingest_n, run, &file)?;
+        // How many live articles earlier runs added to this store, kept beside it.
+        let counter = PathBuf::from(format!("{}.live", db.display()));
+        let added: usize = std::fs::read_to_string(&counter)
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(0);
+        let ids = live_corpus(shared, o.n + added, o.ingest_n, run, &file)?;
+        std::fs::write(&counter, format!("{}\n", added + ids.len())).map_err(|e| e.to_string())?;
         Some((file, ids))
     } else {
         None
