@@ -27,7 +27,7 @@
 //! `p[data-testid=hit]` snippet with `<mark>`ed words), `#no-stories`; story page
 //! `#headline`, `#independent-sources`, `#summary`, `#facts` (rows `tr#fact-N`
 //! `[data-testid=fact][data-independent]`), `#conflicts`, `#quotes`, `#entities`, `#numbers`,
-//! `#rewrites` (`li[data-testid=derivation][data-article][data-source]`), `#timeline`,
+//! `#rewrites` (`svg.graph`, and `li[data-testid=derivation][data-article][data-source]`), `#timeline`,
 //! `#articles` (`article#art-N[data-article]`); article page `#headline`, `#metadata`,
 //! `#original`, `#article-text`, `#removed`, `#facts`; entity page `#aliases`, `#stories`,
 //! `#quotes`; outlet page `#derivations`, `#stories`, `#single-source`; add page `#add`
@@ -226,25 +226,27 @@ fn same_secret(a: &str, b: &str) -> bool {
 /// is parsed and rendered once. Bounded in bytes; the oldest entries go first.
 #[derive(Default)]
 struct PageCache {
-    pages: HashMap<(bool, String), (Stamp, Arc<str>)>,
-    order: VecDeque<(bool, String)>,
+    pages: HashMap<String, (Stamp, Arc<str>)>,
+    order: VecDeque<String>,
     bytes: usize,
 }
 
-type Stamp = corroborate_store::StoryStamp;
+/// What a cached page was made from: a story's `(members, analysed members, version)`, or a
+/// listing's `(generation, analysed count, None)`.
+type Stamp = (u64, Option<u64>, Option<String>);
 
 /// Bytes of pages the cache holds at most.
 const CACHE_BYTES: usize = 64 << 20;
 
 impl PageCache {
-    fn get(&self, key: &(bool, String), stamp: &Stamp) -> Option<Arc<str>> {
+    fn get(&self, key: &str, stamp: &Stamp) -> Option<Arc<str>> {
         self.pages
             .get(key)
             .filter(|(s, _)| s == stamp)
             .map(|(_, p)| p.clone())
     }
 
-    fn put(&mut self, key: (bool, String), stamp: Stamp, page: Arc<str>) {
+    fn put(&mut self, key: String, stamp: Stamp, page: Arc<str>) {
         if page.len() > CACHE_BYTES / 8 {
             return;
         }
@@ -575,18 +577,50 @@ async fn guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Respons
     }
 }
 
+/// An index page (`json`: its JSON), from the cache while the store's listing stamp is the
+/// one it was made from (so a repeated search costs one small query), else made and kept.
+async fn listing_reply(
+    app: &Arc<App>,
+    q: views::IndexQuery,
+    json: bool,
+) -> Result<Arc<str>, Failure> {
+    let app2 = app.clone();
+    app.with_store(move |s, _| {
+        let (generation, analysed) = s.listing_stamp()?;
+        let stamp: Stamp = (generation, Some(analysed), None);
+        let (norm, notices) = q.normalized();
+        let key = format!(
+            "list {json} {} {notices:?}",
+            norm.at_page(norm.page_number())
+        );
+        if let Some(page) = app2.cache.lock().ok().and_then(|c| c.get(&key, &stamp)) {
+            return Ok(page);
+        }
+        let l = views::listing(s, &q)?;
+        let page: Arc<str> = if json {
+            listing_json(&l).into()
+        } else {
+            pages::index(&l).into()
+        };
+        if let Ok(mut c) = app2.cache.lock() {
+            c.put(key, stamp, page.clone());
+        }
+        Ok(page)
+    })
+    .await
+}
+
 async fn index(State(app): State<Arc<App>>, Query(q): Query<views::IndexQuery>) -> Reply {
-    let listing = app
-        .with_store(move |s, _| Ok(views::listing(s, &q)?))
-        .await?;
-    Ok(html(pages::index(&listing)))
+    let page = listing_reply(&app, q, false).await?;
+    Ok(html(page.to_string()))
 }
 
 async fn api_stories(State(app): State<Arc<App>>, Query(q): Query<views::IndexQuery>) -> Reply {
-    let l = app
-        .with_store(move |s, _| Ok(views::listing(s, &q)?))
-        .await
-        .map_err(Failure::json)?;
+    let page = listing_reply(&app, q, true).await.map_err(Failure::json)?;
+    Ok(json_body(page.to_string()))
+}
+
+fn listing_json(l: &views::Listing) -> String {
     let stories: Vec<serde_json::Value> = l
         .stories
         .iter()
@@ -604,16 +638,14 @@ async fn api_stories(State(app): State<Arc<App>>, Query(q): Query<views::IndexQu
         })
         .collect();
     let page = l.query.page_number();
-    Ok(json_body(
-        serde_json::json!({
-            "stories": stories,
-            "page": page,
-            "next_page": if l.more { Some(page + 1) } else { None },
-            "notices": l.notices,
-            "generation": l.generation,
-        })
-        .to_string(),
-    ))
+    serde_json::json!({
+        "stories": stories,
+        "page": page,
+        "next_page": if l.more { Some(page + 1) } else { None },
+        "notices": l.notices,
+        "generation": l.generation,
+    })
+    .to_string()
 }
 
 /// A story page (`json`: its schema-v1 JSON), from the cache while the story's analysis is
@@ -622,20 +654,21 @@ async fn api_stories(State(app): State<Arc<App>>, Query(q): Query<views::IndexQu
 async fn story_reply(app: &Arc<App>, id: String, json: bool) -> Result<Arc<str>, Failure> {
     let app2 = app.clone();
     app.with_store(move |s, how| {
-        let stamp = s
+        let (members, analysed, version) = s
             .story_stamp(&id)?
             .ok_or_else(|| Failure::not_found("story"))?;
-        let key = (json, id);
+        let stamp: Stamp = (members as u64, analysed.map(u64::from), version);
+        let key = format!("story {json} {id}");
         if let Some(page) = app2.cache.lock().ok().and_then(|c| c.get(&key, &stamp)) {
             return Ok(page);
         }
-        let v = views::story(s, &key.1, how)?.ok_or_else(|| Failure::not_found("story"))?;
+        let v = views::story(s, &id, how)?.ok_or_else(|| Failure::not_found("story"))?;
         let page: Arc<str> = if json {
             story_json(&v).into()
         } else {
             pages::story(&v).into()
         };
-        let covered = stamp.1 == Some(stamp.0) && stamp.0 as usize == v.articles.len();
+        let covered = analysed == Some(members) && members as usize == v.articles.len();
         if covered && !v.analysed_now {
             if let Ok(mut c) = app2.cache.lock() {
                 c.put(key, stamp, page.clone());

@@ -710,6 +710,90 @@ fn facts_matrix(o: &mut String, v: &StoryView, labels: &Labels) {
     let _ = write!(o, "</section>");
 }
 
+/// Articles the graph draws at most (the list below it names every derivation).
+const GRAPH_NODES: usize = 24;
+
+/// The copy/rewrite graph as inline SVG: the articles involved on a circle, an arrow from
+/// each source to the article that copies or rewrites it (dashed when the direction is
+/// unknown). Presentation attributes only (no `style`), labels escaped; the list after it
+/// says the same in words.
+fn graph(o: &mut String, s: &Story, labels: &Labels) {
+    let mut nodes: Vec<&str> = Vec::new();
+    for d in &s.derivations {
+        for id in [d.source.as_str(), d.article.as_str()] {
+            if !nodes.contains(&id) && nodes.len() < GRAPH_NODES {
+                nodes.push(id);
+            }
+        }
+    }
+    let (w, h, r) = (640.0_f64, 360.0_f64, 130.0_f64);
+    let at = |i: usize| {
+        let a = std::f64::consts::TAU * i as f64 / nodes.len().max(1) as f64
+            - std::f64::consts::FRAC_PI_2;
+        (w / 2.0 + 1.6 * r * a.cos(), h / 2.0 + r * a.sin())
+    };
+    let _ = write!(
+        o,
+        "<svg class=\"graph\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-labelledby=\"graph-title\">\
+         <title id=\"graph-title\">Which article copies or rewrites which: arrows point from the source to the copy or rewrite</title>\
+         <defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\">\
+         <path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"#4f5868\"/></marker></defs>"
+    );
+    for d in &s.derivations {
+        let (Some(a), Some(b)) = (
+            nodes.iter().position(|n| *n == d.source),
+            nodes.iter().position(|n| *n == d.article),
+        ) else {
+            continue;
+        };
+        let ((x1, y1), (x2, y2)) = (at(a), at(b));
+        // Stop short of the target's dot.
+        let len = ((x2 - x1).powi(2) + (y2 - y1).powi(2)).sqrt().max(1.0);
+        let (ex, ey) = (x2 - (x2 - x1) * 9.0 / len, y2 - (y2 - y1) * 9.0 / len);
+        let dash = if d.direction == corroborate_model::Direction::ArticleFromSource {
+            ""
+        } else {
+            " stroke-dasharray=\"5 4\""
+        };
+        let _ = write!(
+            o,
+            "<line x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{ex:.1}\" y2=\"{ey:.1}\" stroke=\"#4f5868\" stroke-width=\"1.5\"{dash} marker-end=\"url(#arrow)\"/>"
+        );
+    }
+    for (i, id) in nodes.iter().enumerate() {
+        let (x, y) = at(i);
+        let name: String = labels.name(id).chars().take(28).collect();
+        let anchor = if x < w / 2.0 - 1.0 {
+            "end"
+        } else if x > w / 2.0 + 1.0 {
+            "start"
+        } else {
+            "middle"
+        };
+        let dx = match anchor {
+            "end" => -10.0,
+            "start" => 10.0,
+            _ => 0.0,
+        };
+        let dy = if anchor == "middle" && y < h / 2.0 {
+            -10.0
+        } else if anchor == "middle" {
+            18.0
+        } else {
+            4.0
+        };
+        let _ = write!(
+            o,
+            "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"6\" fill=\"#1f44a3\"/>\
+             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\" font-size=\"12\" fill=\"#1d2330\">{}</text>",
+            x + dx,
+            y + dy,
+            esc(&name)
+        );
+    }
+    let _ = write!(o, "</svg>");
+}
+
 fn rewrites(o: &mut String, s: &Story, labels: &Labels) {
     let _ = write!(
         o,
@@ -718,6 +802,7 @@ fn rewrites(o: &mut String, s: &Story, labels: &Labels) {
     if s.derivations.is_empty() {
         let _ = write!(o, "<p>No article copies or rewrites another.</p>");
     } else {
+        graph(o, s, labels);
         let _ = write!(o, "<ul>");
         for d in s.derivations.iter().take(DERIVATIONS) {
             let verb = match (d.copy, d.direction) {

@@ -289,6 +289,7 @@ fn the_seeds_story_page_shows_facts_sources_the_rewrite_the_conflict_and_the_tim
         "{rewrites}"
     );
     assert!(rewrites.contains("rewrites"));
+    assert!(rewrites.contains("<svg class=\"graph\"") && rewrites.contains("marker-end"));
     // The April 2027 / 2027 conflict.
     let conflicts = section(&page, "conflicts");
     assert!(
@@ -584,6 +585,8 @@ fn a_story_not_analysed_yet_is_analysed_once_and_kept() {
     let listed = ok(addr, "/").body;
     assert!(listed.contains("not analysed yet"));
     let id = seeds_story(addr);
+    let listed = |addr| ok(addr, "/api/stories?q=Chagos").json()["stories"][0]["analysed"].clone();
+    assert_eq!(listed(addr), false);
     // Four views at once: one analyses, the others wait and read what it kept.
     let bodies: Vec<String> = std::thread::scope(|s| {
         let views: Vec<_> = (0..4)
@@ -597,6 +600,8 @@ fn a_story_not_analysed_yet_is_analysed_once_and_kept() {
         .count();
     assert_eq!(analysed, 1);
     assert!(bodies.iter().all(|b| b.contains("5 articles")));
+    // The listing made before the analysis is not served again.
+    assert_eq!(listed(addr), true);
     assert_eq!(
         Store::open(&db)
             .unwrap()

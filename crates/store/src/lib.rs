@@ -816,6 +816,24 @@ impl Store {
         Ok(out)
     }
 
+    /// What a story listing depends on beyond its query, cheaply: the generation (grows with
+    /// every batch) and the analysed members and analyses kept (grow as stories are analysed).
+    /// A listing made from the store stays right while this stays the same (but for an
+    /// analysis replaced by one of another version covering the same members).
+    pub fn listing_stamp(&self) -> Result<(u64, u64)> {
+        self.conn
+            .prepare_cached(
+                "SELECT (SELECT coalesce(max(value), 0) FROM meta WHERE key = 'generation'), \
+                 (SELECT coalesce(sum(analysed_members), 0) + count(analysis_version) FROM stories)",
+            )
+            .and_then(|mut st| {
+                st.query_row([], |r| {
+                    Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
+                })
+            })
+            .map_err(|e| self.sql(e))
+    }
+
     /// What a story's kept analysis covers, cheaply: `(members, analysed members, analysis
     /// version)`, or `None` for an unknown id. A page built from the analysis stays right while
     /// this stays the same.
