@@ -106,8 +106,11 @@ const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
     ("articles", "body_hash", "TEXT"),
 ];
 
-/// Tables added after the first stores were made (additive: same schema version), each with
-/// the statement that fills it from what an older store already holds. `articles_fts` is the
+/// Tables (and one index) added after the first stores were made (additive: same schema
+/// version), each with the statement that fills it from what an older store already holds.
+/// `stories_listing` covers every column a listing reads, so listing newest first never
+/// reads a story's row (whose kept analysis, stored before the columns added later, would
+/// be read through on the way to them). `articles_fts` is the
 /// full-text index of the articles (SQLite FTS5, external content: the text is kept once, in
 /// `articles`), kept in step by triggers inside each batch's transaction; `story_entities`
 /// lists each analysed story's merged entities, kept in step by `record_analysis`.
@@ -124,6 +127,12 @@ const ADDED_TABLES: &[(&str, &str, &str)] = &[
              VALUES ('delete', old.seq, old.title, old.text);
          END;",
         "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');",
+    ),
+    (
+        "stories_listing",
+        "CREATE INDEX IF NOT EXISTS stories_listing ON stories(last_date DESC, idx DESC, id, \
+         headline, independent_sources, first_date, articles, analysed_members, analysis_version);",
+        "",
     ),
     (
         "story_entities",
@@ -556,6 +565,7 @@ impl Store {
             "articles_fts_remove",
             "story_entities",
             "story_entities_story",
+            "stories_listing",
         ] {
             if !has_table(c, name)? {
                 return Ok(None);
@@ -816,22 +826,15 @@ impl Store {
         Ok(out)
     }
 
-    /// What a story listing depends on beyond its query, cheaply: the generation (grows with
-    /// every batch) and the analysed members and analyses kept (grow as stories are analysed).
-    /// A listing made from the store stays right while this stays the same (but for an
-    /// analysis replaced by one of another version covering the same members).
+    /// What a story listing depends on beyond its query, cheaply (two counters): the
+    /// generation (grows with every batch) and the analyses kept (grows with every
+    /// `record_analysis` of this version). A listing made from the store stays right while
+    /// this stays the same.
     pub fn listing_stamp(&self) -> Result<(u64, u64)> {
-        self.conn
-            .prepare_cached(
-                "SELECT (SELECT coalesce(max(value), 0) FROM meta WHERE key = 'generation'), \
-                 (SELECT coalesce(sum(analysed_members), 0) + count(analysis_version) FROM stories)",
-            )
-            .and_then(|mut st| {
-                st.query_row([], |r| {
-                    Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
-                })
-            })
-            .map_err(|e| self.sql(e))
+        let c = &self.conn;
+        let g = meta(c, "generation").map_err(|e| self.sql(e))?;
+        let a = meta(c, "analyses").map_err(|e| self.sql(e))?;
+        Ok((g as u64, a as u64))
     }
 
     /// What a story's kept analysis covers, cheaply: `(members, analysed members, analysis
@@ -1292,6 +1295,12 @@ impl Store {
         if n == 0 {
             return Ok(false);
         }
+        // Counted, so a listing can tell cheaply that an analysis was kept (`listing_stamp`).
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES ('analyses', 1) \
+             ON CONFLICT(key) DO UPDATE SET value = value + 1",
+            [],
+        )?;
         let idx: i64 =
             self.conn
                 .query_row("SELECT idx FROM stories WHERE id = ?1", [story_id], |r| {
