@@ -28,6 +28,10 @@
 //! - `cargo xtask fuzz [--budget SECONDS] [--seed N] [--corpus DIR]`: mutates real samples of
 //!   every input format and feeds them through reading, digest, every renderer and ingest,
 //!   checking invariants; failing inputs saved under `test_data/fuzz/crashes/` (`fuzz.rs`).
+//! - `cargo xtask bench-serve [--clients N] [--secs S] [--reuse] [--with-ingest]`: the web app
+//!   (`corroborate serve`) on the N-article store under concurrent clients: latency
+//!   percentiles per page kind, requests/s, errors, server peak RSS; an ingest meanwhile loses
+//!   nothing (`bench_serve.rs`).
 //! - `cargo xtask bench`: digest time of the seeds and articles/s of the digest stages on
 //!   `../shared/data/stories/ecbplus.jsonl`.
 //!
@@ -36,6 +40,7 @@
 //!
 //! Reads the shared data beside the checkout; never downloads anything.
 
+mod bench_serve;
 mod distill;
 mod duc;
 mod entities;
@@ -92,12 +97,13 @@ fn main() -> ExitCode {
             }
         },
         Some("bench") => bench(),
+        Some("bench-serve") => bench_serve::run(&shared(), &args[1..]),
         Some("distill") => distill::run(&args[1..]),
         Some("eval-extract") => extract::eval(&shared(), &args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask train-tagger [--epochs N] [--prune X] [--out PATH] [--no-write] | eval-entities [CONLL] | eval-quotes | eval-duc [DIR] | eval-similar [--model M] [--fit] | eval-stories | eval-extract [--quick] [--worst N] | gate [--baseline PATH] [--raise] | gen-corpus N OUT | bench-scale N | bench | fuzz [--budget SECONDS] [--seed N] [--corpus DIR]"
+                "usage: cargo xtask train-tagger [--epochs N] [--prune X] [--out PATH] [--no-write] | eval-entities [CONLL] | eval-quotes | eval-duc [DIR] | eval-similar [--model M] [--fit] | eval-stories | eval-extract [--quick] [--worst N] | gate [--baseline PATH] [--raise] | gen-corpus N OUT | bench-scale N | bench-serve [--clients N] [--secs S] [--reuse] [--with-ingest] | bench | fuzz [--budget SECONDS] [--seed N] [--corpus DIR]"
             );
             ExitCode::from(2)
         }

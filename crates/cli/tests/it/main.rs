@@ -2,6 +2,7 @@
 //! each module drives the real `corroborate` binary the way a user would.
 //! `cargo test -p corroborate --test it` runs them all; `--test it MODULE::` one module.
 
+mod browser;
 mod cli;
 mod common;
 mod facts;
