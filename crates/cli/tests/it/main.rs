@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod facts;
 mod golden;
+mod hostile;
 mod html;
 mod properties;
 mod sharing;
