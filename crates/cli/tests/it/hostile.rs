@@ -388,6 +388,7 @@ fn a_corrupt_middle_member_of_a_warc_gz_costs_only_its_own_record() {
     std::fs::write(dir.path().join("crawl.warc.gz"), &gz).unwrap();
     let args = [
         "digest",
+        "--no-model",
         "--single-story",
         "--format",
         "json",
@@ -588,7 +589,15 @@ fn ids_and_paths_with_terminal_escapes_reach_no_text_output_or_stderr_line() {
         check(&format!("show {id}"), &m);
     }
     // An id that is not there, holding escapes itself, is named without them.
-    let m = measured_run(d, &["show", "\u{1b}[2Jnope", "--db", "store.db"]);
+    let args = [
+        "show",
+        "\u{1b}[2Jnope",
+        "--db",
+        "store.db",
+        "--model",
+        "static",
+    ];
+    let m = measured_run(d, &args);
     assert_ne!(m.code, Some(0));
     check("show of a missing id", &m);
     eprintln!("escapes: {}", peaks.join("; "));
