@@ -1768,7 +1768,23 @@ mod tests {
     // The four quote-mark hangs saved by the first long run were fixed in quotes.rs (the
     // frame is looked for within 1,500 bytes of its quote, and quote regions are searched in
     // logarithmic time): they replay clean now.
-    const KNOWN: &[(&str, &str)] = &[];
+    // The long run of 2026-11-30 (seed 2026) saved two hangs in claim extraction
+    // (`crates/pipeline/src/claims.rs`, not fixed here): one sentence holding thousands of
+    // quote marks or clause breaks makes `sentence_claims` cost quadratic time (`actor`
+    // filters every token against every quote region of the sentence, for the sentence and
+    // each clause; `clauses` tokenizes the sentence again per clause).
+    const KNOWN: &[(&str, &str)] = &[
+        (
+            "4f3e8b1560cafe96.txt",
+            "claims::actor: 15,450 repeats of `\"maintext\":` (30,910 quote marks) in one \
+             sentence; about 9 s of CPU through every stage",
+        ),
+        (
+            "10e83b57d39ecea8.jsonl",
+            "claims: 19,193 repeats of `&#0;` in one JSONL text (one sentence of about 77,000 \
+             tokens, tokenized again per clause); about 21 s of CPU through every stage",
+        ),
+    ];
 
     fn saved() -> Vec<PathBuf> {
         let mut files: Vec<PathBuf> = walk_files(&crashes_dir());
@@ -1797,8 +1813,10 @@ mod tests {
     fn known_failures_still_fail() {
         for (name, why) in KNOWN {
             let p = crashes_dir().join(name);
+            // Over 5 s on every stage is still pathological: a whole real sample takes well
+            // under a second.
             assert!(
-                replay(&p, Duration::from_secs(20)).is_some(),
+                replay(&p, Duration::from_secs(5)).is_some(),
                 "{name} ({why}) no longer fails"
             );
         }
