@@ -1,24 +1,34 @@
-//! Fuzz: `cargo xtask fuzz [--budget SECONDS] [--seed N] [--corpus DIR] [--crashes DIR]
-//! [--hang SECONDS]`, a mutation fuzzer on stable Rust. In: real samples of every input format
-//! (plain text, JSON Lines, HTML, RSS and Atom feeds, WARC and `.warc.gz`, news-please JSON,
-//! gzip), taken from `../shared` and `test_data/` or built here when none exist, plus any files
-//! of `--corpus`. Out: a count of executions, executions/s, crashes, hangs and invariant
-//! violations on stdout; each failing input saved under `test_data/fuzz/crashes/` as
-//! `<hash>.<format>`; exit 1 when anything failed.
+//! Fuzz: `cargo xtask fuzz [--budget SECONDS] [--seed N] [--execs N] [--jobs N] [--corpus DIR]
+//! [--crashes DIR] [--hang SECONDS]`, a mutation fuzzer on stable Rust. In: real samples of
+//! every input format (plain text, JSON Lines, HTML, RSS and Atom feeds, WARC and `.warc.gz`,
+//! news-please JSON, gzip), taken from `../shared` and `test_data/` or built here when none
+//! exist, plus any files of `--corpus`; and small samples of every format made from them (a
+//! few KB each). Out: a count of executions, executions/s (overall and per format), crashes,
+//! hangs and invariant violations on stdout; each failing input saved under
+//! `test_data/fuzz/crashes/` as `<hash>.<format>`; exit 1 when anything failed.
 //!
-//! Each execution mutates one sample with a seeded PRNG (bit flips, interesting bytes and
-//! tokens, deletions, huge repeats, truncation, splicing, gzip of a mutant) and feeds it, in
-//! process, through the readers (the path reader on a temp file, `read_source`,
-//! `extract_html`, the feed, news-please and WARC readers), `digest_with` (no model, or the
-//! built-in static model now and then), every renderer, and every few executions `ingest`
-//! into a temporary store. Invariants checked on every output: each fact, variant, quote,
-//! number and summary text is a verbatim slice of its article; the JSON parses; the text and
-//! Markdown reports hold no ESC (or 8-bit CSI) byte; the store passes its own check.
+//! Each execution mutates one sample with a PRNG seeded by the campaign's seed and the
+//! execution's index (bit flips, interesting bytes and tokens, deletions, huge repeats,
+//! truncation, splicing, gzip of a mutant) and feeds it, in process, through the readers (the
+//! path reader on a temp file, `read_source`, `extract_html`, the feed, news-please and WARC
+//! readers), `digest_with` (no model, or the built-in static model every 16th) and every
+//! renderer. Most executions mutate a small sample (a millisecond or so each); every 256th a
+//! whole real one (huge repeats up to 256 KB); every 256th also ingests into a temporary
+//! store (on tmpfs when there is one). Invariants checked on every output: each fact,
+//! variant, quote, number and summary text is a verbatim slice of its article; the JSON
+//! parses; the text and Markdown reports hold no ESC (or 8-bit CSI) byte; the store passes
+//! its own check.
 //!
-//! Deterministic for a seed and a sample set except for what the time budget cuts off. A
-//! panic is caught (`catch_unwind`); a hang is caught by a watchdog thread, which saves the
-//! input and ends the process, since a stuck execution cannot be stopped from outside.
-//! Never touches the network; never writes outside the crash folder and a temp directory.
+//! `--jobs` worker threads (default: one per core) claim execution indices in turn; an
+//! execution's input and stages depend on the seed and its index only, so a campaign with a
+//! seed and `--execs` runs the same inputs whatever `--jobs`. A panic is caught per execution
+//! (`catch_unwind`); a hang (an execution over `--hang`, default 10 s) is caught by a watchdog
+//! thread, which saves the input and restarts the process to carry on from the first
+//! unclaimed index, since a stuck execution cannot be stopped from outside.
+//! `--seed N --write FROM TO DIR` writes the inputs of executions FROM..TO to DIR instead (to
+//! find again a hang past the few a campaign saves).
+//! Never touches the network; never writes outside the crash folder, a temp directory and
+//! the `--write` folder.
 
 use corroborate_model::{Article, RawArticle, Rejection};
 use corroborate_pipeline::run::{self, digest_with, prepare, Ingest, Options};
@@ -33,14 +43,29 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Once};
 use std::time::{Duration, Instant};
 
-/// The largest mutant fed in: past this the pipeline's cost, not a bug, dominates.
+/// The largest mutant of a full sample fed in: past this the pipeline's cost, not a bug,
+/// dominates.
 const MAX_MUTANT: usize = 256 * 1024;
 
-/// Every this many executions the mutant also goes through ingest into the store.
-const INGEST_EVERY: u64 = 16;
+/// The largest mutant of a small sample.
+const MAX_SMALL: usize = 4 * 1024;
+
+/// The largest small sample (real files cut to their head past this).
+const SMALL_SAMPLE: usize = 2 * 1024;
+
+/// Every this many executions mutate a full sample (whole real pages and seeds, with huge
+/// repeats up to [`MAX_MUTANT`]); the others mutate a small one.
+const FULL_EVERY: u64 = 256;
+
+/// Every this many executions the mutant also goes through ingest into the store (about
+/// a hundred times the cost of the rest of an execution; a store on disk is the slowest part).
+const INGEST_EVERY: u64 = 256;
 
 /// Every this many executions the digest uses the built-in static model.
-const MODEL_EVERY: u64 = 8;
+const MODEL_EVERY: u64 = 16;
+
+/// Every this many executions the input is also read as web pages only (`extract`).
+const PAGES_EVERY: u64 = 4;
 
 /// A store is started afresh after this many ingests (it stays small and fast).
 const STORE_ROUNDS: u64 = 64;
@@ -172,6 +197,8 @@ pub struct Config {
     pub crashes: PathBuf,
     /// An execution running longer than this is a hang.
     pub hang: Duration,
+    /// Worker threads, each running executions in turn.
+    pub jobs: usize,
     /// Print progress to stderr every so often.
     pub progress: bool,
     /// What earlier processes of this campaign did (see [`Config::resume`]).
@@ -194,13 +221,15 @@ pub struct Carry {
     pub violations: u64,
     /// Wall time, in milliseconds.
     pub millis: u64,
+    /// The first execution index no worker had claimed (where the next process starts).
+    pub next: u64,
 }
 
 impl Carry {
     fn to_arg(self) -> String {
         format!(
-            "{},{},{},{},{}",
-            self.execs, self.crashes, self.hangs, self.violations, self.millis
+            "{},{},{},{},{},{}",
+            self.execs, self.crashes, self.hangs, self.violations, self.millis, self.next
         )
     }
     fn parse(s: &str) -> Option<Carry> {
@@ -209,12 +238,13 @@ impl Carry {
             .map(|x| x.parse().ok())
             .collect::<Option<_>>()?;
         match v.as_slice() {
-            [execs, crashes, hangs, violations, millis] => Some(Carry {
+            [execs, crashes, hangs, violations, millis, next] => Some(Carry {
                 execs: *execs,
                 crashes: *crashes,
                 hangs: *hangs,
                 violations: *violations,
                 millis: *millis,
+                next: *next,
             }),
             _ => None,
         }
@@ -239,6 +269,12 @@ pub struct Summary {
     pub violations: u64,
     /// Each distinct failure (panic location or invariant), with the file saved for it.
     pub failures: BTreeMap<String, PathBuf>,
+    /// Worker threads.
+    pub jobs: usize,
+    /// Per format of the sample mutated: executions and the time they took (this process).
+    pub per_format: BTreeMap<String, (u64, Duration)>,
+    /// Time per stage, all workers together (this process).
+    pub times: Times,
 }
 
 /// Why one execution failed.
@@ -535,6 +571,30 @@ pub fn samples(corpus: Option<&Path>) -> Vec<Sample> {
         .filter(|s| s.ext == "txt")
         .map(|s| title_and_paragraphs(&String::from_utf8_lossy(&s.bytes)))
         .collect();
+    let real = out
+        .iter()
+        .find(|s| s.ext == "html" && s.bytes.len() < 64 * 1024)
+        .cloned();
+    let made = built_samples(&texts, real.as_ref(), "");
+    out.extend(made);
+
+    if let Some(dir) = corpus {
+        let mut extra: Vec<PathBuf> = walk_files(dir);
+        extra.sort();
+        out.extend(extra.iter().filter_map(|p| sample_of(p)));
+    }
+    out.retain(|s| !s.bytes.is_empty());
+    out
+}
+
+/// Samples of the formats no real file is kept of (feeds, WARC and `.warc.gz`, news-please
+/// JSON, JSON Lines, gzip, HTML pages), built from plain-text articles (title and paragraphs)
+/// and, as one more WARC page, `real_html`. `tag` marks their origin (`built{tag}: ...`).
+fn built_samples(
+    texts: &[(String, Vec<String>)],
+    real_html: Option<&Sample>,
+    tag: &str,
+) -> Vec<Sample> {
     let texts = if texts.is_empty() {
         vec![(
             "Council approves budget".to_string(),
@@ -546,10 +606,10 @@ pub fn samples(corpus: Option<&Path>) -> Vec<Sample> {
             ],
         )]
     } else {
-        texts
+        texts.to_vec()
     };
     let built = |origin: &str, ext: &str, bytes: Vec<u8>| Sample {
-        origin: format!("built: {origin}"),
+        origin: format!("built{tag}: {origin}"),
         ext: ext.to_string(),
         bytes,
     };
@@ -572,10 +632,7 @@ pub fn samples(corpus: Option<&Path>) -> Vec<Sample> {
             )
         })
         .collect();
-    if let Some(real) = out
-        .iter()
-        .find(|s| s.ext == "html" && s.bytes.len() < 64 * 1024)
-    {
+    if let Some(real) = real_html {
         pages.push((
             "https://www.example.com/real".to_string(),
             String::from_utf8_lossy(&real.bytes).into_owned(),
@@ -593,6 +650,11 @@ pub fn samples(corpus: Option<&Path>) -> Vec<Sample> {
         "HTML page of a seed",
         "html",
         pages[0].1.clone().into_bytes(),
+    ));
+    made.push(built(
+        "gzipped HTML page of a seed",
+        "html.gz",
+        gzip(pages[0].1.as_bytes()),
     ));
     for (i, (t, ps)) in texts.iter().enumerate().take(2) {
         let v = serde_json::json!({
@@ -632,18 +694,90 @@ pub fn samples(corpus: Option<&Path>) -> Vec<Sample> {
         "jsonl.gz",
         gzip(jsonl.as_bytes()),
     ));
-    if let Some(t) = out.iter().find(|s| s.ext == "txt") {
-        made.push(built("gzipped seed", "txt.gz", gzip(&t.bytes)));
+    if let Some((t, ps)) = texts.first() {
+        let plain = format!("{t}\n\n{}\n", ps.join("\n\n"));
+        made.push(built("gzipped seed", "txt.gz", gzip(plain.as_bytes())));
     }
-    out.extend(made);
+    made
+}
 
-    if let Some(dir) = corpus {
-        let mut extra: Vec<PathBuf> = walk_files(dir);
-        extra.sort();
-        out.extend(extra.iter().filter_map(|p| sample_of(p)));
+/// The small samples most executions mutate: every format again, each a few KB, so one
+/// execution through every stage costs about a millisecond, not the tens of milliseconds a
+/// whole real page costs. Built from the full samples: those already small kept as they are,
+/// the heads of real pages and JSON Lines files, and every built format again from the
+/// seeds cut to a title and two short paragraphs.
+pub fn small_samples(full: &[Sample]) -> Vec<Sample> {
+    let mut out: Vec<Sample> = full
+        .iter()
+        .filter(|s| s.bytes.len() <= SMALL_SAMPLE)
+        .cloned()
+        .collect();
+    // Heads of real pages (their meta tags, JSON-LD and first paragraphs) and of JSON Lines.
+    for s in full.iter().filter(|s| s.bytes.len() > SMALL_SAMPLE) {
+        let head = match s.ext.as_str() {
+            "html" | "htm" => s.bytes[..SMALL_SAMPLE].to_vec(),
+            "jsonl" => {
+                let lines: Vec<&[u8]> = s.bytes.split(|&b| b == b'\n').take(2).collect();
+                lines.join(&b'\n').into_iter().take(SMALL_SAMPLE).collect()
+            }
+            _ => continue,
+        };
+        out.push(Sample {
+            origin: format!("{} (first {} bytes)", s.origin, head.len()),
+            ext: s.ext.clone(),
+            bytes: head,
+        });
+    }
+    let texts: Vec<(String, Vec<String>)> = full
+        .iter()
+        .filter(|s| s.ext == "txt")
+        .map(|s| {
+            let text = String::from_utf8_lossy(&s.bytes);
+            let (mut t, mut ps) = title_and_paragraphs(&text);
+            if ps.is_empty() {
+                // Paragraphs one a line, no blank line between.
+                let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+                t = lines.next().unwrap_or_default().to_string();
+                ps = lines.map(str::to_string).collect();
+            }
+            let short = ps.iter().take(2).map(|p| cut(p, 160).to_string()).collect();
+            (cut(&t, 100).to_string(), short)
+        })
+        .collect();
+    // One article per feed, archive and JSON Lines file, and one pair: a story of two
+    // articles costs several times what one does to consolidate, and the whole samples hold
+    // several anyway.
+    for (i, one) in texts.chunks(1).enumerate() {
+        out.extend(built_samples(one, None, &format!(" small {i}")));
+        for (t, ps) in one {
+            out.push(Sample {
+                origin: format!("built small {i}: plain text"),
+                ext: "txt".into(),
+                bytes: format!("{t}\n\n{}\n", ps.join("\n\n")).into_bytes(),
+            });
+        }
+    }
+    if texts.len() > 1 {
+        out.extend(built_samples(&texts[..2], None, " small pair"));
     }
     out.retain(|s| !s.bytes.is_empty());
     out
+}
+
+/// The first sentences of `text` within `most` bytes (or its first `most` bytes, on a
+/// character boundary, when no sentence ends there).
+fn cut(text: &str, most: usize) -> &str {
+    if text.len() <= most {
+        return text;
+    }
+    let mut end = most;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    match text[..end].rfind(". ") {
+        Some(i) if i > 0 => &text[..=i],
+        _ => &text[..end],
+    }
 }
 
 fn walk_files(dir: &Path) -> Vec<PathBuf> {
@@ -671,7 +805,7 @@ const EXTS: &[&str] = &[
 ];
 
 /// One mutation of `data` in place.
-fn mutate_once(rng: &mut Rng, data: &mut Vec<u8>, other: &[u8]) {
+fn mutate_once(rng: &mut Rng, data: &mut Vec<u8>, other: &[u8], max: usize) {
     let len = data.len();
     match rng.below(12) {
         0 if len > 0 => {
@@ -708,7 +842,7 @@ fn mutate_once(rng: &mut Rng, data: &mut Vec<u8>, other: &[u8]) {
                 .iter()
                 .copied()
                 .cycle()
-                .take((chunk.len() * times).min(MAX_MUTANT))
+                .take((chunk.len() * times).min(max))
                 .collect();
             data.splice(i..i, rep);
         }
@@ -726,7 +860,7 @@ fn mutate_once(rng: &mut Rng, data: &mut Vec<u8>, other: &[u8]) {
         8 if !other.is_empty() => {
             let i = rng.below(len + 1);
             let from = rng.below(other.len());
-            let n = 1 + rng.below((other.len() - from).min(4096));
+            let n = 1 + rng.below((other.len() - from).min(4096).min(max / 4));
             data.splice(i..i, other[from..from + n].iter().copied());
         }
         9 if len > 1 => {
@@ -762,21 +896,22 @@ fn mutate_once(rng: &mut Rng, data: &mut Vec<u8>, other: &[u8]) {
     }
 }
 
-/// A mutant of `s`: 1 to 8 stacked mutations, sometimes of the decompressed content of a
-/// gzip sample (recompressed after), sometimes gzipped, sometimes read under another name.
-pub fn mutate(rng: &mut Rng, s: &Sample, other: &Sample) -> Sample {
+/// A mutant of `s` of at most `max` bytes (before compression): 1 to 8 stacked mutations,
+/// sometimes of the decompressed content of a gzip sample (recompressed after), sometimes
+/// gzipped, sometimes read under another name.
+pub fn mutate(rng: &mut Rng, s: &Sample, other: &Sample, max: usize) -> Sample {
     let mut ext = s.ext.clone();
     let inner_gz = ext.ends_with(".gz") && rng.one_in(2);
     let mut data = if inner_gz {
-        gunzip(&s.bytes, MAX_MUTANT).unwrap_or_else(|| s.bytes.clone())
+        gunzip(&s.bytes, max).unwrap_or_else(|| s.bytes.clone())
     } else {
         s.bytes.clone()
     };
     let rounds = 1 + rng.below(8);
     for _ in 0..rounds {
-        mutate_once(rng, &mut data, &other.bytes);
-        if data.len() > MAX_MUTANT {
-            data.truncate(MAX_MUTANT);
+        mutate_once(rng, &mut data, &other.bytes, max);
+        if data.len() > max {
+            data.truncate(max);
         }
     }
     if inner_gz {
@@ -817,10 +952,21 @@ pub fn mutate(rng: &mut Rng, s: &Sample, other: &Sample) -> Sample {
 /// What an execution goes through besides reading, digest without a model and rendering.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Stages {
+    /// Read as web pages only too (what `extract` does).
+    pub pages: bool,
     /// Digest with the built-in static model too.
     pub model: bool,
     /// Ingest into the store too.
     pub ingest: bool,
+}
+
+impl Stages {
+    /// Every stage.
+    pub const ALL: Stages = Stages {
+        pages: true,
+        model: true,
+        ingest: true,
+    };
 }
 
 /// The scratch folder of a campaign (removed when dropped) and the store an execution
@@ -829,6 +975,31 @@ pub struct Scratch {
     dir: PathBuf,
     rounds: u64,
     generation: u64,
+    /// Time spent in each stage by this scratch's executions.
+    pub times: Times,
+}
+
+/// Time spent per stage: reading (every reader), digest and render without a model, digest
+/// and render with the static model, ingest into the store.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Times {
+    /// Every reader.
+    pub read: Duration,
+    /// `digest_with` without a model, and every renderer.
+    pub digest: Duration,
+    /// `digest_with` with the static model, and every renderer.
+    pub model: Duration,
+    /// Ingest, analysis and check of the store.
+    pub ingest: Duration,
+}
+
+impl Times {
+    fn add(&mut self, o: &Times) {
+        self.read += o.read;
+        self.digest += o.digest;
+        self.model += o.model;
+        self.ingest += o.ingest;
+    }
 }
 
 impl Drop for Scratch {
@@ -838,10 +1009,18 @@ impl Drop for Scratch {
 }
 
 impl Scratch {
-    /// A scratch folder under the system temp directory, unique to this process and call.
+    /// A scratch folder under /dev/shm (else the system temp directory), unique to this
+    /// process and call.
     pub fn new() -> std::io::Result<Scratch> {
         static MADE: AtomicU64 = AtomicU64::new(0);
-        let dir = std::env::temp_dir().join(format!(
+        // In memory when the system has a tmpfs (/dev/shm): a store's syncs cost nothing there.
+        let shm = Path::new("/dev/shm");
+        let base = if shm.is_dir() {
+            shm.to_path_buf()
+        } else {
+            std::env::temp_dir()
+        };
+        let dir = base.join(format!(
             "corroborate-fuzz-{}-{}",
             std::process::id(),
             MADE.fetch_add(1, Ordering::SeqCst)
@@ -852,6 +1031,7 @@ impl Scratch {
             dir,
             rounds: 0,
             generation: 0,
+            times: Times::default(),
         })
     }
     fn input_path(&self, ext: &str) -> PathBuf {
@@ -874,19 +1054,23 @@ impl Scratch {
 /// Run one input through every stage, panicking where the library panics; `Err` when an
 /// output breaks an invariant.
 pub fn execute(input: &Sample, stages: Stages, scratch: &mut Scratch) -> Result<(), String> {
+    let t = Instant::now();
     let bytes = &input.bytes;
     let name = format!("input.{}", input.ext);
     // The readers of bytes, directly.
     let direct = corroborate_read::read_source(&name, bytes);
     std::hint::black_box(&direct);
-    let _ = corroborate_read::extract_html(bytes, &Default::default());
-    let _ = corroborate_read::extract_html(
-        bytes,
-        &corroborate_read::Hints {
+    // The HTML extractor on any bytes, with a URL and a declared charset (the path reader
+    // below gives it neither): every HTML input of even length, and with the web-page pass
+    // (every few executions) any input at all.
+    let html = matches!(input.ext.as_str(), "html" | "htm" | "xhtml");
+    if stages.pages || (html && bytes.len().is_multiple_of(2)) {
+        let hints = corroborate_read::Hints {
             url: Some("https://news.example.org/2020/03/03/a.html".into()),
             content_type: Some("text/html; charset=windows-1252".into()),
-        },
-    );
+        };
+        let _ = corroborate_read::extract_html(bytes, &hints);
+    }
     if input.ext.contains("rss") || input.ext.contains("atom") || input.ext.contains("xml") {
         let _ = corroborate_read::feed::read_feed(bytes);
     }
@@ -916,22 +1100,31 @@ pub fn execute(input: &Sample, stages: Stages, scratch: &mut Scratch) -> Result<
         accept: corroborate_read::Accept::Pages,
         ..Default::default()
     };
-    let _ = corroborate_read::gather(&paths, &pages, &mut |_| {});
+    if stages.pages {
+        let _ = corroborate_read::gather(&paths, &pages, &mut |_| {});
+    }
     let (raws, rejected) =
         corroborate_read::gather(&paths, &corroborate_read::Options::default(), &mut |_| {});
     let _ = std::fs::remove_file(&path);
+    scratch.times.read += t.elapsed();
 
+    let t = Instant::now();
     digest_and_render(raws.clone(), rejected.clone(), &Options::default())?;
+    scratch.times.digest += t.elapsed();
     if stages.model {
+        let t = Instant::now();
         let options = Options {
             embedder: Some(Arc::new(corroborate_embed::Builtin)),
             single_story: true,
             ..Default::default()
         };
         digest_and_render(raws.clone(), rejected, &options)?;
+        scratch.times.model += t.elapsed();
     }
     if stages.ingest {
+        let t = Instant::now();
         ingest(raws, scratch)?;
+        scratch.times.ingest += t.elapsed();
     }
     Ok(())
 }
@@ -1082,10 +1275,16 @@ fn ingest(raws: Vec<RawArticle>, scratch: &mut Scratch) -> Result<(), String> {
 // ---------------------------------------------------------------------------------------
 // Panics, hangs and the campaign.
 
-/// The last panic's message and location, and how many panics the process has seen (a panic
-/// on a worker thread the library swallows counts too).
-static PANICS: AtomicU64 = AtomicU64::new(0);
+/// The last panic's message and location (on any thread), for a panic that reaches a worker
+/// from a thread of the library's own.
 static LAST_PANIC: Mutex<String> = Mutex::new(String::new());
+
+thread_local! {
+    /// Panics on this thread, and the last one's location and message: a worker tells its own
+    /// panics (even one the library catches and swallows) from another worker's.
+    static OWN_PANICS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    static OWN_LAST: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
 
 fn quiet_panics() {
     static HOOK: Once = Once::new();
@@ -1101,10 +1300,12 @@ fn quiet_panics() {
                 .location()
                 .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
                 .unwrap_or_default();
+            let text = format!("{at}\n{msg}");
+            OWN_PANICS.with(|n| n.set(n.get() + 1));
+            OWN_LAST.with(|l| l.borrow_mut().clone_from(&text));
             if let Ok(mut last) = LAST_PANIC.lock() {
-                *last = format!("{at}\n{msg}");
+                *last = text;
             }
-            PANICS.fetch_add(1, Ordering::SeqCst);
         }))
     });
 }
@@ -1112,12 +1313,17 @@ fn quiet_panics() {
 /// Run one input under `catch_unwind`: the failure, if any.
 pub fn guarded(input: &Sample, stages: Stages, scratch: &mut Scratch) -> Option<Failure> {
     quiet_panics();
-    let before = PANICS.load(Ordering::SeqCst);
+    let before = OWN_PANICS.with(|n| n.get());
     let r = catch_unwind(AssertUnwindSafe(|| execute(input, stages, scratch)));
-    let panicked = r.is_err() || PANICS.load(Ordering::SeqCst) != before;
-    if panicked {
+    let own = OWN_PANICS.with(|n| n.get()) != before;
+    if r.is_err() || own {
         scratch.reset();
-        let last = LAST_PANIC.lock().map(|l| l.clone()).unwrap_or_default();
+        let last = if own {
+            OWN_LAST.with(|l| l.borrow().clone())
+        } else {
+            // The panic happened on a thread of the library's, which passed it on.
+            LAST_PANIC.lock().map(|l| l.clone()).unwrap_or_default()
+        };
         return Some(Failure::Panic(last));
     }
     match r {
@@ -1135,132 +1341,228 @@ pub fn save(dir: &Path, input: &Sample) -> PathBuf {
     path
 }
 
-/// The execution the watchdog watches: when it started and its input.
-type Current = Mutex<Option<(Instant, Sample)>>;
-
-/// Run a campaign.
-pub fn campaign(cfg: &Config) -> Summary {
-    let corpus = samples(cfg.corpus.as_deref());
-    let mut summary = Summary::default();
-    let Ok(mut scratch) = Scratch::new() else {
-        eprintln!("fuzz: cannot make a temp directory");
-        summary.violations = 1;
-        return summary;
+/// The input of execution `i` of a campaign with `seed`: a function of the two alone (not of
+/// which worker runs it, nor of what ran before), so a campaign is the same whatever
+/// `--jobs`, and a restart goes on where the last process stopped. Also the format of the
+/// sample it came from (what the per-format figures count).
+pub fn input_for(seed: u64, i: u64, small: &[Sample], full: &[Sample]) -> (Sample, String) {
+    let mut rng = Rng::new(seed ^ i.wrapping_mul(0xd1b5_4a32_d192_ed03));
+    rng.next();
+    let whole = i % FULL_EVERY == FULL_EVERY - 1 || small.is_empty();
+    let (pool, max) = if whole {
+        (full, MAX_MUTANT)
+    } else {
+        (small, MAX_SMALL)
     };
-    if corpus.is_empty() {
+    let s = rng.pick(pool);
+    let other = rng.pick(pool);
+    // One execution in 32 runs the sample itself, unmutated.
+    let input = if rng.one_in(32) {
+        s.clone()
+    } else {
+        mutate(&mut rng, s, other, max)
+    };
+    (input, s.ext.clone())
+}
+
+/// The stages execution `i` goes through besides reading, digest and render.
+fn stages_for(i: u64) -> Stages {
+    Stages {
+        pages: i % PAGES_EVERY == 1,
+        model: i % MODEL_EVERY == 3,
+        ingest: i % INGEST_EVERY == 5,
+    }
+}
+
+/// The execution a worker is running, watched by the watchdog: when it started and its input.
+type Current = Mutex<Option<(Instant, Arc<Sample>)>>;
+
+/// What the workers of a campaign share.
+struct Shared {
+    /// The next execution index to claim.
+    next: AtomicU64,
+    /// Executions finished, crashes, invariant violations (with what earlier processes did).
+    execs: AtomicU64,
+    crashes: AtomicU64,
+    violations: AtomicU64,
+    /// Each worker's execution under way.
+    current: Vec<Current>,
+    /// Each distinct failure, with the file saved for it.
+    failures: Mutex<BTreeMap<String, PathBuf>>,
+    /// Per format: executions and the time they took; time per stage.
+    per_format: Mutex<BTreeMap<String, (u64, Duration)>>,
+    times: Mutex<Times>,
+    /// Set when the campaign is over (budget, execution count, or a worker could not start).
+    done: std::sync::atomic::AtomicBool,
+}
+
+/// Run a campaign: `cfg.jobs` workers claim execution indices in turn, a watchdog thread
+/// watches them for hangs and prints progress.
+pub fn campaign(cfg: &Config) -> Summary {
+    let full = samples(cfg.corpus.as_deref());
+    let small = small_samples(&full);
+    let mut summary = Summary::default();
+    if full.is_empty() {
         eprintln!("fuzz: no samples");
         summary.violations = 1;
         return summary;
     }
+    let jobs = cfg.jobs.max(1);
     let start = Instant::now();
     let earlier = Duration::from_millis(cfg.carry.millis);
-    summary.execs = cfg.carry.execs;
-    summary.crashes = cfg.carry.crashes;
-    summary.hangs = cfg.carry.hangs;
-    summary.violations = cfg.carry.violations;
-    let counts = Arc::new([
-        AtomicU64::new(summary.execs),
-        AtomicU64::new(summary.crashes),
-        AtomicU64::new(summary.violations),
-    ]);
-    let current: Arc<Current> = Arc::new(Mutex::new(None));
-    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let shared = Arc::new(Shared {
+        next: AtomicU64::new(cfg.carry.next.max(cfg.carry.execs)),
+        execs: AtomicU64::new(cfg.carry.execs),
+        crashes: AtomicU64::new(cfg.carry.crashes),
+        violations: AtomicU64::new(cfg.carry.violations),
+        current: (0..jobs).map(|_| Mutex::new(None)).collect(),
+        failures: Mutex::new(BTreeMap::new()),
+        per_format: Mutex::new(BTreeMap::new()),
+        times: Mutex::new(Times::default()),
+        done: std::sync::atomic::AtomicBool::new(false),
+    });
     let watchdog = {
-        let (current, counts, done, cfg) =
-            (current.clone(), counts.clone(), done.clone(), cfg.clone());
+        let (shared, cfg) = (shared.clone(), cfg.clone());
         std::thread::spawn(move || {
-            while !done.load(Ordering::SeqCst) {
+            let mut last_note = Instant::now();
+            while !shared.done.load(Ordering::SeqCst) {
                 std::thread::sleep(Duration::from_millis(100));
-                let stuck = current.lock().ok().and_then(|c| {
-                    c.as_ref()
-                        .filter(|(t, _)| t.elapsed() > cfg.hang)
-                        .map(|(_, s)| s.clone())
+                let stuck = shared.current.iter().find_map(|c| {
+                    c.lock().ok().and_then(|c| {
+                        c.as_ref()
+                            .filter(|(t, _)| t.elapsed() > cfg.hang)
+                            .map(|(_, s)| s.clone())
+                    })
                 });
                 if let Some(input) = stuck {
-                    on_hang(&cfg, &input, &counts, earlier + start.elapsed());
+                    on_hang(&cfg, &input, &shared, earlier + start.elapsed());
+                }
+                if cfg.progress && last_note.elapsed() > Duration::from_secs(30) {
+                    last_note = Instant::now();
+                    let secs = (earlier + start.elapsed()).as_secs_f64();
+                    let execs = shared.execs.load(Ordering::SeqCst);
+                    eprintln!(
+                        "fuzz: {} executions, {:.0}/s, {} crashes, {} violations",
+                        execs,
+                        execs as f64 / secs,
+                        shared.crashes.load(Ordering::SeqCst),
+                        shared.violations.load(Ordering::SeqCst),
+                    );
                 }
             }
         })
     };
-
-    let mut rng = Rng::new(cfg.seed);
-    let mut last_note = Instant::now();
-    while earlier + start.elapsed() < cfg.budget && summary.execs < cfg.max_execs {
-        let i = summary.execs;
-        let s = rng.pick(&corpus);
-        let other = rng.pick(&corpus);
-        // One execution in 32 runs the sample itself, unmutated.
-        let input = if rng.one_in(32) {
-            s.clone()
-        } else {
-            mutate(&mut rng, s, other)
-        };
-        let stages = Stages {
-            model: i % MODEL_EVERY == MODEL_EVERY - 1,
-            ingest: i % INGEST_EVERY == INGEST_EVERY - 1,
-        };
-        if let Ok(mut c) = current.lock() {
-            *c = Some((Instant::now(), input.clone()));
+    std::thread::scope(|scope| {
+        for w in 0..jobs {
+            let (shared, full, small) = (&*shared, &full, &small);
+            scope.spawn(move || {
+                worker(cfg, w, shared, full, small, || earlier + start.elapsed());
+            });
         }
-        let failure = guarded(&input, stages, &mut scratch);
-        if let Ok(mut c) = current.lock() {
-            *c = None;
-        }
-        summary.execs += 1;
-        counts[0].store(summary.execs, Ordering::SeqCst);
-        if let Some(f) = failure {
-            match f {
-                Failure::Panic(_) => summary.crashes += 1,
-                Failure::Invariant(_) | Failure::Hang(_) => summary.violations += 1,
-            }
-            counts[1].store(summary.crashes, Ordering::SeqCst);
-            counts[2].store(summary.violations, Ordering::SeqCst);
-            let key = f.key();
-            if let std::collections::btree_map::Entry::Vacant(slot) = summary.failures.entry(key) {
-                let path = save(&cfg.crashes, &input);
-                let what = match &f {
-                    Failure::Panic(m) => format!("PANIC {}", m.replace('\n', ": ")),
-                    Failure::Invariant(m) => format!("INVARIANT {m}"),
-                    Failure::Hang(t) => format!("HANG over {t:?}"),
-                };
-                println!(
-                    "{what}\n  input: {} ({}, {} bytes), saved as {}",
-                    input.origin,
-                    input.ext,
-                    input.bytes.len(),
-                    path.display()
-                );
-                slot.insert(path);
-            }
-        }
-        if cfg.progress && last_note.elapsed() > Duration::from_secs(30) {
-            last_note = Instant::now();
-            let secs = (earlier + start.elapsed()).as_secs_f64();
-            eprintln!(
-                "fuzz: {} executions, {:.0}/s, {} crashes, {} violations",
-                summary.execs,
-                summary.execs as f64 / secs,
-                summary.crashes,
-                summary.violations
-            );
-        }
-    }
-    done.store(true, Ordering::SeqCst);
+    });
+    shared.done.store(true, Ordering::SeqCst);
     let _ = watchdog.join();
+    summary.execs = shared.execs.load(Ordering::SeqCst);
+    summary.crashes = shared.crashes.load(Ordering::SeqCst);
+    summary.violations = shared.violations.load(Ordering::SeqCst);
+    summary.hangs = cfg.carry.hangs;
     summary.elapsed = earlier + start.elapsed();
+    summary.jobs = jobs;
+    summary.failures =
+        std::mem::take(&mut *shared.failures.lock().unwrap_or_else(|e| e.into_inner()));
+    summary.per_format =
+        std::mem::take(&mut *shared.per_format.lock().unwrap_or_else(|e| e.into_inner()));
+    summary.times = *shared.times.lock().unwrap_or_else(|e| e.into_inner());
     summary
 }
 
+/// One worker: claims the next execution index until the budget or the execution count is
+/// spent, runs it, counts and saves what failed.
+fn worker(
+    cfg: &Config,
+    w: usize,
+    shared: &Shared,
+    full: &[Sample],
+    small: &[Sample],
+    elapsed: impl Fn() -> Duration,
+) {
+    let Ok(mut scratch) = Scratch::new() else {
+        eprintln!("fuzz: cannot make a temp directory");
+        shared.violations.fetch_add(1, Ordering::SeqCst);
+        return;
+    };
+    let mut per_format: HashMap<String, (u64, Duration)> = HashMap::new();
+    while !shared.done.load(Ordering::SeqCst) && elapsed() < cfg.budget {
+        let i = shared.next.fetch_add(1, Ordering::SeqCst);
+        if i >= cfg.max_execs {
+            break;
+        }
+        let (input, format) = input_for(cfg.seed, i, small, full);
+        let input = Arc::new(input);
+        let t = Instant::now();
+        if let Ok(mut c) = shared.current[w].lock() {
+            *c = Some((t, input.clone()));
+        }
+        let failure = guarded(&input, stages_for(i), &mut scratch);
+        if let Ok(mut c) = shared.current[w].lock() {
+            *c = None;
+        }
+        let took = t.elapsed();
+        let slot = per_format.entry(format).or_default();
+        slot.0 += 1;
+        slot.1 += took;
+        shared.execs.fetch_add(1, Ordering::SeqCst);
+        let Some(f) = failure else { continue };
+        match f {
+            Failure::Panic(_) => shared.crashes.fetch_add(1, Ordering::SeqCst),
+            Failure::Invariant(_) | Failure::Hang(_) => {
+                shared.violations.fetch_add(1, Ordering::SeqCst)
+            }
+        };
+        let Ok(mut failures) = shared.failures.lock() else {
+            continue;
+        };
+        if let std::collections::btree_map::Entry::Vacant(slot) = failures.entry(f.key()) {
+            let path = save(&cfg.crashes, &input);
+            let what = match &f {
+                Failure::Panic(m) => format!("PANIC {}", m.replace('\n', ": ")),
+                Failure::Invariant(m) => format!("INVARIANT {m}"),
+                Failure::Hang(t) => format!("HANG over {t:?}"),
+            };
+            println!(
+                "{what}\n  input: execution {i}, {} ({}, {} bytes), saved as {}",
+                input.origin,
+                input.ext,
+                input.bytes.len(),
+                path.display()
+            );
+            slot.insert(path);
+        }
+    }
+    if let Ok(mut all) = shared.per_format.lock() {
+        for (format, (n, t)) in per_format {
+            let slot = all.entry(format).or_default();
+            slot.0 += n;
+            slot.1 += t;
+        }
+    }
+    if let Ok(mut times) = shared.times.lock() {
+        times.add(&scratch.times);
+    }
+}
+
 /// An execution is stuck: save its input (the first few times), then either restart the
-/// campaign in a fresh process carrying the counts on, or report and end with exit 1. The
-/// stuck thread cannot be stopped any other way.
-fn on_hang(cfg: &Config, input: &Sample, counts: &[AtomicU64; 3], elapsed: Duration) -> ! {
+/// campaign in a fresh process carrying the counts on (from the first execution no worker
+/// has claimed yet), or report and end with exit 1. The stuck thread cannot be stopped any
+/// other way.
+fn on_hang(cfg: &Config, input: &Sample, shared: &Shared, elapsed: Duration) -> ! {
     let carry = Carry {
-        execs: counts[0].load(Ordering::SeqCst) + 1,
-        crashes: counts[1].load(Ordering::SeqCst),
+        execs: shared.execs.load(Ordering::SeqCst) + 1,
+        crashes: shared.crashes.load(Ordering::SeqCst),
         hangs: cfg.carry.hangs + 1,
-        violations: counts[2].load(Ordering::SeqCst),
+        violations: shared.violations.load(Ordering::SeqCst),
         millis: elapsed.as_millis() as u64,
+        next: shared.next.load(Ordering::SeqCst),
     };
     let saved = if carry.hangs <= SAVED_HANGS {
         format!("saved as {}", save(&cfg.crashes, input).display())
@@ -1276,14 +1578,16 @@ fn on_hang(cfg: &Config, input: &Sample, counts: &[AtomicU64; 3], elapsed: Durat
     );
     let _ = std::io::stdout().flush();
     #[cfg(unix)]
-    if cfg.resume && elapsed < cfg.budget {
+    if cfg.resume && elapsed < cfg.budget && carry.next < cfg.max_execs {
         use std::os::unix::process::CommandExt;
         let mut args = vec![
             "fuzz".to_string(),
             "--budget".into(),
             cfg.budget.as_secs().to_string(),
             "--seed".into(),
-            cfg.seed.wrapping_add(carry.execs).to_string(),
+            cfg.seed.to_string(),
+            "--jobs".into(),
+            cfg.jobs.to_string(),
             "--crashes".into(),
             cfg.crashes.display().to_string(),
             "--hang".into(),
@@ -1298,7 +1602,7 @@ fn on_hang(cfg: &Config, input: &Sample, counts: &[AtomicU64; 3], elapsed: Durat
             args.extend(["--corpus".into(), c.display().to_string()]);
         }
         if let Ok(exe) = std::env::current_exe() {
-            println!("fuzz: restarting to carry on (seed {})", args[4]);
+            println!("fuzz: restarting to carry on from execution {}", carry.next);
             let _ = std::io::stdout().flush();
             let e = std::process::Command::new(exe).args(&args).exec();
             eprintln!("fuzz: cannot restart: {e}");
@@ -1310,7 +1614,7 @@ fn on_hang(cfg: &Config, input: &Sample, counts: &[AtomicU64; 3], elapsed: Durat
         crashes: carry.crashes,
         hangs: carry.hangs,
         violations: carry.violations,
-        failures: BTreeMap::new(),
+        ..Default::default()
     };
     print_summary(&summary);
     std::process::exit(1)
@@ -1318,6 +1622,28 @@ fn on_hang(cfg: &Config, input: &Sample, counts: &[AtomicU64; 3], elapsed: Durat
 
 fn print_summary(s: &Summary) {
     let secs = s.elapsed.as_secs_f64().max(1e-9);
+    if !s.per_format.is_empty() {
+        println!(
+            "fuzz: per format of the sample mutated (this process; /s is per worker, {} workers):",
+            s.jobs
+        );
+        for (format, (n, t)) in &s.per_format {
+            println!(
+                "  {format:<10} {n:>12} executions  {:>8.0}/s  {:>8.3} ms each",
+                *n as f64 / t.as_secs_f64().max(1e-9),
+                t.as_secs_f64() * 1000.0 / (*n).max(1) as f64
+            );
+        }
+        let t = &s.times;
+        println!(
+            "fuzz: time per stage (all workers): read {:.1} s, digest and render {:.1} s, \
+             with the model {:.1} s, ingest {:.1} s",
+            t.read.as_secs_f64(),
+            t.digest.as_secs_f64(),
+            t.model.as_secs_f64(),
+            t.ingest.as_secs_f64()
+        );
+    }
     println!(
         "fuzz: {} executions in {:.1} s ({:.0}/s): {} crashes, {} hangs, {} invariant violations",
         s.execs,
@@ -1343,11 +1669,7 @@ pub fn replay(path: &Path, limit: Duration) -> Option<Failure> {
                 return;
             }
         };
-        let stages = Stages {
-            model: true,
-            ingest: true,
-        };
-        let _ = tx.send(guarded(&input, stages, &mut scratch));
+        let _ = tx.send(guarded(&input, Stages::ALL, &mut scratch));
     });
     match rx.recv_timeout(limit) {
         Ok(f) => f,
@@ -1370,6 +1692,7 @@ pub fn run(args: &[String]) -> ExitCode {
         corpus: None,
         crashes: crashes_dir(),
         hang: Duration::from_secs(10),
+        jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
         progress: true,
         carry: Carry::default(),
         resume: true,
@@ -1388,6 +1711,28 @@ pub fn run(args: &[String]) -> ExitCode {
             };
         }
     }
+    // `--seed S --write FROM TO DIR`: write the inputs of executions FROM..TO of a campaign
+    // with seed S to DIR as `<index>.<format>` (a hang past the saved few is found again so).
+    if let [seed_flag, seed, write, from, to, dir] = args {
+        if seed_flag == "--seed" && write == "--write" {
+            let (Ok(seed), Ok(from), Ok(to)) = (seed.parse(), from.parse(), to.parse()) else {
+                eprintln!("usage: cargo xtask fuzz --seed N --write FROM TO DIR");
+                return ExitCode::from(2);
+            };
+            let full = samples(None);
+            let small = small_samples(&full);
+            let _ = std::fs::create_dir_all(dir);
+            for i in from..to {
+                let (input, _) = input_for(seed, i, &small, &full);
+                let path = Path::new(dir).join(format!("{i}.{}", input.ext));
+                if let Err(e) = std::fs::write(&path, &input.bytes) {
+                    eprintln!("{}: {e}", path.display());
+                    return ExitCode::from(2);
+                }
+            }
+            return ExitCode::SUCCESS;
+        }
+    }
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let value = it.next();
@@ -1397,6 +1742,7 @@ pub fn run(args: &[String]) -> ExitCode {
             ("--seed", _, Some(n)) => cfg.seed = n,
             ("--execs", _, Some(n)) => cfg.max_execs = n,
             ("--hang", _, Some(n)) => cfg.hang = Duration::from_secs(n.max(1)),
+            ("--jobs", _, Some(n)) => cfg.jobs = (n as usize).max(1),
             ("--corpus", Some(v), _) => cfg.corpus = Some(PathBuf::from(v)),
             ("--crashes", Some(v), _) => cfg.crashes = PathBuf::from(v),
             ("--carry", Some(v), _) if Carry::parse(v).is_some() => {
@@ -1404,8 +1750,8 @@ pub fn run(args: &[String]) -> ExitCode {
             }
             _ => {
                 eprintln!(
-                    "usage: cargo xtask fuzz [--budget SECONDS] [--seed N] [--corpus DIR] \
-                     [--crashes DIR] [--hang SECONDS] [--execs N]"
+                    "usage: cargo xtask fuzz [--budget SECONDS] [--seed N] [--execs N] \
+                     [--jobs N] [--corpus DIR] [--crashes DIR] [--hang SECONDS]"
                 );
                 return ExitCode::from(2);
             }
@@ -1420,12 +1766,15 @@ pub fn run(args: &[String]) -> ExitCode {
     if cfg.carry != Carry::default() {
         println!("fuzz: carrying on after a hang: {:?}", cfg.carry);
     }
+    let small = small_samples(&n);
     println!(
-        "fuzz: seed {}, budget {} s, {} samples ({})",
+        "fuzz: seed {}, budget {} s, {} workers, {} full samples ({}), {} small ones",
         cfg.seed,
         cfg.budget.as_secs(),
+        cfg.jobs,
         n.len(),
-        listed.join(", ")
+        listed.join(", "),
+        small.len()
     );
     let s = campaign(&cfg);
     print_summary(&s);
@@ -1444,7 +1793,39 @@ mod tests {
     // The four quote-mark hangs saved by the first long run were fixed in quotes.rs (the
     // frame is looked for within 1,500 bytes of its quote, and quote regions are searched in
     // logarithmic time): they replay clean now.
-    const KNOWN: &[(&str, &str)] = &[];
+    // The long run of 2026-11-30 (seed 2026) saved two hangs in claim extraction
+    // (`crates/pipeline/src/claims.rs`, not fixed here): one sentence holding thousands of
+    // quote marks or clause breaks makes `sentence_claims` cost quadratic time (`actor`
+    // filters every token against every quote region of the sentence, for the sentence and
+    // each clause; `clauses` tokenizes the sentence again per clause).
+    const KNOWN: &[(&str, &str)] = &[
+        (
+            "4f3e8b1560cafe96.txt",
+            "claims::actor: 15,450 repeats of `\"maintext\":` (30,910 quote marks) in one \
+             sentence; about 9 s of CPU through every stage",
+        ),
+        (
+            "10e83b57d39ecea8.jsonl",
+            "claims: 19,193 repeats of `&#0;` in one JSONL text (one sentence of about 77,000 \
+             tokens, tokenized again per clause); about 21 s of CPU through every stage",
+        ),
+        // Three more hangs of that run, past the three it saves, found again from the seed
+        // and their execution index (`--seed 2026 --write`): HTML pages holding about a
+        // thousand repeats of `Content-Type: text/html; charset=utf-16`, slow in the summary
+        // (`summary::concepts`, `similarity::marked_stems`: stemming), not fixed here.
+        (
+            "seed2026-1090303.html",
+            "summary: 215 KB page of repeated header lines; over 45 s of CPU through every stage",
+        ),
+        (
+            "seed2026-3178239.html",
+            "summary: 139 KB page of repeated header lines; over 45 s of CPU through every stage",
+        ),
+        (
+            "seed2026-3672063.html",
+            "summary: 43 KB page, 997 repeats of one header line; 23 s of CPU through every stage",
+        ),
+    ];
 
     fn saved() -> Vec<PathBuf> {
         let mut files: Vec<PathBuf> = walk_files(&crashes_dir());
@@ -1473,8 +1854,10 @@ mod tests {
     fn known_failures_still_fail() {
         for (name, why) in KNOWN {
             let p = crashes_dir().join(name);
+            // Over 5 s on every stage is still pathological: a whole real sample takes well
+            // under a second.
             assert!(
-                replay(&p, Duration::from_secs(20)).is_some(),
+                replay(&p, Duration::from_secs(5)).is_some(),
                 "{name} ({why}) no longer fails"
             );
         }
@@ -1491,6 +1874,40 @@ mod tests {
     }
 
     #[test]
+    fn every_format_has_a_small_sample() {
+        let s = small_samples(&samples(None));
+        for ext in [
+            "txt", "jsonl", "html", "rss", "atom", "xml", "warc", "warc.gz", "json", "jsonl.gz",
+            "txt.gz", "html.gz",
+        ] {
+            assert!(
+                s.iter().any(|x| x.ext == ext && x.bytes.len() <= MAX_SMALL),
+                "no small {ext} sample"
+            );
+        }
+    }
+
+    #[test]
+    fn an_execution_is_the_same_whatever_runs_it() {
+        let full = samples(None);
+        let small = small_samples(&full);
+        let a: Vec<Vec<u8>> = (0..300)
+            .map(|i| input_for(7, i, &small, &full).0.bytes)
+            .collect();
+        let b: Vec<Vec<u8>> = (0..300)
+            .rev()
+            .map(|i| input_for(7, i, &small, &full).0.bytes)
+            .collect();
+        assert!(a.iter().eq(b.iter().rev()));
+        assert_ne!(
+            a,
+            (0..300)
+                .map(|i| input_for(8, i, &small, &full).0.bytes)
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
     fn mutation_is_deterministic() {
         let s = samples(None);
         let run = |seed| {
@@ -1499,7 +1916,7 @@ mod tests {
                 .map(|_| {
                     let a = rng.pick(&s).clone();
                     let b = rng.pick(&s).clone();
-                    mutate(&mut rng, &a, &b).bytes
+                    mutate(&mut rng, &a, &b, MAX_MUTANT).bytes
                 })
                 .collect::<Vec<_>>()
         };
@@ -1517,6 +1934,7 @@ mod tests {
             corpus: None,
             crashes: crashes.path().to_path_buf(),
             hang: Duration::from_secs(60),
+            jobs: 2,
             progress: false,
             carry: Carry::default(),
             resume: false,

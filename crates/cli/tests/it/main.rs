@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod facts;
 mod golden;
+mod hostile;
 mod html;
 mod properties;
 mod serve;
