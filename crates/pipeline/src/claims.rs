@@ -320,6 +320,26 @@ pub fn negated(text: &str) -> bool {
     }) || t.contains("no longer")
 }
 
+/// Quote regions sorted by start with overlapping ones joined, so [`in_quote`] can search them.
+fn merged(mut quotes: Vec<Span>) -> Vec<Span> {
+    quotes.sort_unstable_by_key(|q| (q.start, q.end));
+    let mut out: Vec<Span> = Vec::with_capacity(quotes.len());
+    for q in quotes {
+        match out.last_mut() {
+            Some(last) if q.start < last.end => last.end = last.end.max(q.end),
+            _ => out.push(q),
+        }
+    }
+    out
+}
+
+/// True when byte `p` lies inside one of `quotes` (sorted, disjoint: see [`merged`]), found in
+/// logarithmic time: a sentence may hold thousands of quote marks.
+fn in_quote(quotes: &[Span], p: usize) -> bool {
+    let i = quotes.partition_point(|q| q.start <= p);
+    i > 0 && p < quotes[i - 1].end
+}
+
 /// Trigram hashes of the words of `text` inside `quotes` (absolute spans), offset `base`.
 fn quoted_trigrams(text: &str, base: usize, quotes: &[Span]) -> Vec<u64> {
     let mut out = Vec::new();
@@ -352,10 +372,7 @@ fn quoted_trigrams(text: &str, base: usize, quotes: &[Span]) -> Vec<u64> {
 fn clause_starts(article: &Article, span: Span, quotes: &[Span]) -> Vec<(usize, bool)> {
     let text = article.slice(span);
     let toks = tokenize(text);
-    let inside = |pos: usize| {
-        let p = span.start + pos;
-        quotes.iter().any(|q| q.start <= p && p < q.end)
-    };
+    let inside = |pos: usize| in_quote(quotes, span.start + pos);
     let mut starts = Vec::new();
     for (i, t) in toks.iter().enumerate() {
         if inside(t.span.start) || i == 0 {
@@ -484,13 +501,8 @@ fn intro_end(article: &Article, span: Span, quotes: &[Span]) -> Option<usize> {
     {
         return None;
     }
-    let comma = (i..toks.len()).find(|&k| {
-        toks[k].text == ","
-            && !quotes.iter().any(|q| {
-                q.start <= span.start + toks[k].span.start
-                    && span.start + toks[k].span.start < q.end
-            })
-    })?;
+    let comma = (i..toks.len())
+        .find(|&k| toks[k].text == "," && !in_quote(quotes, span.start + toks[k].span.start))?;
     let words = toks[i..comma].iter().filter(|t| t.word).count();
     let rest = toks[comma + 1..].iter().filter(|t| t.word).count();
     let next = toks.get(comma + 1)?;
@@ -516,10 +528,7 @@ fn actor(
     let text = article.slice(span);
     let toks: Vec<_> = tokenize(text)
         .into_iter()
-        .filter(|t| {
-            let p = span.start + t.span.start;
-            !quotes.iter().any(|q| q.start <= p && p < q.end)
-        })
+        .filter(|t| !in_quote(quotes, span.start + t.span.start))
         .collect();
     let words: Vec<usize> = (0..toks.len()).filter(|&i| toks[i].word).collect();
     if words.is_empty() {
@@ -605,11 +614,13 @@ pub fn sentence_claims(
             out.push(SentenceClaims::default());
             continue;
         }
-        let local_quotes: Vec<Span> = quotes
-            .iter()
-            .copied()
-            .filter(|q| q.start < s.span.end && s.span.start < q.end)
-            .collect();
+        let local_quotes: Vec<Span> = merged(
+            quotes
+                .iter()
+                .copied()
+                .filter(|q| q.start < s.span.end && s.span.start < q.end)
+                .collect(),
+        );
         let ms: Vec<&Mention> = mentions
             .iter()
             .filter(|m| s.span.contains(m.span) && !m.in_quote)
@@ -682,6 +693,15 @@ mod tests {
         let of = |s: &str| crate::entities::entity_for(&ents, s);
         let c = sentence_claims(&a, &ms, &of);
         (a, c)
+    }
+
+    #[test]
+    fn quote_regions_are_searched_after_merging() {
+        let q = merged(vec![Span::new(10, 20), Span::new(0, 5), Span::new(15, 30)]);
+        assert_eq!(q, [Span::new(0, 5), Span::new(10, 30)]);
+        assert!(in_quote(&q, 0) && in_quote(&q, 4) && in_quote(&q, 29));
+        assert!(!in_quote(&q, 5) && !in_quote(&q, 9) && !in_quote(&q, 30));
+        assert!(!in_quote(&[], 3));
     }
 
     #[test]
