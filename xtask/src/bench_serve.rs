@@ -13,6 +13,7 @@
 //! Never sends a request anywhere but 127.0.0.1, and every loop is bounded by the deadline.
 
 use crate::scale;
+use crate::scale::Rng;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -93,22 +94,6 @@ struct Targets {
     stories: Vec<String>,
     articles: Vec<String>,
     words: Vec<String>,
-}
-
-/// SplitMix64, as in `scale.rs`: each client's sequence of requests is fixed by its number.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e3779b97f4a7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58476d1ce4e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d049bb133111eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
 }
 
 /// Percent-encoding of a path segment or query value (ids and words are mostly ASCII).

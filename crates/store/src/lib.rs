@@ -325,6 +325,34 @@ pub struct Store {
     writing: bool,
 }
 
+/// An article from the first eight columns of a row: id, title, date, outlet, url, text,
+/// removed (JSON pairs) and about (JSON), as every article query selects them.
+fn article_from_row(r: &rusqlite::Row) -> rusqlite::Result<Article> {
+    let text: String = r.get(5)?;
+    let removed: String = r.get(6)?;
+    let removed: Vec<(String, String)> = serde_json::from_str(&removed).unwrap_or_default();
+    let about: String = r.get(7)?;
+    let about: About = serde_json::from_str(&about).unwrap_or_default();
+    Ok(Article {
+        authors: about.authors,
+        language: about.language,
+        summary_only: about.summary_only,
+        sentences_cut: 0,
+        id: r.get(0)?,
+        title: r.get(1)?,
+        date: r.get(2)?,
+        outlet: r.get(3)?,
+        url: r.get(4)?,
+        paragraphs: paragraph_spans(&text),
+        text,
+        sentences: vec![],
+        removed: removed
+            .into_iter()
+            .filter_map(|(k, text)| RemovedKind::from_name(&k).map(|kind| Removed { kind, text }))
+            .collect(),
+    })
+}
+
 /// Paragraph spans of a cleaned text (paragraphs joined by a blank line).
 fn paragraph_spans(text: &str) -> Vec<Span> {
     let mut out = Vec::new();
@@ -898,34 +926,10 @@ impl Store {
             )
             .map_err(|e| self.sql(e))?;
         st.query_row([id], |r| {
-            let text: String = r.get(5)?;
-            let removed: String = r.get(6)?;
-            let removed: Vec<(String, String)> = serde_json::from_str(&removed).unwrap_or_default();
-            let about: String = r.get(7)?;
-            let about: About = serde_json::from_str(&about).unwrap_or_default();
             let copy_of: Option<String> = r.get(9)?;
             let jaccard: Option<f64> = r.get(10)?;
             Ok(ArticleRow {
-                article: Article {
-                    authors: about.authors,
-                    language: about.language,
-                    summary_only: about.summary_only,
-                    sentences_cut: 0,
-                    id: r.get(0)?,
-                    title: r.get(1)?,
-                    date: r.get(2)?,
-                    outlet: r.get(3)?,
-                    url: r.get(4)?,
-                    paragraphs: paragraph_spans(&text),
-                    text,
-                    sentences: vec![],
-                    removed: removed
-                        .into_iter()
-                        .filter_map(|(k, text)| {
-                            RemovedKind::from_name(&k).map(|kind| Removed { kind, text })
-                        })
-                        .collect(),
-                },
+                article: article_from_row(r)?,
                 story: r.get(8)?,
                 copy_of: copy_of.map(|c| (c, jaccard.unwrap_or(1.0))),
                 path: r.get(11)?,
@@ -1185,34 +1189,7 @@ impl StoryStore for Store {
             )
             .map_err(|e| self.sql(e))?;
         let rows = st
-            .query_map([idx], |r| {
-                let text: String = r.get(5)?;
-                let removed: String = r.get(6)?;
-                let removed: Vec<(String, String)> =
-                    serde_json::from_str(&removed).unwrap_or_default();
-                let about: String = r.get(7)?;
-                let about: About = serde_json::from_str(&about).unwrap_or_default();
-                Ok(Article {
-                    authors: about.authors,
-                    language: about.language,
-                    summary_only: about.summary_only,
-                    sentences_cut: 0,
-                    id: r.get(0)?,
-                    title: r.get(1)?,
-                    date: r.get(2)?,
-                    outlet: r.get(3)?,
-                    url: r.get(4)?,
-                    paragraphs: paragraph_spans(&text),
-                    text,
-                    sentences: vec![],
-                    removed: removed
-                        .into_iter()
-                        .filter_map(|(k, text)| {
-                            RemovedKind::from_name(&k).map(|kind| Removed { kind, text })
-                        })
-                        .collect(),
-                })
-            })
+            .query_map([idx], article_from_row)
             .and_then(|rows| rows.collect::<std::result::Result<Vec<_>, _>>())
             .map_err(|e| self.sql(e))?;
         Ok(Some(rows))

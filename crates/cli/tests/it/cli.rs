@@ -10,18 +10,7 @@ use std::process::{Command, Stdio};
 #[test]
 fn seeds_ids_are_file_stems() {
     let v = seeds_digest();
-    let mut stems: Vec<String> = std::fs::read_dir(seeds())
-        .unwrap()
-        .map(|e| {
-            e.unwrap()
-                .path()
-                .file_stem()
-                .unwrap()
-                .to_string_lossy()
-                .to_string()
-        })
-        .collect();
-    stems.sort();
+    let stems = seed_ids();
     let ids = article_ids(&v);
     assert_eq!(ids, stems);
     assert_eq!(v["stories"].as_array().unwrap().len(), 1);
