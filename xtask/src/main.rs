@@ -16,6 +16,9 @@
 //!   model (`meaning.rs`).
 //! - `cargo xtask eval-stories`: story clustering B-cubed and pairwise F1 on BASIL, ECB+ and
 //!   both mixed with the seeds, beside `ref_cluster.py` and `ref_agglo.py` in the same run.
+//! - `cargo xtask eval-meantime`: entities merged across a story on MEANTIME's cross-document
+//!   entity coreference: mention detection and B-cubed P/R/F1 per subcorpus, beside the
+//!   exact-string and singleton baselines, and articles/s (`meantime.rs`).
 //! - `cargo xtask eval-extract [--quick] [--worst N]`: HTML main-text extraction on Zyte AEB,
 //!   WCXB and trafilatura-eval (metrics, dates, authors, pages/s), beside trafilatura.
 //! - `cargo xtask gate [--baseline PATH] [--raise]`: a quick subset of the evaluations above
@@ -48,6 +51,7 @@ mod extract;
 mod fuzz;
 mod gate;
 mod meaning;
+mod meantime;
 mod quotes;
 mod scale;
 mod stories;
@@ -82,6 +86,7 @@ fn main() -> ExitCode {
         Some("digest") => meaning::digest_json(&args[1..]),
         Some("pairs") => meaning::pairs(&args[1..]),
         Some("eval-stories") => stories::eval(&shared()),
+        Some("eval-meantime") => meantime::eval(&shared()),
         Some("gen-corpus") => match (args.get(1).and_then(|n| n.parse().ok()), args.get(2)) {
             (Some(n), Some(out)) => scale::gen_corpus(&shared(), n, &PathBuf::from(out)),
             _ => {
@@ -103,7 +108,7 @@ fn main() -> ExitCode {
         Some("fuzz") => fuzz::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask train-tagger [--epochs N] [--prune X] [--out PATH] [--no-write] | eval-entities [CONLL] | eval-quotes | eval-duc [DIR] | eval-similar [--model M] [--fit] | eval-stories | eval-extract [--quick] [--worst N] | gate [--baseline PATH] [--raise] | gen-corpus N OUT | bench-scale N | bench-serve [--clients N] [--secs S] [--reuse] [--with-ingest] | bench | fuzz [--budget SECONDS] [--seed N] [--corpus DIR]"
+                "usage: cargo xtask train-tagger [--epochs N] [--prune X] [--out PATH] [--no-write] | eval-entities [CONLL] | eval-quotes | eval-duc [DIR] | eval-similar [--model M] [--fit] | eval-stories | eval-meantime | eval-extract [--quick] [--worst N] | gate [--baseline PATH] [--raise] | gen-corpus N OUT | bench-scale N | bench-serve [--clients N] [--secs S] [--reuse] [--with-ingest] | bench | fuzz [--budget SECONDS] [--seed N] [--corpus DIR]"
             );
             ExitCode::from(2)
         }
