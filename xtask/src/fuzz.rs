@@ -1803,14 +1803,15 @@ mod tests {
     // (`--seed 2026 --write`, `seed2026-*.html`: about a thousand repeated header lines),
     // were `summary::summarize` computing the stemmed word pairs of a sentence once per
     // unit (one per clause): now once per sentence, each distinct word stemmed once; from
-    // 21 s to over 45 s of CPU down to 0.2-0.5 s (release). All four replay clean now.
-    // What is left of the quote-mark one is in `quotes::frame` (below).
+    // 21 s, 51 s and 55 s of CPU (the last two stopped by the 60 s replay limit) down to
+    // 0.2-0.5 s (release). All four replay clean now. What is left of the quote-mark one is
+    // in `quotes::frame` (below).
     const KNOWN: &[(&str, &str)] = &[(
         "4f3e8b1560cafe96.txt",
         "quotes::frame: 15,450 repeats of `\"maintext\":` (30,910 quote marks) in one \
          sentence; each of its 15,455 quotes tokenizes the up to 3,000 bytes around it and \
          tests every token against the quote regions: about 2.5 s of CPU through every \
-         stage in release, about 15 s unoptimised",
+         stage in release, about 10 s in the test profile",
     )];
 
     fn saved() -> Vec<PathBuf> {
