@@ -36,14 +36,41 @@ fn is_word_char(c: char) -> bool {
 /// Split `text` into tokens. Words keep inner apostrophes, hyphens and dots ("O’Brien",
 /// "UK-US", "U.S.", "2.5"); a possessive "’s" becomes its own token.
 pub fn tokenize(text: &str) -> Vec<Token<'_>> {
+    if text.is_ascii() {
+        // One byte per character: no table of character offsets to build (the quote and
+        // claim extractors tokenize windows of long text many times).
+        let b = text.as_bytes();
+        let n = b.len();
+        tokens(
+            text,
+            n,
+            |i| if i < n { char::from(b[i]) } else { ' ' },
+            |i| i.min(n),
+        )
+    } else {
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let n = chars.len();
+        tokens(
+            text,
+            n,
+            |i| if i < n { chars[i].1 } else { ' ' },
+            |i| if i < n { chars[i].0 } else { text.len() },
+        )
+    }
+}
+
+/// [`tokenize`] over the `n` characters of `text`: `at(i)` is the `i`-th character (a space
+/// past the end), `pos(i)` its byte offset (the text's length past the end).
+fn tokens<'a>(
+    text: &'a str,
+    n: usize,
+    at: impl Fn(usize) -> char,
+    pos: impl Fn(usize) -> usize,
+) -> Vec<Token<'a>> {
     let mut out = Vec::new();
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let n = chars.len();
-    let at = |i: usize| if i < n { chars[i].1 } else { ' ' };
-    let pos = |i: usize| if i < n { chars[i].0 } else { text.len() };
     let mut i = 0;
     while i < n {
-        let c = chars[i].1;
+        let c = at(i);
         if c.is_whitespace() {
             i += 1;
             continue;

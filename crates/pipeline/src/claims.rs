@@ -340,10 +340,20 @@ fn in_quote(quotes: &[Span], p: usize) -> bool {
     i > 0 && p < quotes[i - 1].end
 }
 
+/// The run of `quotes` (sorted by start, each ending at or before the next starts, as
+/// [`quoted_regions`] and [`merged`] give them) that may overlap `span`: those ending after it
+/// starts and starting before it ends (empty regions at its edges included; callers still
+/// test each).
+fn touching(quotes: &[Span], span: Span) -> &[Span] {
+    let lo = quotes.partition_point(|q| q.end < span.start);
+    let hi = quotes.partition_point(|q| q.start <= span.end);
+    &quotes[lo..hi.max(lo)]
+}
+
 /// Trigram hashes of the words of `text` inside `quotes` (absolute spans), offset `base`.
 fn quoted_trigrams(text: &str, base: usize, quotes: &[Span]) -> Vec<u64> {
     let mut out = Vec::new();
-    for q in quotes {
+    for q in touching(quotes, Span::new(base, base + text.len())) {
         let (s, e) = (q.start.max(base), q.end.min(base + text.len()));
         if s >= e {
             continue;
@@ -373,6 +383,9 @@ fn clause_starts(article: &Article, span: Span, quotes: &[Span]) -> Vec<(usize, 
     let text = article.slice(span);
     let toks = tokenize(text);
     let inside = |pos: usize| in_quote(quotes, span.start + pos);
+    // Indices of the word tokens, so the words after any token are found without scanning
+    // the punctuation between them (a sentence may hold tens of thousands of marks).
+    let word_at: Vec<usize> = (0..toks.len()).filter(|&k| toks[k].word).collect();
     let mut starts = Vec::new();
     for (i, t) in toks.iter().enumerate() {
         if inside(t.span.start) || i == 0 {
@@ -402,12 +415,14 @@ fn clause_starts(article: &Article, span: Span, quotes: &[Span]) -> Vec<(usize, 
                 let prev_comma = toks.get(i.wrapping_sub(1)).is_some_and(|p| p.text == ",");
                 // "and" joins two claims only when a verb of its own follows soon ("and
                 // acknowledges that", "and X are expected"), not two nouns ("UK and French-led").
-                let clause_follows = toks[i + 1..]
-                    .iter()
-                    .filter(|x| x.word)
-                    .take(6)
-                    .any(|x| FINITE.contains(&lower(x.text).as_str()));
-                if w == "but" && !prev_comma || w == "and" && clause_follows {
+                let clause_follows = || {
+                    let after = word_at.partition_point(|&k| k <= i);
+                    word_at[after..]
+                        .iter()
+                        .take(6)
+                        .any(|&k| FINITE.contains(&lower(toks[k].text).as_str()))
+                };
+                if w == "but" && !prev_comma || w == "and" && clause_follows() {
                     starts.push((span.start + t.span.start, false));
                 }
             }
@@ -421,6 +436,9 @@ fn clause_starts(article: &Article, span: Span, quotes: &[Span]) -> Vec<(usize, 
 
 /// Cut a sentence at its clause starts; keep the pieces of at least [`MIN_CLAUSE_WORDS`]
 /// words, merging a short piece into its neighbour. Returns nothing for a one-claim sentence.
+/// The sentence is tokenized once: every piece starts and ends at a token boundary of it, so
+/// a piece's words are counted from that one tokenization (in logarithmic time) instead of
+/// tokenizing each piece again, which was quadratic in a sentence of thousands of clauses.
 fn clauses(article: &Article, full: Span, quotes: &[Span]) -> Vec<Span> {
     // An introductory phrase ("As Starmer prepares for the talks, he ...") is circumstance,
     // not a claim: the claims start after it.
@@ -430,11 +448,14 @@ fn clauses(article: &Article, full: Span, quotes: &[Span]) -> Vec<Span> {
     if starts.is_empty() {
         return if core != full { vec![core] } else { Vec::new() };
     }
+    // Absolute starts of the words longer than two letters, in order.
+    let long_words: Vec<usize> = tokenize(article.slice(span))
+        .iter()
+        .filter(|t| t.word && t.text.len() > 2)
+        .map(|t| span.start + t.span.start)
+        .collect();
     let words = |s: Span| {
-        tokenize(article.slice(s))
-            .iter()
-            .filter(|t| t.word && t.text.len() > 2)
-            .count()
+        long_words.partition_point(|&p| p < s.end) - long_words.partition_point(|&p| p < s.start)
     };
     // Pieces with whether each is an elaboration (dropped once the cuts are settled).
     let mut pieces: Vec<(Span, bool)> = Vec::new();
@@ -514,13 +535,39 @@ fn actor_key(surface: &str, entity_of: &dyn Fn(&str) -> Option<String>) -> Optio
     entity_of(surface).map(|s| s.to_lowercase())
 }
 
+/// The mentions of one sentence that can be its actor (people, and roles linked to one), by
+/// where they start: looked up in logarithmic time, since the actor of every clause looks
+/// at each word of an introductory phrase.
+struct Persons<'a>(Vec<&'a Mention>);
+
+impl<'a> Persons<'a> {
+    /// From a sentence's mentions, in order: the first one starting at a byte wins.
+    fn new(mentions: &[&'a Mention]) -> Self {
+        let mut v: Vec<&Mention> = mentions
+            .iter()
+            .copied()
+            .filter(|m| m.kind == EntityKind::Person || m.role_only && m.refers_to.is_some())
+            .collect();
+        // Stable: of mentions starting at one byte, the first given stays first.
+        v.sort_by_key(|m| m.span.start);
+        v.dedup_by_key(|m| m.span.start);
+        Persons(v)
+    }
+
+    /// The first person mention (in the order given) starting at byte `pos`.
+    fn at(&self, pos: usize) -> Option<&'a Mention> {
+        let i = self.0.partition_point(|m| m.span.start < pos);
+        self.0.get(i).copied().filter(|m| m.span.start == pos)
+    }
+}
+
 /// The main actor of a sentence: the first person named as subject, outside quotes, after an
 /// introductory phrase; a subject pronoun stands for the person of that phrase or of the
 /// previous sentence.
 fn actor(
     article: &Article,
     span: Span,
-    mentions: &[&Mention],
+    persons: &Persons,
     quotes: &[Span],
     previous: Option<&String>,
     entity_of: &dyn Fn(&str) -> Option<String>,
@@ -534,12 +581,7 @@ fn actor(
     if words.is_empty() {
         return None;
     }
-    let person_at = |pos: usize| -> Option<&Mention> {
-        mentions.iter().copied().find(|m| {
-            m.span.start == span.start + pos
-                && (m.kind == EntityKind::Person || m.role_only && m.refers_to.is_some())
-        })
-    };
+    let person_at = |pos: usize| persons.at(span.start + pos);
     let key_of = |m: &Mention| -> Option<String> {
         let surface = m
             .refers_to
@@ -606,7 +648,12 @@ pub fn sentence_claims(
     mentions: &[Mention],
     entity_of: &dyn Fn(&str) -> Option<String>,
 ) -> Vec<SentenceClaims> {
+    // In order and disjoint (each region ends before the next opens): the regions touching a
+    // sentence are one run of them, found by binary search.
     let quotes = quoted_regions(&article.text);
+    // Mention indices by start, so each sentence finds its own without scanning them all.
+    let mut by_start: Vec<usize> = (0..mentions.len()).collect();
+    by_start.sort_by_key(|&i| mentions[i].span.start);
     let mut out = Vec::with_capacity(article.sentences.len());
     let mut previous: Option<String> = None;
     for s in &article.sentences {
@@ -615,19 +662,25 @@ pub fn sentence_claims(
             continue;
         }
         let local_quotes: Vec<Span> = merged(
-            quotes
+            touching(&quotes, s.span)
                 .iter()
                 .copied()
                 .filter(|q| q.start < s.span.end && s.span.start < q.end)
                 .collect(),
         );
-        let ms: Vec<&Mention> = mentions
+        let first = by_start.partition_point(|&i| mentions[i].span.start < s.span.start);
+        let last = by_start.partition_point(|&i| mentions[i].span.start <= s.span.end);
+        let mut mine: Vec<usize> = by_start[first..last]
             .iter()
-            .filter(|m| s.span.contains(m.span) && !m.in_quote)
+            .copied()
+            .filter(|&i| s.span.contains(mentions[i].span) && !mentions[i].in_quote)
             .collect();
+        mine.sort_unstable();
+        let ms: Vec<&Mention> = mine.iter().map(|&i| &mentions[i]).collect();
+        let persons = Persons::new(&ms);
         let claim = |span: Span, previous: Option<&String>| Claim {
             span,
-            actor: actor(article, span, &ms, &local_quotes, previous, entity_of),
+            actor: actor(article, span, &persons, &local_quotes, previous, entity_of),
             negated: negated(article.slice(span)),
             quoted: quoted_trigrams(article.slice(span), span.start, &local_quotes),
             direction: direction(article.slice(span)),

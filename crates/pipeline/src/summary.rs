@@ -32,10 +32,20 @@ fn word_count(s: &str) -> usize {
 }
 
 /// Pairs of neighbouring words, stemmed, where at least one is a content word (as ROUGE-2
-/// counts them): the concepts a summary should cover.
+/// counts them): the concepts a summary should cover. Each distinct word is stemmed once (a
+/// long sentence repeats its words many times).
 fn concepts(text: &str) -> Vec<(String, String)> {
     let words: Vec<String> = lang_words(text).map(str::to_lowercase).collect();
-    let stemmed: Vec<Option<String>> = words.iter().map(|w| stems(w).into_iter().next()).collect();
+    let mut stem_of: HashMap<&str, Option<String>> = HashMap::new();
+    let stemmed: Vec<Option<String>> = words
+        .iter()
+        .map(|w| {
+            stem_of
+                .entry(w.as_str())
+                .or_insert_with(|| stems(w).into_iter().next())
+                .clone()
+        })
+        .collect();
     let mut out = Vec::new();
     for i in 1..words.len() {
         let (a, b) = (&stemmed[i - 1], &stemmed[i]);
@@ -73,24 +83,40 @@ fn standalone(text: &str, inside_quote: bool) -> bool {
 
 /// Choose and order the summary of one aligned story, at most `budget` words.
 pub fn summarize(articles: &[Article], al: &Alignment, budget: usize) -> Vec<SummarySentence> {
-    // Sentences that start inside a quotation are speech, not the story's own voice.
+    // Sentences that start inside a quotation are speech, not the story's own voice. The
+    // regions come in order, each ending before the next opens, so only the last one opening
+    // before a sentence can hold its start: found by binary search.
     let quoted: Vec<Vec<corroborate_model::Span>> =
         articles.iter().map(|a| quoted_regions(&a.text)).collect();
-    let inside =
-        |ai: usize, start: usize| quoted[ai].iter().any(|q| q.start < start && start < q.end);
-    // Weight of a concept: how many lineages say it.
-    let unit_concepts: Vec<Vec<(String, String)>> = al
+    let inside = |ai: usize, start: usize| {
+        let i = quoted[ai].partition_point(|q| q.start < start);
+        i > 0 && start < quoted[ai][i - 1].end
+    };
+    // Concepts of each sentence that has a unit, computed once per sentence (a sentence's
+    // clauses are units of their own, each with the whole sentence's concepts).
+    let mut sentence_concepts: Vec<Vec<(String, String)>> = Vec::new();
+    let mut concepts_of: HashMap<(usize, usize), usize> = HashMap::new();
+    let unit_index: Vec<usize> = al
         .units
         .iter()
         .map(|u| {
-            let a = &articles[u.article];
-            concepts(a.slice(a.sentences[u.sentence].span))
+            *concepts_of
+                .entry((u.article, u.sentence))
+                .or_insert_with(|| {
+                    let a = &articles[u.article];
+                    sentence_concepts.push(concepts(a.slice(a.sentences[u.sentence].span)));
+                    sentence_concepts.len() - 1
+                })
         })
         .collect();
+    let unit_concepts: Vec<&Vec<(String, String)>> =
+        unit_index.iter().map(|&i| &sentence_concepts[i]).collect();
+    // Weight of a concept: how many lineages say it (each sentence counted once: its units
+    // all belong to its article's lineage).
     let mut support: HashMap<&(String, String), BTreeSet<usize>> = HashMap::new();
-    for (u, cs) in al.units.iter().zip(&unit_concepts) {
-        for c in cs {
-            support.entry(c).or_default().insert(al.lineage[u.article]);
+    for (&(article, _), &i) in &concepts_of {
+        for c in &sentence_concepts[i] {
+            support.entry(c).or_default().insert(al.lineage[article]);
         }
     }
     let min_support = if al.independent_sources >= 3 { 2 } else { 1 };
