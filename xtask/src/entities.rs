@@ -112,7 +112,7 @@ pub fn measure(path: &Path) -> Result<EntityFigures, String> {
                 EntityKind::Person => "PER",
                 EntityKind::Organisation => "ORG",
                 EntityKind::Place => "LOC",
-                EntityKind::Other => continue,
+                EntityKind::Other | EntityKind::Group => continue,
             };
             let s = tok_spans.iter().position(|t| t.start == m.span.start);
             let e = tok_spans.iter().position(|t| t.end == m.span.end);

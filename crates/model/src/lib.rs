@@ -80,6 +80,8 @@ pub enum RemovedKind {
     RepeatedBoilerplate,
     /// A leading metadata line ("date 2025-02-27").
     Metadata,
+    /// HTML or code printed as text: an embed snippet (`<iframe src="...">`).
+    Markup,
 }
 
 impl RemovedKind {
@@ -95,6 +97,7 @@ impl RemovedKind {
             RemovedKind::Byline => "byline",
             RemovedKind::RepeatedBoilerplate => "repeated_boilerplate",
             RemovedKind::Metadata => "metadata",
+            RemovedKind::Markup => "markup",
         }
     }
 
@@ -110,6 +113,7 @@ impl RemovedKind {
             RemovedKind::Byline,
             RemovedKind::RepeatedBoilerplate,
             RemovedKind::Metadata,
+            RemovedKind::Markup,
         ]
         .into_iter()
         .find(|k| k.as_str() == name)
@@ -214,8 +218,12 @@ pub enum EntityKind {
     Organisation,
     /// A country, city, region, landmark.
     Place,
-    /// Anything else: nationalities, events, works.
+    /// Anything else that is named: events, laws, works, products.
     Other,
+    /// A nationality or group of people, not one referent: "British", "Europeans",
+    /// "Republicans". Kept for reading roles ("the British Prime Minister"); reports list
+    /// these apart from the named entities.
+    Group,
 }
 
 impl EntityKind {
@@ -226,6 +234,7 @@ impl EntityKind {
             EntityKind::Organisation => "organisation",
             EntityKind::Place => "place",
             EntityKind::Other => "other",
+            EntityKind::Group => "group",
         }
     }
 }

@@ -104,8 +104,22 @@ static OUTLET_SELF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(The (?:\p{Lu}[\p{L}]+)(?: \p{Lu}[\p{L}]+){0,2}) (?:is|relies|depends|needs|has|believes|chooses|remains|was)\b").unwrap()
 });
 
+/// An HTML tag with an attribute, written out as text.
+static TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"</?[A-Za-z][A-Za-z0-9]{0,15}(?:\s+[A-Za-z-]{1,30}=(?:"[^"<>]{0,2000}"|'[^'<>]{0,2000}'|[^\s<>]{1,200}))+\s*/?>"#).unwrap()
+});
+
+/// Markup printed as text ("Embed <iframe src=...>"): tags with attributes take most of it.
+fn is_markup(para: &str) -> bool {
+    let tags: usize = TAG.find_iter(para).map(|m| m.len()).sum();
+    tags > 0 && tags * 2 >= para.trim().len()
+}
+
 /// Judge one paragraph: `Some(kind)` when it is not part of the story.
 fn classify(para: &str, index: usize, count: usize) -> Option<RemovedKind> {
+    if is_markup(para) {
+        return Some(RemovedKind::Markup);
+    }
     let plain = outside_quotes(para);
     let ws = words(&plain);
     if ws.is_empty() {
@@ -374,6 +388,15 @@ mod tests {
         assert_eq!(a.removed.len(), 1);
         assert_eq!(a.removed[0].kind, RemovedKind::Appeal);
         assert!(a.text.contains("donations rose 5%"));
+    }
+
+    #[test]
+    fn markup_printed_as_text_is_removed() {
+        assert!(is_markup(
+            r#"Embed <iframe src="https://example.org/player/1" width="100%" title="audio player">"#
+        ));
+        assert!(!is_markup("Use a <b>bold</b> tag, she said."));
+        assert!(!is_markup("The score was 3<4 and 5>2 at half time."));
     }
 
     #[test]

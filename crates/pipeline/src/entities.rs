@@ -233,7 +233,7 @@ fn classify(
         return (EntityKind::Organisation, 3);
     }
     if DEMONYMS.contains_key(full.as_str()) {
-        return (EntityKind::Other, 3);
+        return (EntityKind::Group, 3);
     }
     if ORG_WORDS.contains(last) || (words.len() > 2 && ORG_WORDS.contains(first)) {
         return (EntityKind::Organisation, 2);
@@ -435,6 +435,10 @@ pub fn find_mentions(article: &Article) -> Vec<Mention> {
                 }
                 continue;
             }
+            // "AI", "GDP": capitals, but common nouns.
+            if name.len() == 1 && COMMON_ACRONYMS.contains(fold_name(name[0].text).as_str()) {
+                continue;
+            }
             // In headings, all-capital lines and at sentence starts, trust only known words.
             if (cautious || (at_start && start == chunk_start(&words, &chunk)))
                 && name.len() == 1
@@ -465,7 +469,7 @@ pub fn find_mentions(article: &Article) -> Vec<Mention> {
                         } else if ORG_ACRONYMS.contains(f.as_str()) {
                             EntityKind::Organisation
                         } else if DEMONYMS.contains_key(f.as_str()) {
-                            EntityKind::Other
+                            EntityKind::Group
                         } else {
                             off += p.len() + 1;
                             continue;
@@ -490,8 +494,15 @@ pub fn find_mentions(article: &Article) -> Vec<Mention> {
             let (mut kind, mut conf) = classify(&name, role_str.is_some(), honorific, next);
             let first = chunk_start(&words, &name);
             // The tagger decides what the rules are unsure of: the kind of the name, or that
-            // it is no name at all.
-            if !tags.is_empty() && first != usize::MAX && conf < 3 {
+            // it is no name at all; not the kind of a name whose last word says its class
+            // ("Project", "University", "Street") when the tagger sees only a part of it.
+            let last = fold_name(name[name.len() - 1].text);
+            let untagged_end = tags.get(first + name.len() - 1).is_some_and(|&l| l == 0);
+            let classed = name.len() > 1
+                && (OTHER_WORDS.contains(&last.as_str())
+                    || PLACE_WORDS.contains(last.as_str())
+                    || ORG_WORDS.contains(last.as_str()) && untagged_end);
+            if !tags.is_empty() && first != usize::MAX && conf < 3 && !classed {
                 let kinds: Vec<u8> = tags[first..(first + name.len()).min(tags.len())]
                     .iter()
                     .map(|&l| l.div_ceil(2))
@@ -531,72 +542,75 @@ pub fn find_mentions(article: &Article) -> Vec<Mention> {
             long.len() >= 2 && long.iter().filter(|t| is_cap(t)).count() * 10 >= long.len() * 7
         };
         if !tags.is_empty() {
-            let mut i = 0;
-            while i < tags.len() {
-                let k = tags[i].div_ceil(2);
-                if k == 0 || tags[i].is_multiple_of(2) {
-                    i += 1;
-                    continue;
-                }
-                let mut j = i + 1;
-                while j < tags.len() && tags[j] == tags[i] + 1 {
-                    j += 1;
-                }
-                let trusted = !title_case
+            for (i, j, kind, head) in tagger_names(&tags, &words) {
+                let trusted = !(title_case || shouting)
                     || words[i..j]
                         .iter()
                         .filter(|t| t.word)
                         .all(|t| known_word(&fold_name(t.text), &ctx));
-                // A name starts with a letter ("1-800-FDA-0178" is a phone number).
-                let lettered = words[i]
-                    .text
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_alphabetic);
-                if trusted && lettered {
-                    let span = shift(
-                        Span::new(words[i].span.start, words[j - 1].span.end),
-                        s.span.start,
-                    );
-                    let overlaps = |m: &Mention| m.span.start < span.end && span.start < m.span.end;
-                    // A sure rule name stands, unless it is a lone word after a role that
-                    // the tagger reads as one name with the role word ("General Motors":
-                    // not the role "General" and a person "Motors").
-                    let inside = |m: &Mention| {
-                        let one_word = !article.slice(m.span).contains(' ');
-                        span.start < m.span.start
-                            && m.span.end <= span.end
-                            && m.kind == EntityKind::Person
-                            && m.role.is_some()
-                            && one_word
-                            && !GIVEN_NAMES.contains(fold_name(article.slice(m.span)).as_str())
-                    };
-                    if !out[sentence_from..]
-                        .iter()
-                        .any(|(m, c)| *c >= 3 && overlaps(m) && !m.role_only && !inside(m))
-                    {
-                        let mut x = sentence_from;
-                        while x < out.len() {
-                            if overlaps(&out[x].0) && !out[x].0.role_only {
-                                out.remove(x);
-                            } else {
-                                x += 1;
-                            }
-                        }
-                        out.push((
-                            Mention {
-                                span,
-                                kind: kind_of_tag(k),
-                                role: None,
-                                role_only: false,
-                                refers_to: None,
-                                in_quote: false,
-                            },
-                            2,
-                        ));
-                    }
+                if !trusted {
+                    continue;
                 }
-                i = j;
+                let span = shift(
+                    Span::new(words[i].span.start, words[j - 1].span.end),
+                    s.span.start,
+                );
+                // A hyphenated modifier names only by its head: "French" of "French-led".
+                let span = match head {
+                    Some(n) => Span::new(span.start, span.start + n),
+                    None => span,
+                };
+                let overlaps = |m: &Mention| m.span.start < span.end && span.start < m.span.end;
+                // A sure rule name stands, unless it is a lone word after a role that
+                // the tagger reads as one name with the role word ("General Motors":
+                // not the role "General" and a person "Motors").
+                let inside = |m: &Mention| {
+                    let one_word = !article.slice(m.span).contains(' ');
+                    span.start < m.span.start
+                        && m.span.end <= span.end
+                        && m.kind == EntityKind::Person
+                        && m.role.is_some()
+                        && one_word
+                        && !GIVEN_NAMES.contains(fold_name(article.slice(m.span)).as_str())
+                };
+                // A rule name that holds the tagger's and ends in a word of its class stands
+                // too: "the Manhattan Project", not the place "Manhattan".
+                let classed = |m: &Mention| {
+                    let last = article
+                        .slice(m.span)
+                        .rsplit(' ')
+                        .next()
+                        .map(fold_name)
+                        .unwrap_or_default();
+                    m.span.start <= span.start
+                        && span.end <= m.span.end
+                        && (OTHER_WORDS.contains(&last.as_str())
+                            || ORG_WORDS.contains(last.as_str())
+                            || PLACE_WORDS.contains(last.as_str()))
+                };
+                if !out[sentence_from..].iter().any(|(m, c)| {
+                    !m.role_only && (*c >= 3 && overlaps(m) && !inside(m) || *c >= 2 && classed(m))
+                }) {
+                    let mut x = sentence_from;
+                    while x < out.len() {
+                        if overlaps(&out[x].0) && !out[x].0.role_only {
+                            out.remove(x);
+                        } else {
+                            x += 1;
+                        }
+                    }
+                    out.push((
+                        Mention {
+                            span,
+                            kind,
+                            role: None,
+                            role_only: false,
+                            refers_to: None,
+                            in_quote: false,
+                        },
+                        2,
+                    ));
+                }
             }
         }
         // Lower-case role-only mentions: "the prime minister", "the US president".
@@ -671,9 +685,108 @@ pub fn find_mentions(article: &Article) -> Vec<Mention> {
                 m.kind = EntityKind::Person;
             }
         }
+        if m.kind != EntityKind::Person
+            && !m.role_only
+            && DEMONYMS.contains_key(fold_name(article.slice(m.span)).as_str())
+        {
+            m.kind = EntityKind::Group;
+        }
     }
     link_roles(article, &mut mentions);
     mentions
+}
+
+/// The tagger's names in one sentence as token ranges `[i, j)` with their kind, cleaned of
+/// what a news-wire tagger gets wrong in news prose: a name never starts with a digit or a
+/// sign ("1-800-FDA-0178"); an honorific inside a name starts a new one ("the US Lord
+/// Mandelson": "US", then the person "Lord Mandelson"); an acronym of a common noun ("AI",
+/// "GDP") and a hyphenated modifier with no capitalised head are no names; a nationality or
+/// group word is a [`EntityKind::Group`].
+/// A hyphenated modifier comes back with the byte length of its head.
+fn tagger_names(tags: &[u8], words: &[&Token]) -> Vec<(usize, usize, EntityKind, Option<usize>)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tags.len().min(words.len()) {
+        let k = tags[i].div_ceil(2);
+        if k == 0 || tags[i].is_multiple_of(2) {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < tags.len().min(words.len()) && tags[j] == tags[i] + 1 {
+            j += 1;
+        }
+        let mut pieces = vec![(i, j, kind_of_tag(k))];
+        // "Senate Democratic Leader Chuck Schumer": a role title inside, after a word and
+        // before names, makes the names after it a person.
+        let role = (i..j)
+            .rev()
+            .filter_map(|h| role_at(words, h).map(|(n, _)| (h, h + n)))
+            .find(|&(h, e)| h > i && e < j && words[e..j].iter().all(|t| is_cap(t)));
+        // "Mark H. Pollack of Rush University": a person of an organisation.
+        let of = (i + 2..j.saturating_sub(1)).find(|&h| words[h].text == "of");
+        let org_after = |h: usize| {
+            ORG_WORDS.contains(fold_name(words[j - 1].text).as_str())
+                || ORG_WORDS.contains(fold_name(words[h + 1].text).as_str())
+        };
+        if let Some(h) = (i + 1..j).find(|&h| is_honorific(words[h].text)) {
+            pieces = vec![(i, h, kind_of_tag(k)), (h, j, EntityKind::Person)];
+        } else if let Some(h) = of.filter(|&h| k == 1 && org_after(h)) {
+            pieces = vec![
+                (i, h, EntityKind::Person),
+                (h + 1, j, EntityKind::Organisation),
+            ];
+        } else if let Some((h, e)) = role {
+            pieces = vec![(i, h, kind_of_tag(k)), (e, j, EntityKind::Person)];
+        }
+        // A tagger "person" opening with a role word: "General Motors", "General Electric"
+        // (one word after the role, no given name) name companies; else the role is no part
+        // of the name ("President Clinton").
+        if let [(a, b, EntityKind::Person)] = pieces[..] {
+            if let Some((n, _)) = role_at(words, a).filter(|(n, _)| a + n < b) {
+                let rest = &words[a + n..b];
+                pieces =
+                    if rest.len() == 1 && !GIVEN_NAMES.contains(fold_name(rest[0].text).as_str()) {
+                        vec![(a, b, EntityKind::Organisation)]
+                    } else {
+                        vec![(a + n, b, EntityKind::Person)]
+                    };
+            }
+        }
+        for (a, b, kind) in pieces {
+            let first = words[a].text;
+            let lettered = first.chars().next().is_some_and(char::is_alphabetic);
+            // "French-led", "Kremlin-backed", "anti-Trump": a capitalised head names.
+            let modifier = match first.split_once('-') {
+                Some((head, tail)) if b == a + 1 => tail
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_lowercase)
+                    .then_some(head),
+                _ => None,
+            };
+            let pronoun = first.starts_with("I’") || first.starts_with("I'");
+            if !lettered
+                || pronoun
+                || (b == a + 1 && COMMON_ACRONYMS.contains(fold_name(first).as_str()))
+                || modifier.is_some_and(|h| !h.chars().next().is_some_and(char::is_uppercase))
+            {
+                continue;
+            }
+            let lone = fold_name(modifier.unwrap_or(first));
+            let lone = lone.as_str();
+            let kind = if b == a + 1 && DEMONYMS.contains_key(lone) {
+                EntityKind::Group
+            } else if b == a + 1 && PLACES.contains(lone) {
+                EntityKind::Place
+            } else {
+                kind
+            };
+            out.push((a, b, kind, modifier.map(str::len)));
+        }
+        i = j;
+    }
+    out
 }
 
 /// The entity kind of a tagger kind (1 PER, 2 ORG, 3 LOC, 4 MISC).
@@ -742,6 +855,15 @@ pub fn name_key(surface: &str) -> Vec<String> {
         .collect();
     while ws.len() > 1 && HONORIFICS.contains(ws[0].as_str()) {
         ws.remove(0);
+    }
+    // "Apple Inc.", "Apple Inc": the company "Apple".
+    while ws.len() > 1
+        && matches!(
+            ws[ws.len() - 1].trim_end_matches([',', '.']),
+            "inc" | "corp" | "ltd" | "plc" | "llc" | "co" | "ag" | "sa" | "nv" | "gmbh"
+        )
+    {
+        ws.pop();
     }
     let joined = ws.join(" ");
     if let Some(c) = canonical(&joined) {
@@ -948,6 +1070,23 @@ pub fn merge_entities(articles: &[Article], mentions: &[Vec<Mention>]) -> Vec<En
             {
                 uf.union(a, b);
             }
+        }
+    }
+    // A person's name without the first of its words ("Harden Bradford") is the person of
+    // the fuller name ("Joy Harden Bradford"), when only one fuller name ends so.
+    for a in 0..keys.len() {
+        if toks[a].len() < 2 || !person_key[a] {
+            continue;
+        }
+        let fuller: Vec<usize> = (0..keys.len())
+            .filter(|&b| {
+                person_key[b]
+                    && toks[b].len() > toks[a].len()
+                    && toks[b][toks[b].len() - toks[a].len()..] == toks[a][..]
+            })
+            .collect();
+        if let [b] = fuller[..] {
+            uf.union(a, b);
         }
     }
     // Short forms join the full name they abbreviate, preferring names in the same articles.

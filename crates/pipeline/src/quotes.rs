@@ -170,6 +170,9 @@ static INDEFINITE: LazyLock<Regex> = LazyLock::new(|| {
 enum Frame {
     /// A noun phrase (span) as subject of a speech verb.
     Phrase(Span),
+    /// A gerund after a preposition ("explained his failure ... by saying"): the speaker is
+    /// the subject of the clause in this span, its first person named.
+    Subject(Span),
     /// No frame found in the sentence.
     None,
 }
@@ -280,7 +283,7 @@ fn frame(article: &Article, q: Span, quotes: &Regions) -> Frame {
             }
         } else {
             let mut end = k;
-            while end < after.len() && after[end].word && end - k < 8 && !is_verb(after[end]) {
+            while end < after.len() && after[end].word && end - k < 12 && !is_verb(after[end]) {
                 end += 1;
             }
             let mut v = end;
@@ -315,6 +318,14 @@ fn frame(article: &Article, q: Span, quotes: &Regions) -> Frame {
                     before[end - 1].span.end,
                 ));
             }
+        }
+        let prep = e > 0
+            && matches!(
+                fold_name(before[e - 1].text).as_str(),
+                "by" | "after" | "before" | "while" | "without" | "in" | "for" | "when"
+            );
+        if prep && fold_name(before[v].text).ends_with("ing") {
+            return Frame::Subject(Span::new(before[0].span.start, before[e - 1].span.end));
         }
         let mut b = e;
         while b > 0
@@ -405,6 +416,109 @@ fn mentions_in(
 /// Find the quotes of one article with their speakers. `mentions` come from
 /// [`crate::entities::find_mentions`] on the same article.
 pub fn find_quotes(article: &Article, mentions: &[Mention]) -> Vec<QuoteMention> {
+    let spoken = transcript_quotes(article, mentions);
+    let mut out = marked_quotes(article, mentions);
+    if spoken.is_empty() {
+        return out;
+    }
+    // Marks inside a speaker's turn quote within the speech: the turn is the quote.
+    out.retain(|q| !spoken.iter().any(|t| t.span.contains(q.span)));
+    out.extend(spoken);
+    out.sort_by_key(|q| q.span);
+    out
+}
+
+/// Roles of a transcript label that narrate rather than speak.
+const NARRATORS: &[&str] = &[
+    "HOST",
+    "BYLINE",
+    "ANCHOR",
+    "CO-HOST",
+    "CORRESPONDENT",
+    "REPORTER",
+    "NARRATOR",
+    "INTERVIEWER",
+    "MODERATOR",
+];
+
+/// The turns of a transcript ([`crate::segment::transcript_labels`]) as quotes of the
+/// labelled speaker: each paragraph after a label that is not the host's or the reporter's
+/// (named with a narrating role, or by the surname of one). The speaker is the article's
+/// own spelling of the name when it has one ("ROSIE CURTS" -> "Rosie Curts"), else the label
+/// in title case.
+fn transcript_quotes(article: &Article, mentions: &[Mention]) -> Vec<QuoteMention> {
+    let labels = crate::segment::transcript_labels(article);
+    let name_of = |l: &crate::segment::Label| {
+        let p = article.paragraphs[l.paragraph];
+        &article.text[p.start + l.name.start..p.start + l.name.end]
+    };
+    let surname = |n: &str| fold_name(n.rsplit(' ').next().unwrap_or(n));
+    let narrators: HashSet<String> = labels
+        .iter()
+        .flatten()
+        .filter(|l| {
+            l.role.is_some_and(|r| {
+                let p = article.paragraphs[l.paragraph];
+                let role = &article.text[p.start + r.start..p.start + r.end];
+                NARRATORS.iter().any(|n| role.contains(n))
+            })
+        })
+        .map(|l| surname(name_of(l)))
+        .collect();
+    let mut out = Vec::new();
+    for (pi, l) in labels.iter().enumerate() {
+        let Some(l) = l else { continue };
+        let name = name_of(l);
+        if narrators.contains(&surname(name)) || fold_name(name).starts_with("unidentified") {
+            continue;
+        }
+        let p = article.paragraphs[pi];
+        let span = trim_span(article, Span::new(p.start + l.len, p.end));
+        if word_count(article.slice(span)) < 3 {
+            continue;
+        }
+        // The article's spelling: a person mention with the same words (accents and case
+        // folded), or whose surname is the label's one word.
+        let key = name_key(name);
+        let written = mentions
+            .iter()
+            .filter(|m| m.kind == EntityKind::Person && !m.role_only)
+            .map(|m| article.slice(m.span))
+            .filter(|w| {
+                let k = name_key(w);
+                k == key || (key.len() == 1 && k.len() > 1 && k.last() == key.last())
+            })
+            .max_by_key(|w| (w.split_whitespace().count(), std::cmp::Reverse(*w)));
+        let speaker = match written {
+            Some(w) => w.to_string(),
+            None => title_case(name),
+        };
+        out.push(QuoteMention {
+            span,
+            speaker: Some(speaker),
+            speaker_is_entity: true,
+        });
+    }
+    out
+}
+
+/// "MARTINEZ-BELTRAN" -> "Martinez-Beltran", "O'NEIL" -> "O'Neil".
+fn title_case(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut start = true;
+    for c in s.chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        start = !c.is_alphanumeric();
+    }
+    out
+}
+
+/// Quotes in quotation marks, with their speakers.
+fn marked_quotes(article: &Article, mentions: &[Mention]) -> Vec<QuoteMention> {
     let raws = raw_quotes(article);
     let regions = Regions::new(raws.iter().map(|r| r.span).collect());
     let mut out: Vec<QuoteMention> = Vec::new();
@@ -420,11 +534,28 @@ pub fn find_quotes(article: &Article, mentions: &[Mention]) -> Vec<QuoteMention>
         let Some(si) = article.sentence_at(span.start) else {
             continue;
         };
+        // A heading in capitals or a stage direction holds titles, not speech; so do a few
+        // words in capitals (a song's title: "SHOOTER").
+        let shouted = n <= 3 && !text.chars().any(char::is_lowercase);
+        let caps_heading = article.sentences[si].heading
+            && !article
+                .slice(article.sentences[si].span)
+                .chars()
+                .any(char::is_lowercase);
+        if caps_heading || shouted {
+            continue;
+        }
         let sentence_end = article
             .sentence_at(span.end.saturating_sub(1))
             .unwrap_or(si);
         let speaker = match frame(article, raw.span, &regions) {
             Frame::Phrase(np) => resolve_phrase(article, mentions, np, si, &last),
+            Frame::Subject(clause) => mentions
+                .iter()
+                .filter(|m| clause.contains(m.span) && !m.in_quote)
+                .find(|m| m.kind == EntityKind::Person)
+                .and_then(|m| mention_speaker(article, m))
+                .or_else(|| antecedent(article, mentions, si, &last, None)),
             Frame::None => {
                 // A standalone quote continues the previous speaker when it follows closely.
                 match &last {
@@ -503,6 +634,22 @@ fn resolve_phrase(
         .last()
         .is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase));
     if head_is_name {
+        // Two people joined by "and" speak together ("Nancy Pelosi and Chuck Schumer said").
+        let people: Vec<&Mention> = mentions_in(mentions, np, true)
+            .filter(|m| !m.role_only)
+            .collect();
+        if let [a, b] = people[..] {
+            let between = article.text.get(a.span.end..b.span.start).unwrap_or("");
+            let joined = between.split_whitespace().any(|w| w == "and");
+            if joined && between.len() < 60 {
+                return Some(Speaker {
+                    text: format!("{} and {}", article.slice(a.span), article.slice(b.span)),
+                    entity: false,
+                    female: false,
+                    male: false,
+                });
+            }
+        }
         // The named person (or organisation) nearest the verb.
         if let Some(m) = mentions_in(mentions, np, true)
             .last()

@@ -2,6 +2,7 @@
 //! that would break tables or start markup are escaped. Pure: returns a `String`.
 
 use crate::{sanitize, View};
+use corroborate_model::EntityKind;
 use std::fmt::Write;
 
 /// Escape Markdown metacharacters and drop unsafe characters.
@@ -87,7 +88,7 @@ pub fn render(v: &View) -> String {
             let _ = writeln!(o, "- {}: {}", escape(&c.about), sides.join(" vs "));
         }
         let _ = writeln!(o, "\n## Entities\n\n| name | kind | mentions | articles | aliases |\n|---|---|---|---|---|");
-        for e in &s.entities {
+        for e in s.entities.iter().filter(|e| e.kind != EntityKind::Group) {
             let _ = writeln!(
                 o,
                 "| {} | {} | {} | {} | {} |",
@@ -97,6 +98,15 @@ pub fn render(v: &View) -> String {
                 e.articles.len(),
                 escape(&e.aliases.join("; "))
             );
+        }
+        let groups: Vec<String> = s
+            .entities
+            .iter()
+            .filter(|e| e.kind == EntityKind::Group)
+            .map(|g| format!("{} ({})", escape(&g.name), g.mentions))
+            .collect();
+        if !groups.is_empty() {
+            let _ = writeln!(o, "\nNationalities and groups: {}", groups.join(", "));
         }
         let _ = writeln!(o, "\n## Quotes\n");
         for q in &s.quotes {

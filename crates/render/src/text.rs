@@ -2,6 +2,7 @@
 //! zero-width characters. Pure: returns a `String`.
 
 use crate::{sanitize, View};
+use corroborate_model::{Entity, EntityKind};
 use std::fmt::Write;
 
 fn clip(s: &str, n: usize) -> String {
@@ -136,9 +137,10 @@ pub fn render(v: &View) -> String {
     }
     for s in v.stories {
         story_facts(&mut o, s);
-        let _ = writeln!(o, "\nWHO IS NAMED ({} entities)", s.entities.len());
-        for e in s
-            .entities
+        let (groups, named): (Vec<&Entity>, Vec<&Entity>) =
+            s.entities.iter().partition(|e| e.kind == EntityKind::Group);
+        let _ = writeln!(o, "\nWHO IS NAMED ({} entities)", named.len());
+        for e in named
             .iter()
             .filter(|e| e.mentions >= 2 || e.articles.len() > 1)
             .take(30)
@@ -157,6 +159,13 @@ pub fn render(v: &View) -> String {
                 e.articles.len(),
                 aliases
             );
+        }
+        if !groups.is_empty() {
+            let list: Vec<String> = groups
+                .iter()
+                .map(|g| format!("{} ({})", clip(&g.name, 28), g.mentions))
+                .collect();
+            let _ = writeln!(o, "  nationalities and groups: {}", list.join(", "));
         }
         let _ = writeln!(o, "\nWHO SAID WHAT ({} quotes)", s.quotes.len());
         for q in &s.quotes {

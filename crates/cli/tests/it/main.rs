@@ -5,6 +5,7 @@
 mod browser;
 mod cli;
 mod common;
+mod entities;
 mod facts;
 mod golden;
 mod hostile;
