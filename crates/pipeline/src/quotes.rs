@@ -207,8 +207,52 @@ impl Regions {
 /// How far (bytes) from a quote its frame ("..., he said", "Mr Smith said: ...") is looked for.
 const FRAME_REACH: usize = 1500;
 
+/// Each sentence's tokens (spans in the article text), tokenized once when first asked for:
+/// a sentence holding thousands of quotes is framed thousands of times.
+struct SentenceTokens<'a> {
+    article: &'a Article,
+    /// Per sentence: its tokens, and for each whether a quote region holds it.
+    cache: Vec<Option<(Vec<Token<'a>>, Vec<bool>)>>,
+}
+
+impl<'a> SentenceTokens<'a> {
+    fn new(article: &'a Article) -> Self {
+        SentenceTokens {
+            article,
+            cache: vec![None; article.sentences.len()],
+        }
+    }
+
+    /// Tokens of sentence `i` lying wholly within `[from, to)`, each with whether a quote
+    /// region of `quotes` holds it.
+    fn within(
+        &mut self,
+        i: usize,
+        from: usize,
+        to: usize,
+        quotes: &Regions,
+    ) -> (&[Token<'a>], &[bool]) {
+        let article = self.article;
+        let (ts, inside) = self.cache[i].get_or_insert_with(|| {
+            let span = article.sentences[i].span;
+            let ts: Vec<Token> = tokenize(article.slice(span))
+                .into_iter()
+                .map(|mut t| {
+                    t.span = Span::new(t.span.start + span.start, t.span.end + span.start);
+                    t
+                })
+                .collect();
+            let inside = ts.iter().map(|t| quotes.holds(t.span)).collect();
+            (ts, inside)
+        });
+        let lo = ts.partition_point(|t| t.span.start < from);
+        let hi = ts.partition_point(|t| t.span.end <= to).max(lo);
+        (&ts[lo..hi], &inside[lo..hi])
+    }
+}
+
 /// Find the speaker phrase for the quote `q` inside its sentence(s) `[s0, s1]`.
-fn frame(article: &Article, q: Span, quotes: &Regions) -> Frame {
+fn frame(article: &Article, q: Span, quotes: &Regions, tokens: &mut SentenceTokens) -> Frame {
     let (Some(si), Some(sj)) = (
         article.sentence_at(q.start),
         article.sentence_at(q.end.saturating_sub(1)),
@@ -218,46 +262,23 @@ fn frame(article: &Article, q: Span, quotes: &Regions) -> Frame {
     // The frame lies near the quote: tokens further than `FRAME_REACH` bytes from it are never
     // part of it, and leaving them out keeps a pathological sentence (thousands of quote marks
     // in one line) linear.
-    let floor = |mut i: usize| {
-        while !article.text.is_char_boundary(i) {
-            i -= 1;
-        }
-        i
-    };
-    let ceil = |mut i: usize| {
-        while !article.text.is_char_boundary(i) {
-            i += 1;
-        }
-        i
-    };
-    let s_start = floor(
-        article.sentences[si]
-            .span
-            .start
-            .max(q.start.saturating_sub(FRAME_REACH)),
-    );
-    let s_end = ceil(
-        article.sentences[sj]
-            .span
-            .end
-            .min(q.end.saturating_add(FRAME_REACH))
-            .min(article.text.len()),
-    );
-    let text = &article.text[s_start..s_end];
-    let toks: Vec<Token> = tokenize(text)
-        .into_iter()
-        .map(|mut t| {
-            t.span = Span::new(t.span.start + s_start, t.span.end + s_start);
-            t
-        })
-        .collect();
-    let inside = |t: &Token| quotes.holds(t.span);
+    let from = q.start.saturating_sub(FRAME_REACH);
+    let to = q.end.saturating_add(FRAME_REACH);
+    let mut toks: Vec<Token> = Vec::new();
+    let mut held: Vec<bool> = Vec::new();
+    for k in si..=sj {
+        let (t, h) = tokens.within(k, from, to, quotes);
+        toks.extend_from_slice(t);
+        held.extend_from_slice(h);
+    }
     let is_verb = |t: &Token| t.word && SPEECH_VERBS.contains(fold_name(t.text).as_str());
     let is_mark = |t: &Token| matches!(t.text, "“" | "”" | "\"" | "‘" | "’");
     // After the quote: ", he said" / ", said Mr Smith" / ", Trump remarked".
     let after: Vec<&Token> = toks
         .iter()
-        .filter(|t| t.span.start >= q.end && !inside(t))
+        .zip(&held)
+        .filter(|(t, h)| t.span.start >= q.end && !**h)
+        .map(|(t, _)| t)
         .collect();
     let mut k = 0;
     while k < after.len() && (is_mark(after[k]) || matches!(after[k].text, "," | "—" | "-")) {
@@ -298,7 +319,9 @@ fn frame(article: &Article, q: Span, quotes: &Regions) -> Frame {
     // Before the quote: "X said: “...", "X said he would not ... “...”".
     let before: Vec<&Token> = toks
         .iter()
-        .filter(|t| t.span.end <= q.start && !inside(t))
+        .zip(&held)
+        .filter(|(t, h)| t.span.end <= q.start && !**h)
+        .map(|(t, _)| t)
         .collect();
     if let Some(v) = before.iter().rposition(|t| is_verb(t)) {
         let mut e = v;
@@ -521,6 +544,7 @@ fn title_case(s: &str) -> String {
 fn marked_quotes(article: &Article, mentions: &[Mention]) -> Vec<QuoteMention> {
     let raws = raw_quotes(article);
     let regions = Regions::new(raws.iter().map(|r| r.span).collect());
+    let mut tokens = SentenceTokens::new(article);
     let mut out: Vec<QuoteMention> = Vec::new();
     // Speaker of the last quote and the sentence it ended in.
     let mut last: Option<(usize, Speaker)> = None;
@@ -548,7 +572,7 @@ fn marked_quotes(article: &Article, mentions: &[Mention]) -> Vec<QuoteMention> {
         let sentence_end = article
             .sentence_at(span.end.saturating_sub(1))
             .unwrap_or(si);
-        let speaker = match frame(article, raw.span, &regions) {
+        let speaker = match frame(article, raw.span, &regions, &mut tokens) {
             Frame::Phrase(np) => resolve_phrase(article, mentions, np, si, &last),
             Frame::Subject(clause) => mentions
                 .iter()
