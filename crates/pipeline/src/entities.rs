@@ -542,6 +542,20 @@ pub fn find_mentions(article: &Article) -> Vec<Mention> {
             long.len() >= 2 && long.iter().filter(|t| is_cap(t)).count() * 10 >= long.len() * 7
         };
         if !tags.is_empty() {
+            // The sentence's rule mentions by position, so that each tagger name meets only
+            // those it overlaps (a sentence may hold thousands): `reach[k]` is the furthest
+            // end among the first k + 1, `gone[k]` marks those a tagger name replaced.
+            let mut rules = out.split_off(sentence_from);
+            rules.sort_by_key(|(m, _)| m.span);
+            let reach: Vec<usize> = rules
+                .iter()
+                .scan(0, |r, (m, _)| {
+                    *r = (*r).max(m.span.end);
+                    Some(*r)
+                })
+                .collect();
+            let mut gone = vec![false; rules.len()];
+            let mut names = Vec::new();
             for (i, j, kind, head) in tagger_names(&tags, &words) {
                 let trusted = !(title_case || shouting)
                     || words[i..j]
@@ -565,41 +579,47 @@ pub fn find_mentions(article: &Article) -> Vec<Mention> {
                 // the tagger reads as one name with the role word ("General Motors":
                 // not the role "General" and a person "Motors").
                 let inside = |m: &Mention| {
-                    let one_word = !article.slice(m.span).contains(' ');
                     span.start < m.span.start
                         && m.span.end <= span.end
                         && m.kind == EntityKind::Person
                         && m.role.is_some()
-                        && one_word
+                        && !article.slice(m.span).contains(' ')
                         && !GIVEN_NAMES.contains(fold_name(article.slice(m.span)).as_str())
                 };
                 // A rule name that holds the tagger's and ends in a word of its class stands
                 // too: "the Manhattan Project", not the place "Manhattan".
+                // (Spans first: a sentence may hold thousands of mentions.)
                 let classed = |m: &Mention| {
+                    if !(m.span.start <= span.start && span.end <= m.span.end) {
+                        return false;
+                    }
                     let last = article
                         .slice(m.span)
                         .rsplit(' ')
                         .next()
                         .map(fold_name)
                         .unwrap_or_default();
-                    m.span.start <= span.start
-                        && span.end <= m.span.end
-                        && (OTHER_WORDS.contains(&last.as_str())
-                            || ORG_WORDS.contains(last.as_str())
-                            || PLACE_WORDS.contains(last.as_str()))
+                    OTHER_WORDS.contains(&last.as_str())
+                        || ORG_WORDS.contains(last.as_str())
+                        || PLACE_WORDS.contains(last.as_str())
                 };
-                if !out[sentence_from..].iter().any(|(m, c)| {
-                    !m.role_only && (*c >= 3 && overlaps(m) && !inside(m) || *c >= 2 && classed(m))
+                // Rule mentions that overlap the name, and are still standing.
+                let upto = rules.partition_point(|(m, _)| m.span.start < span.end);
+                let hits: Vec<usize> = (0..upto)
+                    .rev()
+                    .take_while(|&k| reach[k] > span.start)
+                    .filter(|&k| !gone[k] && overlaps(&rules[k].0))
+                    .collect();
+                if !hits.iter().any(|&k| {
+                    let (m, c) = &rules[k];
+                    !m.role_only && (*c >= 3 && !inside(m) || *c >= 2 && classed(m))
                 }) {
-                    let mut x = sentence_from;
-                    while x < out.len() {
-                        if overlaps(&out[x].0) && !out[x].0.role_only {
-                            out.remove(x);
-                        } else {
-                            x += 1;
+                    for &k in &hits {
+                        if !rules[k].0.role_only {
+                            gone[k] = true;
                         }
                     }
-                    out.push((
+                    names.push((
                         Mention {
                             span,
                             kind,
@@ -612,6 +632,14 @@ pub fn find_mentions(article: &Article) -> Vec<Mention> {
                     ));
                 }
             }
+            out.extend(
+                rules
+                    .into_iter()
+                    .zip(gone)
+                    .filter(|(_, g)| !g)
+                    .map(|(r, _)| r),
+            );
+            out.extend(names);
         }
         // Lower-case role-only mentions: "the prime minister", "the US president".
         for (j, t) in words.iter().enumerate() {
@@ -799,11 +827,17 @@ fn kind_of_tag(k: u8) -> EntityKind {
     }
 }
 
+/// Index in `words` of the chunk's first token (by position: tokens are in text order),
+/// `usize::MAX` if it is not one of them.
 fn chunk_start(words: &[&Token], chunk: &[&Token]) -> usize {
-    words
-        .iter()
-        .position(|t| std::ptr::eq(*t, chunk[0]))
-        .unwrap_or(usize::MAX)
+    let Some(first) = chunk.first() else {
+        return usize::MAX;
+    };
+    let at = words.partition_point(|t| t.span.start < first.span.start);
+    match words.get(at) {
+        Some(t) if std::ptr::eq(*t, *first) => at,
+        _ => usize::MAX,
+    }
 }
 
 fn shift(span: Span, by: usize) -> Span {
