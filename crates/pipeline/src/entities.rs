@@ -498,10 +498,7 @@ pub fn find_mentions(article: &Article) -> Vec<Mention> {
             // ("Project", "University", "Street") when the tagger sees only a part of it.
             let last = fold_name(name[name.len() - 1].text);
             let untagged_end = tags.get(first + name.len() - 1).is_some_and(|&l| l == 0);
-            let classed = name.len() > 1
-                && (OTHER_WORDS.contains(&last.as_str())
-                    || PLACE_WORDS.contains(last.as_str())
-                    || ORG_WORDS.contains(last.as_str()) && untagged_end);
+            let classed = name.len() > 1 && class_word(&last, untagged_end);
             if !tags.is_empty() && first != usize::MAX && conf < 3 && !classed {
                 let kinds: Vec<u8> = tags[first..(first + name.len()).min(tags.len())]
                     .iter()
@@ -599,9 +596,7 @@ pub fn find_mentions(article: &Article) -> Vec<Mention> {
                         .next()
                         .map(fold_name)
                         .unwrap_or_default();
-                    OTHER_WORDS.contains(&last.as_str())
-                        || ORG_WORDS.contains(last.as_str())
-                        || PLACE_WORDS.contains(last.as_str())
+                    class_word(&last, true)
                 };
                 // Rule mentions that overlap the name, and are still standing.
                 let upto = rules.partition_point(|(m, _)| m.span.start < span.end);
@@ -825,6 +820,14 @@ fn kind_of_tag(k: u8) -> EntityKind {
         3 => EntityKind::Place,
         _ => EntityKind::Other,
     }
+}
+
+/// Whether a folded word names the class of the name it ends ("Project", "Street",
+/// "Garden"; "University", "Party" when `org`), so that the name keeps that class.
+fn class_word(folded: &str, org: bool) -> bool {
+    OTHER_WORDS.contains(&folded)
+        || PLACE_WORDS.contains(folded)
+        || org && ORG_WORDS.contains(folded)
 }
 
 /// Index in `words` of the chunk's first token (by position: tokens are in text order),

@@ -266,6 +266,18 @@ fn frame(article: &Article, q: Span, quotes: &Regions, tokens: &mut SentenceToke
     let to = q.end.saturating_add(FRAME_REACH);
     let mut toks: Vec<Token> = Vec::new();
     let mut held: Vec<bool> = Vec::new();
+    // A quote ending in "?” or "!” may end its sentence too ("...votes?” Trump said."): the
+    // next sentence, when it starts right after the quote, can hold the frame.
+    let sj = match article.sentences.get(sj + 1) {
+        Some(n)
+            if n.paragraph == article.sentences[sj].paragraph
+                && n.span.start >= q.end
+                && n.span.start <= q.end + 6 =>
+        {
+            sj + 1
+        }
+        _ => sj,
+    };
     for k in si..=sj {
         let (t, h) = tokens.within(k, from, to, quotes);
         toks.extend_from_slice(t);
@@ -280,9 +292,33 @@ fn frame(article: &Article, q: Span, quotes: &Regions, tokens: &mut SentenceToke
         .filter(|(t, h)| t.span.start >= q.end && !**h)
         .map(|(t, _)| t)
         .collect();
+    let is_dash = |t: &Token| matches!(t.text, "—" | "―" | "–" | "-" | "--");
     let mut k = 0;
-    while k < after.len() && (is_mark(after[k]) || matches!(after[k].text, "," | "—" | "-")) {
+    let mut dashed = false;
+    while k < after.len() && (is_mark(after[k]) || after[k].text == "," || is_dash(after[k])) {
+        dashed |= is_dash(after[k]);
         k += 1;
+    }
+    // A dash and a name ending the sentence: “...” ― Pamela Padilla. (a byline of a quote).
+    if dashed && k < after.len() && after[k].span.start < q.end + 12 && after[k].is_capitalised() {
+        let mut end = k;
+        while end < after.len()
+            && end - k < 6
+            && after[end].word
+            && (after[end].is_capitalised()
+                || matches!(
+                    fold_name(after[end].text).as_str(),
+                    "de" | "van" | "von" | "del" | "da"
+                ))
+        {
+            end += 1;
+        }
+        let closed = after
+            .get(end)
+            .is_none_or(|t| matches!(t.text, "." | "," | ")" | ";") || is_dash(t) || is_mark(t));
+        if closed && after[end - 1].is_capitalised() {
+            return Frame::Phrase(Span::new(after[k].span.start, after[end - 1].span.end));
+        }
     }
     let clause_word = after
         .get(k)
@@ -308,6 +344,22 @@ fn frame(article: &Article, q: Span, quotes: &Regions, tokens: &mut SentenceToke
                 end += 1;
             }
             let mut v = end;
+            // Between a name and its verb, a parenthesis or an appositive: "Rep. Gwen Moore
+            // (D-Wis.) said", "Mitch McConnell, R-Ky., said".
+            if end > k && after.get(v).is_some_and(|t| t.text == "(") {
+                if let Some(c) = after[v..].iter().take(10).position(|t| t.text == ")") {
+                    v += c + 1;
+                }
+            } else if end > k
+                && after[end - 1].is_capitalised()
+                && after.get(v).is_some_and(|t| t.text == ",")
+            {
+                if let Some(c) = after[v + 1..].iter().take(14).position(|t| t.text == ",") {
+                    if after.get(v + c + 2).is_some_and(|t| is_verb(t)) {
+                        v += c + 2;
+                    }
+                }
+            }
             while v < after.len() && AUX.contains(&fold_name(after[v].text).as_str()) {
                 v += 1;
             }
@@ -969,6 +1021,28 @@ mod tests {
         assert_eq!(
             q[1],
             ("This is not over yet.".into(), Some("Mr Brown".into()))
+        );
+    }
+
+    #[test]
+    fn frames_past_a_dash_a_parenthesis_an_appositive_or_a_sentence_end() {
+        let q = check(concat!(
+            "Ann Lee and Sen. David Vitter spoke after the debate.\n\n",
+            "“He is ignorant of our culture and lives.” ― Pamela Padilla\n\n",
+            "“It is a dog whistle to all of us,” Rep. Gwen Moore (D-Wis.) said Friday.\n\n",
+            "“Our assumption is that the veto will be overridden,” Mitch McConnell, R-Ky., said.\n\n",
+            "“Why is this not clear proof of a bank too big to manage?” Vitter demanded."
+        ));
+        let speakers: Vec<Option<&str>> = q.iter().map(|(_, s)| s.as_deref()).collect();
+        assert_eq!(
+            speakers,
+            [
+                Some("Pamela Padilla"),
+                Some("Gwen Moore"),
+                Some("Mitch McConnell"),
+                Some("Vitter")
+            ],
+            "{q:?}"
         );
     }
 

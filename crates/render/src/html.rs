@@ -7,7 +7,7 @@
 
 use crate::{sanitize, View};
 use corroborate_model::{Article, Direction, Story};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt::Write;
 
 /// Escape text for HTML element content and quoted attribute values.
@@ -37,7 +37,7 @@ table.matrix{border-collapse:collapse;width:100%;font-size:13px} .matrix th,.mat
 .matrix tr.single td.fact{background:#fff8e1} .matrix td.conflict{background:#ffe3e3}
 .badge{display:inline-block;font-size:11px;border-radius:10px;padding:0 7px;margin-right:4px;background:#e9ecef}
 .badge.single{background:#ffe8a3} .badge.conflict{background:#ffc9c9} .badge.many{background:#c3f0c8}
-.conflicts li{margin:6px 0} .quotes dt{font-weight:600;margin-top:10px} .quotes dd{margin:2px 0 2px 16px}
+.conflicts li{margin:6px 0} .quotes li{margin:8px 0} .quotes .who{margin-left:16px;color:#555} .quotes details{margin-left:16px}
 article p{margin:6px 0} span.s.aligned{background:#e6f4ea} span.s.single{background:#fff3c4}
 span.s:target{outline:2px solid #2949a8;background:#dbe4ff} span.s a{text-decoration:none;color:inherit}
 details{margin-top:8px;color:#5b6475} svg text{font-size:12px;fill:#1d2330}
@@ -108,6 +108,22 @@ fn cite(
             );
         }
     }
+}
+
+/// The outlets of some articles, each named once (an article without one by its id).
+fn outlets(articles: &[Article], ids: &[&str]) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for id in ids {
+        let name = articles
+            .iter()
+            .find(|a| a.id == *id)
+            .and_then(|a| a.outlet.as_deref())
+            .unwrap_or(id);
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names.join(", ")
 }
 
 fn story(o: &mut String, s: &Story, articles: &[Article], index: &HashMap<&str, usize>) {
@@ -257,31 +273,46 @@ fn story(o: &mut String, s: &Story, articles: &[Article], index: &HashMap<&str, 
         let _ = writeln!(o, "</ul></section>");
     }
 
-    // Quotes by speaker.
-    let mut by_speaker: BTreeMap<String, Vec<&corroborate_model::Quote>> = BTreeMap::new();
-    for q in &s.quotes {
-        by_speaker
-            .entry(
-                q.speaker
-                    .clone()
-                    .unwrap_or_else(|| "(speaker unknown)".into()),
-            )
-            .or_default()
-            .push(q);
-    }
-    let _ = write!(
-        o,
-        "<section class=\"quotes\"><h2>Quotes by speaker</h2><dl>"
-    );
-    for (speaker, qs) in &by_speaker {
-        let _ = write!(o, "<dt>{}</dt>", escape(speaker));
-        for q in qs {
-            let _ = write!(o, "<dd>“{}”", escape(&crate::quoted_words(&q.text)));
-            cite(o, &q.articles, index, None);
-            let _ = write!(o, "</dd>");
+    // Quotes, grouped by speaker: the quoted words first, then the speaker, the outlets and
+    // links to the articles; a merged quote's other wordings under it.
+    let mut quotes: Vec<&corroborate_model::Quote> = s.quotes.iter().collect();
+    quotes.sort_by(|a, b| {
+        a.speaker
+            .is_none()
+            .cmp(&b.speaker.is_none())
+            .then(a.speaker.cmp(&b.speaker))
+    });
+    let _ = write!(o, "<section class=\"quotes\"><h2>Quotes</h2><ul>");
+    for q in quotes {
+        let ids: Vec<&str> = q.articles.iter().map(String::as_str).collect();
+        let _ = write!(
+            o,
+            "<li><q>{}</q><div class=\"who\">— <b>{}</b> · {} ",
+            escape(&crate::quoted_words(&q.text)),
+            escape(q.speaker.as_deref().unwrap_or("speaker unknown")),
+            escape(&outlets(articles, &ids))
+        );
+        cite(o, &q.articles, index, None);
+        let _ = write!(o, "</div>");
+        let others = crate::other_wordings(q);
+        if !others.is_empty() {
+            let _ = write!(
+                o,
+                "<details><summary>{} other wording{}</summary><ul>",
+                others.len(),
+                if others.len() == 1 { "" } else { "s" }
+            );
+            for (words, ids) in &others {
+                let ids: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+                let _ = write!(o, "<li><q>{}</q> ", escape(words));
+                cite(o, &ids, index, None);
+                let _ = write!(o, "</li>");
+            }
+            let _ = write!(o, "</ul></details>");
         }
+        let _ = write!(o, "</li>");
     }
-    let _ = writeln!(o, "</dl></section>");
+    let _ = writeln!(o, "</ul></section>");
 
     graph(o, s, articles, &in_story, index);
 

@@ -119,6 +119,54 @@ pub fn quoted_words(text: &str) -> String {
     quoted_parts(text).join(" … ")
 }
 
+/// The other wordings of a merged quote: each distinct wording of the quoted words that
+/// differs from the quote's own ([`Quote::text`](corroborate_model::Quote)), with the
+/// articles that carry it, in the order of the variants. Wordings are compared with runs of
+/// white space folded; each is given verbatim as its first article has it.
+pub fn other_wordings(q: &corroborate_model::Quote) -> Vec<(String, Vec<&str>)> {
+    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let main = fold(&quoted_words(&q.text));
+    let mut keys: Vec<String> = Vec::new();
+    let mut out: Vec<(String, Vec<&str>)> = Vec::new();
+    for v in &q.variants {
+        let words = quoted_words(&v.text);
+        let key = fold(&words);
+        if key == main {
+            continue;
+        }
+        match keys.iter().position(|k| *k == key) {
+            Some(i) => out[i].1.push(&v.article),
+            None => {
+                keys.push(key);
+                out.push((words, vec![&v.article]));
+            }
+        }
+    }
+    out
+}
+
+/// Article ids with their outlets, for a quote line: `003 (The Guardian), 004`, each part
+/// through `clean`.
+pub(crate) fn with_outlets(
+    articles: &[Article],
+    ids: &[&str],
+    clean: fn(&str) -> String,
+) -> String {
+    ids.iter()
+        .map(|id| {
+            match articles
+                .iter()
+                .find(|a| a.id == *id)
+                .and_then(|a| a.outlet.as_deref())
+            {
+                Some(outlet) => format!("{} ({})", clean(id), clean(outlet)),
+                None => clean(id),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,5 +192,74 @@ mod tests {
             ["intense discussion.", "But the reason is clear."]
         );
         assert_eq!(quoted_words("A,” he said. “B"), "A, … B");
+    }
+
+    fn quote() -> corroborate_model::Quote {
+        let v = |article: &str, text: &str| corroborate_model::QuoteVariant {
+            article: article.into(),
+            text: text.into(),
+            span: corroborate_model::Span::new(0, text.len()),
+        };
+        corroborate_model::Quote {
+            speaker: Some("Keir Starmer".into()),
+            text: "We want peace,” he said. “A lasting one.".into(),
+            articles: vec!["a".into(), "b".into(), "c".into(), "d".into()],
+            variants: vec![
+                v("a", "We want peace,” he said. “A lasting one."),
+                v("b", "We want  peace, … A lasting one."),
+                v("c", "We want a lasting peace"),
+                v("d", "We want a lasting peace"),
+            ],
+        }
+    }
+
+    #[test]
+    fn other_wordings_group_the_articles_of_each_wording() {
+        // b differs from the quote only in its spaces: the same wording.
+        assert_eq!(
+            other_wordings(&quote()),
+            [("We want a lasting peace".to_string(), vec!["c", "d"])]
+        );
+    }
+
+    #[test]
+    fn every_report_shows_the_quoted_words_first_then_speaker_outlets_and_wordings() {
+        let mut a = Article::new("c".into(), "t".into(), "x".into());
+        a.outlet = Some("The \x1b]52;c;Y\x07Post".into());
+        let articles = [a];
+        let s = Story {
+            id: "s".into(),
+            headline: "h".into(),
+            articles: vec!["a".into(), "b".into(), "c".into(), "d".into()],
+            entities: Vec::new(),
+            quotes: vec![quote()],
+            numbers: Vec::new(),
+            independent_sources: 4,
+            facts: Vec::new(),
+            derivations: Vec::new(),
+            conflicts: Vec::new(),
+            summary: Vec::new(),
+        };
+        let v = View {
+            articles: &articles,
+            rejected: &[],
+            stories: std::slice::from_ref(&s),
+        };
+        let text = text::render(&v);
+        let at = text.find("“We want peace, … A lasting one.”").unwrap();
+        let line = &text[at..];
+        assert!(
+            line.starts_with("“We want peace, … A lasting one.”\n      — Keir Starmer  [a, b, c (The ]52;c;YPost), d]\n      worded in c, d: “We want a lasting peace”"),
+            "{line}"
+        );
+        let md = markdown::render(&v);
+        assert!(md.contains("- “We want peace, … A lasting one.” — **Keir Starmer** (a, b, c (The \\]52;c;YPost), d)\n  - worded in c, d: “We want a lasting peace”"), "{md}");
+        let html = html::render(&v);
+        let at = html
+            .find("<li><q>We want peace, … A lasting one.</q>")
+            .unwrap();
+        let item = &html[at..];
+        assert!(item.find("Keir Starmer").unwrap() < item.find("1 other wording").unwrap());
+        assert!(item.contains("<q>We want a lasting peace</q>"));
     }
 }

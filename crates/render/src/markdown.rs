@@ -109,14 +109,24 @@ pub fn render(v: &View) -> String {
             let _ = writeln!(o, "\nNationalities and groups: {}", groups.join(", "));
         }
         let _ = writeln!(o, "\n## Quotes\n");
+        // The quoted words first, then who said them and where; other wordings nested.
         for q in &s.quotes {
+            let ids: Vec<&str> = q.articles.iter().map(String::as_str).collect();
             let _ = writeln!(
                 o,
-                "- **{}**: “{}” ({})",
-                escape(q.speaker.as_deref().unwrap_or("unknown")),
+                "- “{}” — **{}** ({})",
                 escape(&crate::quoted_words(&q.text)),
-                escape(&q.articles.join(", "))
+                escape(q.speaker.as_deref().unwrap_or("speaker unknown")),
+                crate::with_outlets(v.articles, &ids, escape)
             );
+            for (words, ids) in crate::other_wordings(q) {
+                let _ = writeln!(
+                    o,
+                    "  - worded in {}: “{}”",
+                    escape(&ids.join(", ")),
+                    escape(&words)
+                );
+            }
         }
         let _ = writeln!(
             o,

@@ -168,17 +168,27 @@ pub fn render(v: &View) -> String {
             let _ = writeln!(o, "  nationalities and groups: {}", list.join(", "));
         }
         let _ = writeln!(o, "\nWHO SAID WHAT ({} quotes)", s.quotes.len());
+        // The quoted words first, then who said them and where; other wordings below.
         for q in &s.quotes {
+            let ids: Vec<&str> = q.articles.iter().map(String::as_str).collect();
             let _ = writeln!(
                 o,
-                "  {}: “{}”  [{}]",
+                "  “{}”\n      — {}  [{}]",
+                clip(&crate::quoted_words(&q.text), 110),
                 q.speaker
                     .as_deref()
                     .map(sanitize)
-                    .unwrap_or_else(|| "(unknown)".into()),
-                clip(&crate::quoted_words(&q.text), 110),
-                sanitize(&q.articles.join(", "))
+                    .unwrap_or_else(|| "speaker unknown".into()),
+                crate::with_outlets(v.articles, &ids, sanitize)
             );
+            for (words, ids) in crate::other_wordings(q) {
+                let _ = writeln!(
+                    o,
+                    "      worded in {}: “{}”",
+                    sanitize(&ids.join(", ")),
+                    clip(&words, 100)
+                );
+            }
         }
         let _ = writeln!(o, "\nNUMBERS ({})", s.numbers.len());
         for n in s

@@ -508,12 +508,34 @@ pub fn story(v: &StoryView) -> String {
             }
             for q in qs {
                 let who: Vec<String> = q.articles.iter().map(|a| labels.cite(a)).collect();
+                let words = corroborate_render::quoted_words(&q.text);
                 let _ = write!(
                     o,
-                    "<dd><q>{}</q> <span class=\"cites\">{}</span></dd>",
-                    esc(&corroborate_render::quoted_words(&q.text)),
+                    "<dd><q>{}</q> <span class=\"cites\">{}</span>",
+                    esc(&words),
                     listed(&who)
                 );
+                // A merged quote's other wordings, each as a word diff against the first.
+                let others = corroborate_render::other_wordings(q);
+                if !others.is_empty() {
+                    let _ = write!(
+                        o,
+                        "<details class=\"wordings\"><summary>{} other wording{}</summary><ul>",
+                        others.len(),
+                        if others.len() == 1 { "" } else { "s" }
+                    );
+                    for (variant, ids) in &others {
+                        let who: Vec<String> = ids.iter().map(|a| labels.cite(a)).collect();
+                        let _ = write!(
+                            o,
+                            "<li><q>{}</q> <span class=\"cites\">{}</span></li>",
+                            word_diff(&words, variant),
+                            listed(&who)
+                        );
+                    }
+                    let _ = write!(o, "</ul></details>");
+                }
+                let _ = write!(o, "</dd>");
             }
         }
         let _ = write!(o, "</dl>");
