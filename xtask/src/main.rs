@@ -205,22 +205,39 @@ fn bench() -> ExitCode {
 
     let ecb = load(&shared().join("data/stories/ecbplus.jsonl"));
     let n = ecb.len();
-    // Per-article stages (clean, segment, mentions, quotes, numbers) on one core.
+    // Per-article stages (clean, segment, mentions, quotes, numbers) on one core. The first
+    // article pays the one-time set-up (the tagger's weights, word lists, patterns), timed
+    // apart; the throughput is the median of five passes over all articles.
     let t = Instant::now();
-    let mut articles = clean::clean(&ecb);
-    for a in &mut articles {
+    let mut first = clean::clean(&ecb[..1]);
+    for a in &mut first {
         a.sentences = segment::segment(a);
     }
-    let analyses: Vec<_> = articles
-        .iter()
-        .map(corroborate_pipeline::run::analyse)
+    std::hint::black_box(corroborate_pipeline::run::analyse(&first[0]));
+    let setup = t.elapsed().as_secs_f64();
+    let mut passes: Vec<f64> = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            let mut articles = clean::clean(&ecb);
+            for a in &mut articles {
+                a.sentences = segment::segment(a);
+            }
+            let analyses: Vec<_> = articles
+                .iter()
+                .map(corroborate_pipeline::run::analyse)
+                .collect();
+            std::hint::black_box(analyses);
+            t.elapsed().as_secs_f64()
+        })
         .collect();
-    let per_article = t.elapsed().as_secs_f64();
-    std::hint::black_box(analyses);
+    passes.sort_by(f64::total_cmp);
     println!(
-        "ecbplus.jsonl per-article stages: {n} articles in {:.3} s = {:.0} articles/s (one core)",
-        per_article,
-        n as f64 / per_article
+        "ecbplus.jsonl per-article stages: {n} articles in {:.3} s (median of 5; best {:.3} s) = \
+         {:.0} articles/s (one core); one-time set-up on the first article {:.0} ms",
+        passes[2],
+        passes[0],
+        n as f64 / passes[2],
+        setup * 1000.0
     );
     let t = Instant::now();
     let one = corroborate_pipeline::run::Options {
