@@ -112,13 +112,15 @@ fn given_articles(
 
 /// Read PATHs as `digest` does (every format, directories recursively), then append the given
 /// articles. Notes (WARC records skipped, files left unread) are returned as text.
-fn gather(paths: &[String], articles: &str) -> Outcome<(Vec<RawArticle>, Vec<Rejection>, Vec<String>)> {
+fn gather(
+    paths: &[String],
+    articles: &str,
+) -> Outcome<(Vec<RawArticle>, Vec<Rejection>, Vec<String>)> {
     let mut notes = Vec::new();
-    let (mut raws, mut rejected) = corroborate_read::gather(
-        paths,
-        &corroborate_read::Options::default(),
-        &mut |n| notes.push(n.to_string()),
-    );
+    let (mut raws, mut rejected) =
+        corroborate_read::gather(paths, &corroborate_read::Options::default(), &mut |n| {
+            notes.push(n.to_string())
+        });
     given_articles(articles, &mut raws, &mut rejected)?;
     Ok((raws, rejected, notes))
 }

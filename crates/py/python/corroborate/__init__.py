@@ -47,7 +47,9 @@ __all__ = [
 DEFAULT_WORDS = 120
 
 PathLike = Union[str, "os.PathLike[str]"]
-Articles = Union[PathLike, Mapping[str, Any], Iterable[Union[PathLike, Mapping[str, Any]]]]
+#: What ``digest`` and ``Store.ingest`` take: a path, an article (a mapping with ``id`` and
+#: ``text``), a list of both, or a pandas or polars DataFrame with one article a row.
+Articles = Union[PathLike, Mapping[str, Any], Iterable[Union[PathLike, Mapping[str, Any]]], Any]
 
 _STRING_FIELDS = ("title", "date", "outlet", "url", "language", "path")
 
@@ -105,6 +107,10 @@ def _split(articles: Articles) -> "tuple[List[str], str]":
     """PATHs and articles given as mappings (as a JSON array), in the order given."""
     if isinstance(articles, (str, os.PathLike)) or isinstance(articles, Mapping):
         articles = [articles]
+    elif hasattr(articles, "to_dicts") and hasattr(articles, "columns"):
+        articles = articles.to_dicts()  # a polars DataFrame: one dict a row
+    elif hasattr(articles, "to_dict") and hasattr(articles, "columns"):
+        articles = articles.to_dict("records")  # a pandas DataFrame: one dict a row
     paths: List[str] = []
     given: List[Dict[str, Any]] = []
     try:
@@ -188,8 +194,9 @@ def digest_json(
 
     ``articles``: a path (file or directory, any format the CLI reads), a dict with ``id``
     and ``text`` (optional ``title``, ``date``, ``outlet``, ``url``, ``authors``,
-    ``language``, ``summary_only``, ``headline_in_text``; as ``read`` gives them), or a
-    list of both. ``words``: summary length. ``single_story``: all inputs as one story.
+    ``language``, ``summary_only``, ``headline_in_text``; as ``read`` gives them), a
+    list of both, or a pandas or polars DataFrame with those columns (one article a row;
+    missing cells as None or NaN). ``words``: summary length. ``single_story``: all inputs as one story.
     ``model``: ``"auto"``, ``"static"``, ``"transformer"`` or ``"none"`` (words only);
     ``None`` means ``$CORROBORATE_MODEL``, else ``"auto"``, as in the CLI. Inputs that cannot
     be read are listed under ``rejected``; ``Error`` when none is usable.
