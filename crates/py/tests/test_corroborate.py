@@ -55,6 +55,13 @@ def test_model_comes_from_the_environment_as_in_the_cli(seeds, cli, monkeypatch)
         corroborate.digest(seeds, model="bogus")
 
 
+def test_auto_model_is_the_clis(seeds, cli, monkeypatch):
+    # No model named anywhere: both take the transformer when `models fetch` installed it in
+    # $CORROBORATE_DATA (as in .ci/run), else the built-in static model.
+    monkeypatch.delenv("CORROBORATE_MODEL", raising=False)
+    assert corroborate.digest_json(seeds) == cli("digest", *seeds, "--format", "json")
+
+
 def test_digest_of_dicts_is_the_digest_of_the_same_jsonl(seeds, cli, tmp_path):
     articles = []
     for i, path in enumerate(seeds):
@@ -316,3 +323,26 @@ def test_duckdb(seeds):
         key=lambda r: (-r[0], r[1]),
     )
     assert rows == expected
+
+
+# --- the README ----------------------------------------------------------------------------
+
+
+def test_the_readme_python_blocks_run(repo, seeds, tmp_path, monkeypatch):
+    pytest.importorskip("pandas")
+    pytest.importorskip("polars")
+    pytest.importorskip("duckdb")
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Python package\n", 1)[1].split("\n## ", 1)[0]
+    blocks = [b.split("```", 1)[0] for b in section.split("```python\n")[1:]]
+    assert len(blocks) == 2
+    page = repo / "test_data" / "stories" / "wcxb-fda-html" / "page.html"
+    (tmp_path / "page.html").write_bytes(page.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    seed_dir = str(Path(seeds[0]).parent)
+    scope: dict = {}
+    for block in blocks:
+        exec(block.replace('"../shared/seeds"', repr(seed_dir)), scope)  # noqa: S102
+    assert scope["story"]["facts"] and scope["one"]["stories"][0]["id"] == scope["story_id"]
+    assert scope["page"]["text"] and 0.0 <= scope["p"] <= 1.0
+    assert (tmp_path / "news.db").exists()
