@@ -120,6 +120,20 @@ def test_read_names_a_bad_file(seeds, tmp_path):
     ]
 
 
+def test_reading_notes_are_warnings(seeds, tmp_path):
+    (tmp_path / "a.txt").write_bytes(Path(seeds[0]).read_bytes())
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4 not an article")
+    with pytest.warns(corroborate.CorroborateWarning, match=r"1 file left unread.*1 \.pdf"):
+        assert [a["id"] for a in corroborate.read(tmp_path)] == ["a"]
+    with pytest.warns(corroborate.CorroborateWarning, match="left unread"):
+        corroborate.digest(tmp_path, model="none")
+
+
+def test_the_package_ships_its_type_stubs():
+    here = Path(corroborate.__file__).parent
+    assert (here / "py.typed").is_file() and (here / "_corroborate.pyi").is_file()
+
+
 def test_read_gives_the_article_fields(seeds):
     articles = corroborate.read(seeds)
     assert [a["id"] for a in articles] == [Path(s).stem for s in seeds]
@@ -167,9 +181,13 @@ def test_similar_is_the_cli_probability(cli, tmp_path):
 # --- the store -----------------------------------------------------------------------------
 
 
-def test_store_round_trip_matches_the_cli(seeds, cli, tmp_path):
+def test_store_round_trip_matches_the_cli(seeds, cli, tmp_path, monkeypatch):
     store = corroborate.Store(tmp_path / "news.db")
+    # Ingest analyses with the built-in static model whatever the environment says, as the
+    # CLI's ingest does (a model from here would change the kept analysis shown below).
+    monkeypatch.setenv("CORROBORATE_MODEL", "none")
     report = store.ingest(seeds)
+    monkeypatch.delenv("CORROBORATE_MODEL")
     assert report["stored"] == 5 and report["new_stories"] == 1 and report["analysed"] == 1
     assert report["rejected"] == [] and report["stories_in_store"] == 1
     stories = store.stories()
@@ -184,10 +202,11 @@ def test_store_round_trip_matches_the_cli(seeds, cli, tmp_path):
     assert store.show_json(story_id) == out
     shown = store.show(story_id)
     assert shown == json.loads(out) and shown["stories"][0]["id"] == story_id
-    # The CLI's own ingest of the same files makes the same stories.
+    # The CLI's own ingest of the same files makes the same stories and analyses.
     cli_db = str(tmp_path / "cli.db")
     cli("ingest", *seeds, "--db", cli_db, "--quiet")
     assert json.loads(cli("stories", "--db", cli_db, "--format", "json"))["stories"] == stories
+    assert cli("show", story_id, "--db", cli_db, "--format", "json") == out
     # Ingesting again stores nothing; dicts join the store as files do.
     again = store.ingest(corroborate.read(seeds))
     assert again["stored"] == 0 and again["already"] == 5
@@ -291,7 +310,7 @@ def test_pandas(seeds):
         [{"id": "x", "text": "The council voted on Tuesday to approve the budget.",
           "title": None, "date": pd.Timestamp("2025-02-27")},
          {"id": "y", "text": "The council approved the budget on Tuesday, officials said.",
-          "title": "Budget passes", "date": pd.NaT}]
+          "title": "Budget passes", "date": pd.NaT, "outlet": float("nan")}]
     )
     got = corroborate.digest(frame, model="static")
     assert [a["date"] for a in got["articles"]] == ["2025-02-27", None]

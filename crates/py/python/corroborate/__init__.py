@@ -22,7 +22,6 @@ never opens an input file (the Rust readers do), and never prints.
 from __future__ import annotations
 
 import json
-import math
 import os
 import warnings
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
@@ -64,8 +63,14 @@ def _warn(notes: Sequence[str]) -> None:
 
 
 def _absent(value: Any) -> bool:
-    # pandas and polars give None or NaN for a missing cell.
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    # pandas and polars give None, NaN or NaT for a missing cell: the values unequal to
+    # themselves.
+    if value is None:
+        return True
+    try:
+        return bool(value != value)
+    except (TypeError, ValueError):
+        return False
 
 
 def _article(item: Mapping[str, Any], index: int) -> Dict[str, Any]:
