@@ -134,6 +134,24 @@ def test_the_package_ships_its_type_stubs():
     assert (here / "py.typed").is_file() and (here / "_corroborate.pyi").is_file()
 
 
+def test_the_types_check_with_mypy(tmp_path):
+    api = pytest.importorskip("mypy.api")
+    usage = tmp_path / "usage.py"
+    usage.write_text(
+        "import corroborate\n"
+        "report: dict = corroborate.digest([{'id': 'a', 'text': 'Something happened.'}])\n"
+        "p: float = corroborate.similar('a b', 'c d')\n"
+        "rows: list = corroborate.Store('x.db').stories(limit=5)\n"
+        "bad: int = corroborate.similar('a b', 'c d')\n"
+    )
+    out, _, status = api.run(["--strict", "--no-incremental", "--cache-dir", str(tmp_path / "c"),
+                              "-p", "corroborate"])
+    assert status == 0, out
+    out, _, status = api.run(["--no-incremental", "--cache-dir", str(tmp_path / "c"), str(usage)])
+    # Only the deliberate mistake is found: the package's own types are seen (py.typed).
+    assert status == 1 and out.count("error:") == 1 and "usage.py:5" in out, out
+
+
 def test_read_gives_the_article_fields(seeds):
     articles = corroborate.read(seeds)
     assert [a["id"] for a in articles] == [Path(s).stem for s in seeds]

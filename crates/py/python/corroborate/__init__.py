@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import os
 import warnings
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union, cast
 
 from . import _corroborate
 from ._corroborate import Error
@@ -85,7 +85,7 @@ def _article(item: Mapping[str, Any], index: int) -> Dict[str, Any]:
         raise Error(f'{where}: no "text" (a string is needed)')
     out: Dict[str, Any] = {"id": ident, "text": text, "path": f"articles[{index}]"}
     for key in _STRING_FIELDS:
-        value = item.get(key)
+        value: Any = item.get(key)
         if _absent(value):
             continue
         if key == "date" and not isinstance(value, str) and hasattr(value, "isoformat"):
@@ -93,7 +93,7 @@ def _article(item: Mapping[str, Any], index: int) -> Dict[str, Any]:
         if not isinstance(value, str):
             raise Error(f'{where}: "{key}" must be a string, not {type(value).__name__}')
         out[key] = value
-    authors = item.get("authors")
+    authors: Any = item.get("authors")
     if isinstance(authors, str):
         out["authors"] = [authors]
     elif not _absent(authors):
@@ -153,7 +153,7 @@ def extract(html: Union[str, bytes], url: Optional[str] = None) -> Dict[str, Any
     data, or a page without article text.
     """
     data = html.encode("utf-8") if isinstance(html, str) else bytes(html)
-    return json.loads(_corroborate.extract_page(data, url))
+    return cast(Dict[str, Any], json.loads(_corroborate.extract_page(data, url)))
 
 
 def read(paths: Union[PathLike, Iterable[PathLike]], *, errors: str = "raise") -> List[Dict[str, Any]]:
@@ -176,7 +176,7 @@ def read(paths: Union[PathLike, Iterable[PathLike]], *, errors: str = "raise") -
     listed = [os.fspath(p) for p in paths]
     text, rejected, notes = _corroborate.read_articles(listed)
     _warn(notes)
-    articles = json.loads(text)
+    articles = cast(List[Dict[str, Any]], json.loads(text))
     if rejected and errors == "raise":
         shown = "; ".join(f"{p}: {r}" for p, r in rejected[:10])
         if len(rejected) > 10:
@@ -228,7 +228,8 @@ def digest(
     Arguments as for ``digest_json``; ``json.dumps(result, indent=2, ensure_ascii=False)``
     plus a newline gives the CLI's bytes.
     """
-    return json.loads(digest_json(articles, words=words, single_story=single_story, model=model))
+    text = digest_json(articles, words=words, single_story=single_story, model=model)
+    return cast(Dict[str, Any], json.loads(text))
 
 
 def similar(a: str, b: str, *, model: Optional[str] = None) -> float:
@@ -287,13 +288,14 @@ class Store:
             self.path, paths, given, int(words), _model(model), bool(analyse), int(batch)
         )
         _warn(notes)
-        return json.loads(text)
+        return cast(Dict[str, Any], json.loads(text))
 
     def stories(self, limit: int = 100) -> List[Dict[str, Any]]:
         """The stories, newest first (``corroborate stories --format json``): each ``id``,
         ``headline``, ``articles``, ``independent_sources``, ``first_date``, ``last_date``,
         ``analysed``. ``limit=0``: all."""
-        return json.loads(_corroborate.store_stories(self.path, int(limit)))["stories"]
+        listing = json.loads(_corroborate.store_stories(self.path, int(limit)))
+        return cast(List[Dict[str, Any]], listing["stories"])
 
     def show_json(
         self, story_id: str, *, words: int = DEFAULT_WORDS, model: Optional[str] = None
@@ -307,4 +309,4 @@ class Store:
         """One story as ``digest`` gives it (schema v1, one story), from its kept analysis;
         analysed afresh (not written) when the story grew since or ``model`` asks for another
         model. Raises ``Error`` naming the store and the id when there is no such story."""
-        return json.loads(self.show_json(story_id, words=words, model=model))
+        return cast(Dict[str, Any], json.loads(self.show_json(story_id, words=words, model=model)))
