@@ -257,6 +257,10 @@ fn similar(py: Python<'_>, a: String, b: String, model: Option<String>) -> PyRes
 #[pymodule]
 fn _corroborate(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("Error", m.py().get_type::<Error>())?;
+    m.add(
+        "DEFAULT_WORDS",
+        corroborate_pipeline::summary::DEFAULT_WORDS,
+    )?;
     m.add_function(wrap_pyfunction!(extract_page, m)?)?;
     m.add_function(wrap_pyfunction!(read_articles, m)?)?;
     m.add_function(wrap_pyfunction!(digest_json, m)?)?;

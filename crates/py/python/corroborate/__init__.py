@@ -7,7 +7,8 @@ The same pipeline, readers and store as the ``corroborate`` command line tool, i
   feeds, news-please JSON, gzip, directories);
 - ``digest(articles)``: the schema-v1 JSON of ``corroborate digest --format json`` as a dict
   (``digest_json`` gives the exact text);
-- ``similar(a, b)``: the same-fact probability the fact aligner uses;
+- ``similar(a, b)``: the same-fact probability the fact aligner uses (``same_fact(a, b)``:
+  its decision);
 - ``Store(path)``: the SQLite store of ``corroborate ingest``, with ``ingest``, ``stories``
   and ``show``.
 
@@ -43,7 +44,7 @@ __all__ = [
 ]
 
 #: Summary length in words when none is given (the CLI's ``--words`` default).
-DEFAULT_WORDS = 120
+DEFAULT_WORDS: int = _corroborate.DEFAULT_WORDS
 
 PathLike = Union[str, "os.PathLike[str]"]
 #: What ``digest`` and ``Store.ingest`` take: a path, an article (a mapping with ``id`` and

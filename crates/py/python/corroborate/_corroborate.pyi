@@ -6,6 +6,8 @@ anything in Python, and are not a stable interface.
 
 from typing import List, Optional, Tuple
 
+DEFAULT_WORDS: int
+
 class Error(ValueError):
     """What corroborate could not do: the message names the path, store or story id."""
 
