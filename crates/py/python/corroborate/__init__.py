@@ -1,0 +1,313 @@
+"""corroborate: turn a pile of news articles into stories people can trust, from Python.
+
+The same pipeline, readers and store as the ``corroborate`` command line tool, in process:
+
+- ``extract(html, url=None)``: the main text and metadata of one web page;
+- ``read(paths)``: articles as ``corroborate digest`` reads them (text, JSONL, HTML, WARC,
+  feeds, news-please JSON, gzip, directories);
+- ``digest(articles)``: the schema-v1 JSON of ``corroborate digest --format json`` as a dict
+  (``digest_json`` gives the exact text);
+- ``similar(a, b)``: the same-fact probability the fact aligner uses (``same_fact(a, b)``:
+  its decision);
+- ``Store(path)``: the SQLite store of ``corroborate ingest``, with ``ingest``, ``stories``
+  and ``show``.
+
+The work runs in Rust with the GIL released, so other Python threads run meanwhile. Failures
+raise ``corroborate.Error`` (a ``ValueError``) whose message names the path, store or story.
+Reading notes (WARC records skipped, files left unread) are ``CorroborateWarning``s.
+
+This module only checks and converts arguments and results: it never analyses text itself,
+never opens an input file (the Rust readers do), and never prints.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union, cast
+
+from . import _corroborate
+from ._corroborate import Error
+
+__all__ = [
+    "Error",
+    "CorroborateWarning",
+    "extract",
+    "read",
+    "digest",
+    "digest_json",
+    "similar",
+    "same_fact",
+    "Store",
+    "DEFAULT_WORDS",
+]
+
+#: Summary length in words when none is given (the CLI's ``--words`` default).
+DEFAULT_WORDS: int = _corroborate.DEFAULT_WORDS
+
+PathLike = Union[str, "os.PathLike[str]"]
+#: What ``digest`` and ``Store.ingest`` take: a path, an article (a mapping with ``id`` and
+#: ``text``), a list of both, or a pandas or polars DataFrame with one article a row.
+Articles = Union[PathLike, Mapping[str, Any], Iterable[Union[PathLike, Mapping[str, Any]]], Any]
+
+_STRING_FIELDS = ("title", "date", "outlet", "url", "language", "path")
+
+
+class CorroborateWarning(UserWarning):
+    """A note from reading: WARC records skipped, files of a directory left unread."""
+
+
+def _warn(notes: Sequence[str]) -> None:
+    for note in notes:
+        warnings.warn(note, CorroborateWarning, stacklevel=3)
+
+
+def _absent(value: Any) -> bool:
+    # pandas and polars give None, NaN or NaT for a missing cell: the values unequal to
+    # themselves.
+    if value is None:
+        return True
+    try:
+        return bool(value != value)
+    except (TypeError, ValueError):
+        return False
+
+
+def _article(item: Mapping[str, Any], index: int) -> Dict[str, Any]:
+    """One article given as a mapping, checked and normalised for the native module."""
+    where = f"articles[{index}]"
+    ident = item.get("id")
+    if _absent(ident) or not isinstance(ident, str) or not ident:
+        raise Error(f'{where}: no "id" (a non-empty string is needed)')
+    where = f"articles[{index}] (id {ident})"
+    text = item.get("text")
+    if _absent(text) or not isinstance(text, str):
+        raise Error(f'{where}: no "text" (a string is needed)')
+    out: Dict[str, Any] = {"id": ident, "text": text, "path": f"articles[{index}]"}
+    for key in _STRING_FIELDS:
+        value: Any = item.get(key)
+        if _absent(value):
+            continue
+        if key == "date" and not isinstance(value, str) and hasattr(value, "isoformat"):
+            value = value.isoformat()  # datetime, date, pandas Timestamp
+        if not isinstance(value, str):
+            raise Error(f'{where}: "{key}" must be a string, not {type(value).__name__}')
+        out[key] = value
+    authors: Any = item.get("authors")
+    if isinstance(authors, str):
+        out["authors"] = [authors]
+    elif not _absent(authors):
+        try:
+            out["authors"] = [str(a) for a in authors]
+        except TypeError:
+            raise Error(f'{where}: "authors" must be a string or a list of strings') from None
+    for key in ("summary_only", "headline_in_text"):
+        value = item.get(key)
+        if not _absent(value):
+            out[key] = bool(value)
+    return out
+
+
+def _split(articles: Articles) -> "tuple[List[str], str]":
+    """PATHs and articles given as mappings (as a JSON array), in the order given."""
+    if isinstance(articles, (str, os.PathLike)) or isinstance(articles, Mapping):
+        articles = [articles]
+    elif hasattr(articles, "to_dicts") and hasattr(articles, "columns"):
+        articles = articles.to_dicts()  # a polars DataFrame: one dict a row
+    elif hasattr(articles, "to_dict") and hasattr(articles, "columns"):
+        articles = articles.to_dict("records")  # a pandas DataFrame: one dict a row
+    paths: List[str] = []
+    given: List[Dict[str, Any]] = []
+    try:
+        items = list(articles)
+    except TypeError:
+        raise TypeError(
+            "articles: expected a path, a dict, or a list of paths and dicts, "
+            f"not {type(articles).__name__}"
+        ) from None
+    for i, item in enumerate(items):
+        if isinstance(item, (str, os.PathLike)):
+            paths.append(os.fspath(item))
+        elif isinstance(item, Mapping):
+            given.append(_article(item, i))
+        else:
+            raise TypeError(
+                f"articles[{i}]: expected a path or a dict, not {type(item).__name__}"
+            )
+    return paths, json.dumps(given) if given else ""
+
+
+def _model(model: Optional[str]) -> Optional[str]:
+    if model is not None and not isinstance(model, str):
+        raise TypeError("model: expected 'auto', 'static', 'transformer', 'none' or None")
+    return model
+
+
+def extract(html: Union[str, bytes], url: Optional[str] = None) -> Dict[str, Any]:
+    """The main text and metadata of one HTML page, as ``corroborate extract`` finds them.
+
+    ``html`` is the page as text or bytes (bytes: the charset is read from the page); ``url``
+    is where it came from (resolves relative canonical links; a date in the URL). Returns
+    ``title``, ``text``, ``date`` (YYYY-MM-DD or None), ``authors``, ``outlet``,
+    ``language``, ``url``, ``summary_only``. Raises ``Error`` for a page over 16 MB, binary
+    data, or a page without article text.
+    """
+    data = html.encode("utf-8") if isinstance(html, str) else bytes(html)
+    return cast(Dict[str, Any], json.loads(_corroborate.extract_page(data, url)))
+
+
+def read(paths: Union[PathLike, Iterable[PathLike]], *, errors: str = "raise") -> List[Dict[str, Any]]:
+    """The articles at ``paths``, read as ``corroborate digest`` reads them.
+
+    Each article is a dict: ``id``, ``path``, ``title``, ``text``, ``date``, ``outlet``,
+    ``url``, ``authors``, ``language``, ``summary_only``, ``headline_in_text`` (the text
+    opens with its headline, as a plain-text file does). These dicts can be given back to
+    ``digest`` and ``Store.ingest`` (with the same result as the paths themselves).
+
+    With ``errors="raise"`` (the default) an input that cannot be read raises ``Error``
+    naming its path (``PATH: reason``, ``PATH:LINE`` for JSON Lines, ``PATH@OFFSET`` for a
+    WARC record); the exception's ``rejected`` holds every (path, reason) and its
+    ``articles`` what was read. With ``errors="skip"`` they are left out.
+    """
+    if errors not in ("raise", "skip"):
+        raise ValueError("errors: expected 'raise' or 'skip'")
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    listed = [os.fspath(p) for p in paths]
+    text, rejected, notes = _corroborate.read_articles(listed)
+    _warn(notes)
+    articles = cast(List[Dict[str, Any]], json.loads(text))
+    if rejected and errors == "raise":
+        shown = "; ".join(f"{p}: {r}" for p, r in rejected[:10])
+        if len(rejected) > 10:
+            shown += f"; and {len(rejected) - 10} more"
+        err = Error(shown)
+        err.rejected = list(rejected)  # type: ignore[attr-defined]
+        err.articles = articles  # type: ignore[attr-defined]
+        raise err
+    return articles
+
+
+def digest_json(
+    articles: Articles,
+    *,
+    words: int = DEFAULT_WORDS,
+    single_story: bool = False,
+    model: Optional[str] = None,
+) -> str:
+    """The exact text ``corroborate digest --format json`` prints for the same articles.
+
+    ``articles``: a path (file or directory, any format the CLI reads), a dict with ``id``
+    and ``text`` (optional ``title``, ``date``, ``outlet``, ``url``, ``authors``,
+    ``language``, ``summary_only``, ``headline_in_text``; as ``read`` gives them), a
+    list of both, or a pandas or polars DataFrame with those columns (one article a row;
+    missing cells as None or NaN). ``words``: summary length. ``single_story``: all inputs as one story.
+    ``model``: ``"auto"``, ``"static"``, ``"transformer"`` or ``"none"`` (words only);
+    ``None`` means ``$CORROBORATE_MODEL``, else ``"auto"``, as in the CLI. Inputs that cannot
+    be read are listed under ``rejected``; ``Error`` when none is usable.
+    """
+    paths, given = _split(articles)
+    text, notes = _corroborate.digest_json(
+        paths, given, int(words), bool(single_story), _model(model)
+    )
+    _warn(notes)
+    return text
+
+
+def digest(
+    articles: Articles,
+    *,
+    words: int = DEFAULT_WORDS,
+    single_story: bool = False,
+    model: Optional[str] = None,
+) -> Dict[str, Any]:
+    """The digest of ``articles`` as a dict: exactly the schema-v1 JSON of
+    ``corroborate digest --format json`` (``schema_version``, ``articles``, ``rejected``,
+    ``stories`` with facts, quotes, entities, numbers, conflicts and a cited summary).
+
+    Arguments as for ``digest_json``; ``json.dumps(result, indent=2, ensure_ascii=False)``
+    plus a newline gives the CLI's bytes.
+    """
+    text = digest_json(articles, words=words, single_story=single_story, model=model)
+    return cast(Dict[str, Any], json.loads(text))
+
+
+def similar(a: str, b: str, *, model: Optional[str] = None) -> float:
+    """The probability that sentences ``a`` and ``b`` state the same fact, as the fact aligner
+    judges two claims seen alone (``corroborate similar``); the aligner's decision is
+    ``similar(a, b) >= 0.5`` unless the two name different actors or one negates the other:
+    ``same_fact`` gives the decision itself. ``model`` as for ``digest``.
+    """
+    return _corroborate.similar(a, b, _model(model))[0]
+
+
+def same_fact(a: str, b: str, *, model: Optional[str] = None) -> bool:
+    """The aligner's decision for two sentences seen alone (the ``1|0`` of
+    ``corroborate similar``)."""
+    return _corroborate.similar(a, b, _model(model))[1]
+
+
+class Store:
+    """The SQLite store of ``corroborate ingest``: articles grouped into stories that grow as
+    articles arrive. The same file the CLI and ``corroborate serve`` read and write; several
+    processes may share it. A ``Store`` holds only the path: every call opens the file, so
+    one object may be used from several threads.
+    """
+
+    def __init__(self, path: PathLike) -> None:
+        self.path = os.fspath(path)
+
+    def __repr__(self) -> str:
+        return f"Store({self.path!r})"
+
+    def ingest(
+        self,
+        articles: Articles,
+        *,
+        words: int = DEFAULT_WORDS,
+        model: Optional[str] = None,
+        analyse: bool = True,
+        batch: int = 2000,
+    ) -> Dict[str, Any]:
+        """Add articles (paths, dicts, or a list of both, as for ``digest``) as
+        ``corroborate ingest`` does: each joins its story or opens one, each batch of
+        ``batch`` articles is one transaction, an article stored already (same id, same
+        text) is skipped, and the stories touched are analysed and kept (``analyse=False``
+        leaves them, as ``--defer-analysis``). The analyses use the built-in static model
+        unless ``model`` names another (the environment is not asked, as in the CLI).
+        Creates the store when the file does not exist.
+
+        Returns a report: ``read``, ``stored``, ``already``, ``renamed``, ``copies``,
+        ``new_stories``, ``analysed``, ``unanalysed``, ``rejected`` (each ``path`` and
+        ``reason``), ``articles_in_store``, ``stories_in_store``. Raises ``Error`` naming the
+        store when it cannot be opened (for example a file that is not a corroborate store)
+        or a batch fails.
+        """
+        paths, given = _split(articles)
+        text, notes = _corroborate.store_ingest(
+            self.path, paths, given, int(words), _model(model), bool(analyse), int(batch)
+        )
+        _warn(notes)
+        return cast(Dict[str, Any], json.loads(text))
+
+    def stories(self, limit: int = 100) -> List[Dict[str, Any]]:
+        """The stories, newest first (``corroborate stories --format json``): each ``id``,
+        ``headline``, ``articles``, ``independent_sources``, ``first_date``, ``last_date``,
+        ``analysed``. ``limit=0``: all."""
+        listing = json.loads(_corroborate.store_stories(self.path, int(limit)))
+        return cast(List[Dict[str, Any]], listing["stories"])
+
+    def show_json(
+        self, story_id: str, *, words: int = DEFAULT_WORDS, model: Optional[str] = None
+    ) -> str:
+        """The exact text ``corroborate show STORY_ID --format json`` prints."""
+        return _corroborate.store_show(self.path, str(story_id), int(words), _model(model))
+
+    def show(
+        self, story_id: str, *, words: int = DEFAULT_WORDS, model: Optional[str] = None
+    ) -> Dict[str, Any]:
+        """One story as ``digest`` gives it (schema v1, one story), from its kept analysis;
+        analysed afresh (not written) when the story grew since or ``model`` asks for another
+        model. Raises ``Error`` naming the store and the id when there is no such story."""
+        return cast(Dict[str, Any], json.loads(self.show_json(story_id, words=words, model=model)))

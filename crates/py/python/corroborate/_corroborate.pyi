@@ -1,0 +1,34 @@
+"""Type stubs of corroborate._corroborate, the native half of the package (Rust, PyO3).
+
+Use the functions of ``corroborate`` itself: these take and return JSON text, never analyse
+anything in Python, and are not a stable interface.
+"""
+
+from typing import List, Optional, Tuple
+
+DEFAULT_WORDS: int
+
+class Error(ValueError):
+    """What corroborate could not do: the message names the path, store or story id."""
+
+def extract_page(html: bytes, url: Optional[str] = None) -> str: ...
+def read_articles(paths: List[str]) -> Tuple[str, List[Tuple[str, str]], List[str]]: ...
+def digest_json(
+    paths: List[str],
+    articles: str,
+    words: int,
+    single_story: bool,
+    model: Optional[str] = None,
+) -> Tuple[str, List[str]]: ...
+def similar(a: str, b: str, model: Optional[str] = None) -> Tuple[float, bool]: ...
+def store_ingest(
+    db: str,
+    paths: List[str],
+    articles: str,
+    words: int,
+    model: Optional[str],
+    analyse: bool,
+    batch: int,
+) -> Tuple[str, List[str]]: ...
+def store_stories(db: str, limit: int) -> str: ...
+def store_show(db: str, story: str, words: int, model: Optional[str] = None) -> str: ...
