@@ -35,7 +35,7 @@
 //!   (`corroborate serve`) on the N-article store under concurrent clients: latency
 //!   percentiles per page kind, requests/s, errors, server peak RSS; an ingest meanwhile loses
 //!   nothing (`bench_serve.rs`).
-//! - `cargo xtask bench`: digest time of the seeds and articles/s of the digest stages on
+//! - `cargo xtask bench [--articles]`: digest time of the seeds and articles/s of the digest stages on
 //!   `../shared/data/stories/ecbplus.jsonl`.
 //!
 //! Each evaluation's metric lives in one function (`meaning::measure`, `stories::score`,
@@ -101,7 +101,7 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Some("bench") => bench(),
+        Some("bench") => bench(args.iter().any(|a| a == "--articles")),
         Some("bench-serve") => bench_serve::run(&shared(), &args[1..]),
         Some("distill") => distill::run(&args[1..]),
         Some("eval-extract") => extract::eval(&shared(), &args[1..]),
@@ -133,7 +133,50 @@ fn load(path: &std::path::Path) -> Vec<RawArticle> {
         .collect()
 }
 
-fn bench() -> ExitCode {
+/// Per-article stages (clean, segment, mentions, quotes, numbers) on one core: the first
+/// article pays the one-time set-up (the tagger's weights, word lists, patterns), timed apart;
+/// the throughput is the median of five passes over all articles. `cargo xtask bench
+/// --articles` runs only this (for a profiler).
+fn per_article_stages(ecb: &[corroborate_model::RawArticle]) {
+    let n = ecb.len();
+    let t = Instant::now();
+    let mut first = clean::clean(&ecb[..1]);
+    for a in &mut first {
+        a.sentences = segment::segment(a);
+    }
+    std::hint::black_box(corroborate_pipeline::run::analyse(&first[0]));
+    let setup = t.elapsed().as_secs_f64();
+    let mut passes: Vec<f64> = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            let mut articles = clean::clean(ecb);
+            for a in &mut articles {
+                a.sentences = segment::segment(a);
+            }
+            let analyses: Vec<_> = articles
+                .iter()
+                .map(corroborate_pipeline::run::analyse)
+                .collect();
+            std::hint::black_box(analyses);
+            t.elapsed().as_secs_f64()
+        })
+        .collect();
+    passes.sort_by(f64::total_cmp);
+    println!(
+        "ecbplus.jsonl per-article stages: {n} articles in {:.3} s (median of 5; best {:.3} s) = \
+         {:.0} articles/s (one core); one-time set-up on the first article {:.0} ms",
+        passes[2],
+        passes[0],
+        n as f64 / passes[2],
+        setup * 1000.0
+    );
+}
+
+fn bench(articles_only: bool) -> ExitCode {
+    if articles_only {
+        per_article_stages(&load(&shared().join("data/stories/ecbplus.jsonl")));
+        return ExitCode::SUCCESS;
+    }
     let seeds_dir = shared().join("seeds");
     let mut seed_raws = Vec::new();
     let mut entries: Vec<PathBuf> = std::fs::read_dir(&seeds_dir)
@@ -205,40 +248,7 @@ fn bench() -> ExitCode {
 
     let ecb = load(&shared().join("data/stories/ecbplus.jsonl"));
     let n = ecb.len();
-    // Per-article stages (clean, segment, mentions, quotes, numbers) on one core. The first
-    // article pays the one-time set-up (the tagger's weights, word lists, patterns), timed
-    // apart; the throughput is the median of five passes over all articles.
-    let t = Instant::now();
-    let mut first = clean::clean(&ecb[..1]);
-    for a in &mut first {
-        a.sentences = segment::segment(a);
-    }
-    std::hint::black_box(corroborate_pipeline::run::analyse(&first[0]));
-    let setup = t.elapsed().as_secs_f64();
-    let mut passes: Vec<f64> = (0..5)
-        .map(|_| {
-            let t = Instant::now();
-            let mut articles = clean::clean(&ecb);
-            for a in &mut articles {
-                a.sentences = segment::segment(a);
-            }
-            let analyses: Vec<_> = articles
-                .iter()
-                .map(corroborate_pipeline::run::analyse)
-                .collect();
-            std::hint::black_box(analyses);
-            t.elapsed().as_secs_f64()
-        })
-        .collect();
-    passes.sort_by(f64::total_cmp);
-    println!(
-        "ecbplus.jsonl per-article stages: {n} articles in {:.3} s (median of 5; best {:.3} s) = \
-         {:.0} articles/s (one core); one-time set-up on the first article {:.0} ms",
-        passes[2],
-        passes[0],
-        n as f64 / passes[2],
-        setup * 1000.0
-    );
+    per_article_stages(&ecb);
     let t = Instant::now();
     let one = corroborate_pipeline::run::Options {
         single_story: true,
