@@ -268,9 +268,17 @@ fn frame(article: &Article, q: Span, quotes: &Regions, tokens: &mut SentenceToke
     let mut held: Vec<bool> = Vec::new();
     // A quote ending in "?” or "!” may end its sentence too ("...votes?” Trump said."): the
     // next sentence, when it starts right after the quote, can hold the frame.
+    // (Not after a full stop: “... Trump.” The tycoon said ... is a new sentence's frame.)
+    let asks = article
+        .text
+        .get(..q.end)
+        .unwrap_or("")
+        .trim_end_matches(['”', '"', '’', '\''])
+        .ends_with(['?', '!']);
     let sj = match article.sentences.get(sj + 1) {
         Some(n)
-            if n.paragraph == article.sentences[sj].paragraph
+            if asks
+                && n.paragraph == article.sentences[sj].paragraph
                 && n.span.start >= q.end
                 && n.span.start <= q.end + 6 =>
         {
