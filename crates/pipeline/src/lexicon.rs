@@ -3,7 +3,8 @@
 //! Pure data with lookup functions; no IO. Lists are general English/news vocabulary, never
 //! names taken from the evaluation data.
 
-use std::collections::{HashMap, HashSet};
+// FxHash: these are looked up for every word; none is iterated, so order never matters.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::LazyLock;
 
 fn set(s: &'static str) -> HashSet<&'static str> {
