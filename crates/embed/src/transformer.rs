@@ -1,7 +1,8 @@
 //! all-MiniLM-L6-v2: the BERT forward pass written out on plain `f32` slices, matrix products
 //! by `matrixmultiply::sgemm`.
 //!
-//! In: the model's `model.safetensors` bytes and its `vocab.txt` text (the CLI reads the files);
+//! In: the model's `model.safetensors` bytes and its `vocab.txt` text (read from a directory by
+//! [`Transformer::load_dir`], the one file access here, for the CLI and the Python package);
 //! then texts. Out: one 384-float unit vector per text, the mean of the last layer's outputs over
 //! every token (`[CLS]` and `[SEP]` included) L2-normalised, as sentence-transformers computes it.
 //!
@@ -66,6 +67,24 @@ pub struct Transformer {
 }
 
 impl Transformer {
+    /// Reads `model.safetensors` and `vocab.txt` from `dir` (where `corroborate models fetch`
+    /// installs them) and loads them; an error names the file at fault.
+    pub fn load_dir(dir: &std::path::Path) -> Result<Transformer, String> {
+        let weights_path = dir.join("model.safetensors");
+        let vocab_path = dir.join("vocab.txt");
+        let weights =
+            std::fs::read(&weights_path).map_err(|e| format!("{}: {e}", weights_path.display()))?;
+        let vocab = std::fs::read_to_string(&vocab_path)
+            .map_err(|e| format!("{}: {e}", vocab_path.display()))?;
+        Transformer::from_bytes(&weights, &vocab).map_err(|e| {
+            let file = match e {
+                EmbedError::Vocab(_) => &vocab_path,
+                _ => &weights_path,
+            };
+            format!("{}: {e}", file.display())
+        })
+    }
+
     /// Loads the model from the bytes of `model.safetensors` and the text of `vocab.txt`.
     /// Tensor names may carry a `bert.` prefix. Fails on a missing tensor, a dtype other than
     /// F32, a shape other than all-MiniLM-L6-v2's, or a vocabulary of another size.

@@ -84,19 +84,7 @@ fn transformer(dir: &Path) -> Result<Arc<dyn Embedder>, String> {
             return Ok(t.clone());
         }
     }
-    let weights_path = dir.join("model.safetensors");
-    let vocab_path = dir.join("vocab.txt");
-    let weights =
-        std::fs::read(&weights_path).map_err(|e| format!("{}: {e}", weights_path.display()))?;
-    let vocab = std::fs::read_to_string(&vocab_path)
-        .map_err(|e| format!("{}: {e}", vocab_path.display()))?;
-    let t = Transformer::from_bytes(&weights, &vocab).map_err(|e| {
-        let file = match e {
-            corroborate_embed::EmbedError::Vocab(_) => &vocab_path,
-            _ => &weights_path,
-        };
-        format!("{}: {e}", file.display())
-    })?;
+    let t = Transformer::load_dir(dir)?;
     let t = Arc::new(t);
     *loaded = Some((dir.to_path_buf(), t.clone()));
     Ok(t)
