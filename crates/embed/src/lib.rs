@@ -4,7 +4,8 @@
 //!   weight per word piece; a sentence is the weighted mean of its pieces, L2-normalised.
 //!   Compiled into the binary (`data/static-minilm.bin`), so it needs no file and no download.
 //! - [`Transformer`] (`all-MiniLM-L6-v2`, 384 dims): the sentence-transformers model itself,
-//!   loaded from its `model.safetensors` and `vocab.txt` bytes (the CLI finds and reads them).
+//!   loaded from its `model.safetensors` and `vocab.txt` bytes (the CLI finds the directory;
+//!   [`Transformer::load_dir`] reads the two files).
 //! - [`tokenizer::Tokenizer`]: BERT uncased WordPiece, shared by both.
 //!
 //! ```
