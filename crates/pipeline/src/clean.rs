@@ -2,7 +2,9 @@
 //! into paragraphs, picks the headline, and removes what is not the story (appeals, calls to
 //! action, newsletter/cookie/share prompts, bylines, repeated headlines, paragraphs that recur
 //! across articles of one outlet), keeping each removal with its kind.
-//! In: `&[RawArticle]`. Out: `Vec<Article>` (same order), sentences not yet filled.
+//! In: `&[RawArticle]`. Out: `Vec<Article>` (same order), sentences not yet filled. The
+//! per-article part ([`clean_one`]) and the batch part ([`strip_repeated`]) are separate so
+//! articles can be cleaned one by one on a cluster and finished as a batch later.
 //! Uses general rules (appeal vocabulary, address to the reader, position, repetition), never
 //! strings of particular articles. Never rewrites the words it keeps.
 
@@ -10,7 +12,7 @@ use corroborate_lang::date::parse_field_date;
 use corroborate_lang::words::{words_joined_by, APOSTROPHES};
 use corroborate_model::{Article, RawArticle, Removed, RemovedKind, Span};
 use regex::Regex;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
 /// Lower-case words of a text (letters and digits).
@@ -293,16 +295,56 @@ fn draft(raw: &RawArticle) -> Draft {
     }
 }
 
-/// Clean a batch. Paragraphs near the top or bottom that recur in two or more articles of the
-/// same outlet are boilerplate of that outlet and are removed too.
-pub fn clean(raws: &[RawArticle]) -> Vec<Article> {
-    let mut drafts: Vec<Draft> = raws.iter().map(draft).collect();
-    // Repetition across articles of one outlet.
-    let mut seen: HashMap<(String, String), Vec<usize>> = HashMap::new();
-    for (ai, d) in drafts.iter().enumerate() {
-        let Some(outlet) = &d.outlet else { continue };
-        let n = d.paras.len();
-        for (pi, p) in d.paras.iter().enumerate() {
+/// Clean one article on its own: everything [`clean`] does except removing what recurs
+/// across articles of one outlet (that needs the batch: [`strip_repeated`]).
+pub fn clean_one(raw: &RawArticle) -> Article {
+    let d = draft(raw);
+    let (text, paragraphs) = join_paragraphs(&d.paras);
+    Article {
+        id: raw.id.clone(),
+        title: d.title.unwrap_or_default(),
+        date: d.date,
+        outlet: d.outlet,
+        url: raw.url.clone(),
+        text,
+        paragraphs,
+        sentences: Vec::new(),
+        removed: d.removed,
+        authors: raw.authors.clone(),
+        language: raw.language.clone(),
+        summary_only: raw.summary_only,
+        sentences_cut: 0,
+    }
+}
+
+/// Paragraphs joined by a blank line, with each one's span in the joined text.
+fn join_paragraphs(paras: &[String]) -> (String, Vec<Span>) {
+    let mut text = String::with_capacity(paras.iter().map(|p| p.len() + 2).sum());
+    let mut spans = Vec::with_capacity(paras.len());
+    for p in paras {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        spans.push(Span::new(text.len(), text.len() + p.len()));
+        text.push_str(p);
+    }
+    (text, spans)
+}
+
+/// The batch step of cleaning: paragraphs near the top or bottom that recur in two or more
+/// articles of the same outlet are boilerplate of that outlet and are removed (kept as
+/// [`RemovedKind::RepeatedBoilerplate`]); an article of two paragraphs or fewer is never
+/// stripped. Returns the indices of the articles it changed, ascending. The result does not
+/// depend on the order of `articles`.
+pub fn strip_repeated(articles: &mut [Article]) -> Vec<usize> {
+    // Sorted keys: with two recurring paragraphs in one article, which goes first must not
+    // depend on a hash seed.
+    let mut seen: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    for (ai, a) in articles.iter().enumerate() {
+        let Some(outlet) = &a.outlet else { continue };
+        let n = a.paragraphs.len();
+        for (pi, &span) in a.paragraphs.iter().enumerate() {
+            let p = a.slice(span);
             if (pi < 3 || pi + 3 >= n) && words(p).len() >= 3 {
                 let e = seen.entry((outlet.clone(), norm_key(p))).or_default();
                 if e.last() != Some(&ai) {
@@ -311,60 +353,54 @@ pub fn clean(raws: &[RawArticle]) -> Vec<Article> {
             }
         }
     }
+    let mut paras: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     for ((_, key), arts) in seen {
         if arts.len() < 2 {
             continue;
         }
         for ai in arts {
-            let d = &mut drafts[ai];
+            let a = &mut articles[ai];
+            let ps = paras.entry(ai).or_insert_with(|| {
+                a.paragraphs
+                    .iter()
+                    .map(|&s| a.slice(s).to_string())
+                    .collect()
+            });
             // Never strip an article bare: identical copies keep their text.
-            if d.paras.len() <= 2 {
+            if ps.len() <= 2 {
                 continue;
             }
-            let n = d.paras.len();
-            if let Some(pi) = d
-                .paras
+            let n = ps.len();
+            if let Some(pi) = ps
                 .iter()
                 .enumerate()
                 .position(|(pi, p)| (pi < 3 || pi + 3 >= n) && norm_key(p) == key)
             {
-                let text = d.paras.remove(pi);
-                d.removed.push(Removed {
+                let text = ps.remove(pi);
+                a.removed.push(Removed {
                     kind: RemovedKind::RepeatedBoilerplate,
                     text,
                 });
             }
         }
     }
-    raws.iter()
-        .zip(drafts)
-        .map(|(raw, d)| {
-            let mut text = String::new();
-            let mut spans = Vec::new();
-            for p in &d.paras {
-                if !text.is_empty() {
-                    text.push_str("\n\n");
-                }
-                spans.push(Span::new(text.len(), text.len() + p.len()));
-                text.push_str(p);
-            }
-            Article {
-                id: raw.id.clone(),
-                title: d.title.unwrap_or_default(),
-                date: d.date,
-                outlet: d.outlet,
-                url: raw.url.clone(),
-                text,
-                paragraphs: spans,
-                sentences: Vec::new(),
-                removed: d.removed,
-                authors: raw.authors.clone(),
-                language: raw.language.clone(),
-                summary_only: raw.summary_only,
-                sentences_cut: 0,
-            }
-        })
-        .collect()
+    let mut changed = Vec::new();
+    for (ai, ps) in paras {
+        let a = &mut articles[ai];
+        if ps.len() != a.paragraphs.len() {
+            (a.text, a.paragraphs) = join_paragraphs(&ps);
+            changed.push(ai);
+        }
+    }
+    changed
+}
+
+/// Clean a batch: each article on its own ([`clean_one`]), then what recurs across articles
+/// of one outlet ([`strip_repeated`]).
+pub fn clean(raws: &[RawArticle]) -> Vec<Article> {
+    let mut articles: Vec<Article> = raws.iter().map(clean_one).collect();
+    strip_repeated(&mut articles);
+    articles
 }
 
 #[cfg(test)]

@@ -315,6 +315,88 @@ impl StoryState {
     }
 }
 
+/// First byte of [`Features::encode`]'s bytes: which layout (and clustering) made them.
+const FEATURES_FORMAT: u8 = 1;
+
+impl Features {
+    /// The features as bytes (little-endian, without the id, which travels with the
+    /// article), so articles featurized elsewhere (a cluster's map over partitions) can be
+    /// assigned here; read back by [`Features::decode`].
+    pub fn encode(&self) -> Vec<u8> {
+        let mut b = Vec::with_capacity(
+            32 + self.minhash.len() * 4
+                + self.terms.len() * 12
+                + (self.names.len() + self.numbers.len()) * 8
+                + self.years.len() * 2,
+        );
+        b.push(FEATURES_FORMAT);
+        b.extend_from_slice(&self.day.unwrap_or(i64::MIN).to_le_bytes());
+        b.extend_from_slice(&self.exact.to_le_bytes());
+        b.extend_from_slice(&(self.minhash.len() as u32).to_le_bytes());
+        for v in &self.minhash {
+            b.extend_from_slice(&v.to_le_bytes());
+        }
+        b.extend_from_slice(&(self.terms.len() as u32).to_le_bytes());
+        for (t, w) in &self.terms {
+            b.extend_from_slice(&t.to_le_bytes());
+            b.extend_from_slice(&w.to_le_bytes());
+        }
+        for list in [&self.names, &self.numbers] {
+            b.extend_from_slice(&(list.len() as u32).to_le_bytes());
+            for v in list {
+                b.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+        b.extend_from_slice(&(self.years.len() as u32).to_le_bytes());
+        for y in &self.years {
+            b.extend_from_slice(&y.to_le_bytes());
+        }
+        b
+    }
+
+    /// Features from [`Features::encode`]'s bytes, under `id`; `None` when they are not
+    /// such bytes (or were made by another layout), or have bytes left over.
+    pub fn decode(id: &str, b: &[u8]) -> Option<Features> {
+        let (&format, rest) = b.split_first()?;
+        if format != FEATURES_FORMAT {
+            return None;
+        }
+        let mut r = Bytes(rest);
+        let day = r.i64()?;
+        let exact = r.u64()?;
+        // Counts are bounded by the bytes left, so a corrupt count cannot allocate much.
+        let count = |r: &mut Bytes, each: usize| -> Option<usize> {
+            let n = r.u32()? as usize;
+            (n.checked_mul(each)? <= r.0.len()).then_some(n)
+        };
+        let n = count(&mut r, 4)?;
+        let minhash = (0..n).map(|_| r.u32()).collect::<Option<Vec<_>>>()?;
+        let n = count(&mut r, 12)?;
+        let terms = (0..n)
+            .map(|_| Some((r.u64()?, r.f32()?)))
+            .collect::<Option<Vec<_>>>()?;
+        let n = count(&mut r, 8)?;
+        let names = (0..n).map(|_| r.u64()).collect::<Option<Vec<_>>>()?;
+        let n = count(&mut r, 8)?;
+        let numbers = (0..n).map(|_| r.u64()).collect::<Option<Vec<_>>>()?;
+        let n = count(&mut r, 2)?;
+        let years = (0..n).map(|_| r.u16()).collect::<Option<Vec<_>>>()?;
+        if !r.0.is_empty() {
+            return None;
+        }
+        Some(Features {
+            id: id.to_string(),
+            day: (day != i64::MIN).then_some(day),
+            exact,
+            minhash,
+            terms,
+            names,
+            numbers,
+            years,
+        })
+    }
+}
+
 /// A little-endian reader over a byte slice.
 struct Bytes<'a>(&'a [u8]);
 
@@ -728,5 +810,27 @@ mod tests {
         assert!(orig == "a" || orig == "b", "{orig}");
         assert!((NEAR_COPY..1.0).contains(&j), "{j}");
         assert_eq!(out[0].story, out[2].story);
+    }
+
+    #[test]
+    fn features_round_trip_through_bytes_and_bad_bytes_are_refused() {
+        let f = features(
+            "a",
+            "Bridge opens",
+            "The mayor of Springfield opened a bridge in 2020 that cost 40 million dollars.",
+            Some("2020-05-01"),
+        );
+        let bytes = f.encode();
+        assert_eq!(Features::decode("a", &bytes), Some(f.clone()));
+        for cut in 0..bytes.len() {
+            assert_eq!(Features::decode("a", &bytes[..cut]), None, "cut at {cut}");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert_eq!(Features::decode("a", &longer), None);
+        // A huge count in corrupt bytes is refused before anything is allocated for it.
+        let mut huge = bytes;
+        huge[17..21].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert_eq!(Features::decode("a", &huge), None);
     }
 }

@@ -42,6 +42,7 @@ pub mod consolidate;
 pub mod entities;
 pub mod lexicon;
 pub mod numbers;
+pub mod prepared;
 pub mod quotes;
 pub mod run;
 pub mod segment;

@@ -83,8 +83,12 @@ pub fn body_hash(body: &str) -> String {
 
 /// An id with the content-hash suffix that tells two articles of one id apart.
 pub fn suffixed(id: &str, body: &str) -> String {
-    let h = blake3::hash(body.as_bytes()).to_hex();
-    format!("{id}~{}", &h[..8])
+    suffixed_by_hash(id, &body_hash(body))
+}
+
+/// [`suffixed`] from the body's [`body_hash`].
+fn suffixed_by_hash(id: &str, hash: &str) -> String {
+    format!("{id}~{}", hash.get(..8).unwrap_or(hash))
 }
 
 /// True when a title is a web address (or its tokenised remains), which never heads a story.
@@ -295,7 +299,7 @@ pub fn analyse_story(
 #[derive(Debug, Default)]
 pub struct Prepared {
     articles: Vec<Article>,
-    bodies: Vec<String>,
+    hashes: Vec<String>,
     paths: Vec<String>,
     features: Vec<Features>,
     repeats: usize,
@@ -311,53 +315,145 @@ impl Prepared {
     pub fn is_empty(&self) -> bool {
         self.articles.is_empty()
     }
+
+    /// The batch's article ids (unique, sorted).
+    pub fn ids(&self) -> Vec<&str> {
+        self.articles.iter().map(|a| a.id.as_str()).collect()
+    }
+
+    /// The prepared article of an id.
+    pub fn article(&self, id: &str) -> Option<&Article> {
+        self.articles.iter().find(|a| a.id == id)
+    }
 }
 
-/// Ingest's first stage, needing no store: ids made unique (as [`digest`] does), cleaning,
-/// titles, clustering features (on every core). Pure, so a caller may prepare the next batch
-/// while one is assigned.
-pub fn prepare(mut raws: Vec<RawArticle>) -> Prepared {
-    let repeats = unique_ids(&mut raws);
-    let mut articles = clean::clean(&raws);
-    for a in &mut articles {
-        if a.title.is_empty() || looks_like_url(&a.title) {
-            segment_capped(a);
-            entitle(a);
-            a.sentences.clear();
-        }
-    }
-    let features = features_parallel(&articles);
-    let (bodies, paths) = raws.into_iter().map(|r| (r.body, r.path)).unzip();
-    Prepared {
-        articles,
-        bodies,
-        paths,
+/// One article prepared on its own, needing nothing of its batch: cleaned (all but the
+/// batch's repeated boilerplate), titled, featurized. What a map over partitions on a
+/// cluster produces ([`prepare_article`]); [`finish`] makes a batch of them a [`Prepared`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct PreparedArticle {
+    /// The cleaned article (no sentences).
+    pub article: Article,
+    /// Where it was read from.
+    pub path: String,
+    /// [`body_hash`] of its body as read.
+    pub body_hash: String,
+    /// The title its input gave, when the article was titled from its text instead
+    /// ([`entitle`]); a batch that strips a paragraph titles it again.
+    pub given_title: Option<String>,
+    /// Its clustering features.
+    pub features: Features,
+}
+
+/// Ingest's per-article stage, needing no store and no other article: clean, title (from
+/// the first sentence when the input gave none, or a web address), featurize.
+pub fn prepare_article(raw: &RawArticle) -> PreparedArticle {
+    let mut article = clean::clean_one(raw);
+    let given_title = title_from_text(&mut article);
+    let features = featurize(&article);
+    PreparedArticle {
+        article,
+        path: raw.path.clone(),
+        body_hash: body_hash(&raw.body),
+        given_title,
         features,
-        repeats,
     }
 }
 
-/// Features of a batch on every core (the order of the output matches the input).
-fn features_parallel(articles: &[Article]) -> Vec<Features> {
+/// Title an article from its text when its title is missing or a web address; returns the
+/// title it had then.
+fn title_from_text(a: &mut Article) -> Option<String> {
+    if !a.title.is_empty() && !looks_like_url(&a.title) {
+        return None;
+    }
+    let given = a.title.clone();
+    segment_capped(a);
+    entitle(a);
+    a.sentences.clear();
+    Some(given)
+}
+
+fn featurize(a: &Article) -> Features {
+    cluster::features(&a.id, &a.title, &a.text, a.date.as_deref())
+}
+
+/// [`prepare_article`] over a batch on every core (the output keeps the input's order).
+pub fn prepare_articles(raws: &[RawArticle]) -> Vec<PreparedArticle> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .min(8);
-    let one = |a: &Article| cluster::features(&a.id, &a.title, &a.text, a.date.as_deref());
-    if threads < 2 || articles.len() < 64 {
-        return articles.iter().map(one).collect();
+    if threads < 2 || raws.len() < 64 {
+        return raws.iter().map(prepare_article).collect();
     }
-    let chunk = articles.len().div_ceil(threads);
+    let chunk = raws.len().div_ceil(threads);
     std::thread::scope(|s| {
-        let handles: Vec<_> = articles
+        let handles: Vec<_> = raws
             .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+            .map(|part| s.spawn(move || part.iter().map(prepare_article).collect::<Vec<_>>()))
             .collect();
         handles
             .into_iter()
             .flat_map(|h| h.join().unwrap_or_default())
             .collect()
     })
+}
+
+/// Ingest's batch stage over articles prepared one by one (here or on a cluster): ids made
+/// unique as [`digest`] does (the same id with the same body kept once, with other bodies
+/// each under its content-hash suffix), the boilerplate that recurs across the batch's
+/// articles of one outlet removed ([`clean::strip_repeated`]), and the articles it changed
+/// titled and featurized again. The result does not depend on the order of `items`, and
+/// `finish(prepare_articles(raws))` is exactly [`prepare`]`(raws)`.
+pub fn finish(mut items: Vec<PreparedArticle>) -> Prepared {
+    items.sort_by(|a, b| {
+        (&a.article.id, &a.body_hash, &a.path).cmp(&(&b.article.id, &b.body_hash, &b.path))
+    });
+    let before = items.len();
+    items.dedup_by(|a, b| a.article.id == b.article.id && a.body_hash == b.body_hash);
+    let repeats = before - items.len();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for it in &items {
+        *seen.entry(it.article.id.clone()).or_default() += 1;
+    }
+    for it in &mut items {
+        if seen[&it.article.id] > 1 {
+            let id = suffixed_by_hash(&it.article.id, &it.body_hash);
+            it.features.id.clone_from(&id);
+            it.article.id = id;
+        }
+    }
+    items.sort_by(|a, b| (&a.article.id, &a.path).cmp(&(&b.article.id, &b.path)));
+    items.dedup_by(|a, b| a.article.id == b.article.id);
+    let mut articles: Vec<Article> = Vec::with_capacity(items.len());
+    let mut given = Vec::with_capacity(items.len());
+    let mut p = Prepared {
+        repeats,
+        ..Prepared::default()
+    };
+    for it in items {
+        articles.push(it.article);
+        given.push(it.given_title);
+        p.hashes.push(it.body_hash);
+        p.paths.push(it.path);
+        p.features.push(it.features);
+    }
+    for i in clean::strip_repeated(&mut articles) {
+        let a = &mut articles[i];
+        if let Some(title) = given[i].take() {
+            a.title = title;
+            title_from_text(a);
+        }
+        p.features[i] = featurize(a);
+    }
+    p.articles = articles;
+    p
+}
+
+/// Ingest's first stage, needing no store: [`prepare_articles`], then [`finish`]. Pure, so a
+/// caller may prepare the next batch while one is assigned.
+pub fn prepare(raws: Vec<RawArticle>) -> Prepared {
+    finish(prepare_articles(&raws))
 }
 
 /// What one ingested batch did.
@@ -405,7 +501,7 @@ pub fn assign(clusterer: &mut Clusterer, p: &Prepared, keep: &[usize]) -> (Batch
             copy_of: a.copy_of,
             exact: f.exact,
             signature: cluster::encode_signature(&f.minhash),
-            body_hash: body_hash(&p.bodies[i]),
+            body_hash: p.hashes[i].clone(),
         });
     }
     for story in touched {
@@ -537,7 +633,7 @@ impl<S: StoryStore> Ingest<S> {
             let mut renamed = false;
             loop {
                 let id = p.articles[i].id.clone();
-                let hash = body_hash(&p.bodies[i]);
+                let hash = p.hashes[i].clone();
                 let text = Some(p.articles[i].text.as_str());
                 match self.store.same_content(&id, &hash, text)? {
                     None if ids.insert(id.clone()) => {
@@ -548,7 +644,7 @@ impl<S: StoryStore> Ingest<S> {
                     // Same id, other text (stored, or given the same suffix in this batch):
                     // keep both, this one under its content hash.
                     _ if !renamed => {
-                        let new = suffixed(&id, &p.bodies[i]);
+                        let new = suffixed_by_hash(&id, &p.hashes[i]);
                         p.articles[i].id = new.clone();
                         p.features[i].id = new;
                         renamed = true;
