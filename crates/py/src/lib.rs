@@ -19,6 +19,7 @@
 //! `corroborate.Error` (a `ValueError`) whose message names the path, store or story id.
 
 mod model;
+mod prepare;
 mod store;
 
 use corroborate_model::{RawArticle, Rejection};
@@ -266,6 +267,10 @@ fn _corroborate(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(digest_json, m)?)?;
     m.add_function(wrap_pyfunction!(similar, m)?)?;
     m.add_function(wrap_pyfunction!(store::store_ingest, m)?)?;
+    m.add_function(wrap_pyfunction!(prepare::files, m)?)?;
+    m.add_function(wrap_pyfunction!(prepare::prepare, m)?)?;
+    m.add_function(wrap_pyfunction!(prepare::store_ingest_prepared, m)?)?;
+    m.add("ROW_KEYS", prepare::ROW_KEYS.to_vec())?;
     m.add_function(wrap_pyfunction!(store::store_stories, m)?)?;
     m.add_function(wrap_pyfunction!(store::store_show, m)?)?;
     Ok(())

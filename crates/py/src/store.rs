@@ -28,19 +28,40 @@ fn open_existing(db: &Path) -> Outcome<Store> {
 }
 
 /// One ingest call: what it read, stored and rejected.
-struct Run {
+pub(crate) struct Run {
     ing: Ingest<Store>,
     db: PathBuf,
-    batch: usize,
+    /// Articles per batch.
+    pub(crate) batch: usize,
     pending: Vec<RawArticle>,
     total: BatchReport,
-    read: usize,
-    skipped: usize,
-    rejected: Vec<Rejection>,
+    /// Articles read.
+    pub(crate) read: usize,
+    /// Articles read that were stored already.
+    pub(crate) skipped: usize,
+    /// Inputs that could not be read.
+    pub(crate) rejected: Vec<Rejection>,
     failed: Option<String>,
 }
 
 impl Run {
+    /// Open (or create) the store and load its clustering state.
+    pub(crate) fn open(db: &Path, batch: usize) -> Outcome<Run> {
+        let store = Store::open(db).map_err(|e| e.to_string())?;
+        let ing = Ingest::new(store).map_err(|e| format!("{}: {e}", db.display()))?;
+        Ok(Run {
+            ing,
+            db: db.to_path_buf(),
+            batch: batch.clamp(1, 100_000),
+            pending: Vec::new(),
+            total: BatchReport::default(),
+            read: 0,
+            skipped: 0,
+            rejected: Vec::new(),
+            failed: None,
+        })
+    }
+
     fn item(&mut self, item: Item) {
         match item {
             Item::Article(a) => self.article(a),
@@ -49,14 +70,16 @@ impl Run {
         }
     }
 
+    /// True when the id is stored with this body already: it costs nothing more, as in the
+    /// CLI.
+    pub(crate) fn stored_already(&self, id: &str, body_hash: &str) -> bool {
+        let same = self.ing.store().same_content(id, body_hash, None);
+        same.ok().flatten() == Some(true)
+    }
+
     fn article(&mut self, a: RawArticle) {
         self.read += 1;
-        // What is stored already (same id, same text) costs nothing more, as in the CLI.
-        let same = self
-            .ing
-            .store()
-            .same_content(&a.id, &run::body_hash(&a.body), None);
-        if same.ok().flatten() == Some(true) {
+        if self.stored_already(&a.id, &run::body_hash(&a.body)) {
             self.skipped += 1;
             return;
         }
@@ -67,10 +90,17 @@ impl Run {
     }
 
     fn commit(&mut self) {
-        if self.pending.is_empty() {
+        if !self.pending.is_empty() {
+            let prepared = run::prepare(std::mem::take(&mut self.pending));
+            self.add(prepared);
+        }
+    }
+
+    /// Assign and store one prepared batch; a failure is kept for the report (the first one).
+    pub(crate) fn add(&mut self, prepared: run::Prepared) {
+        if prepared.is_empty() {
             return;
         }
-        let prepared = run::prepare(std::mem::take(&mut self.pending));
         match self.ing.add(prepared, &mut || {}) {
             Ok(r) => {
                 self.total.stored += r.stored;
@@ -84,6 +114,45 @@ impl Run {
                     .get_or_insert_with(|| format!("{}: batch not stored: {e}", self.db.display()));
             }
         }
+    }
+
+    /// Analyse the touched stories when `analyse`, then the JSON report (or the first
+    /// failure).
+    pub(crate) fn report(mut self, analyse: bool, options: &Options) -> Outcome<String> {
+        let mut analysed = 0;
+        if analyse && self.ing.pending() > 0 {
+            match self.ing.analyse_touched(options) {
+                Ok(n) => analysed = n,
+                Err(e) => {
+                    let db = self.db.display();
+                    self.failed.get_or_insert_with(|| {
+                        format!("{db}: stories stored but not analysed: {e}")
+                    });
+                }
+            }
+        }
+        if let Some(e) = self.failed {
+            return Err(e);
+        }
+        let rejected: Vec<serde_json::Value> = self
+            .rejected
+            .iter()
+            .map(|r| serde_json::json!({"path": r.path, "reason": r.reason}))
+            .collect();
+        let report = serde_json::json!({
+            "read": self.read,
+            "stored": self.total.stored,
+            "already": self.total.already + self.skipped,
+            "renamed": self.total.renamed,
+            "copies": self.total.copies,
+            "new_stories": self.total.new_stories,
+            "analysed": analysed,
+            "unanalysed": self.ing.pending(),
+            "rejected": rejected,
+            "articles_in_store": self.ing.store().article_count().unwrap_or(0),
+            "stories_in_store": self.ing.store().story_count().unwrap_or(0),
+        });
+        Ok(report.to_string())
     }
 }
 
@@ -111,19 +180,7 @@ pub fn store_ingest(
             single_story: false,
             embedder,
         };
-        let store = Store::open(&db).map_err(|e| e.to_string())?;
-        let ing = Ingest::new(store).map_err(|e| format!("{}: {e}", db.display()))?;
-        let mut run = Run {
-            ing,
-            db: db.clone(),
-            batch: batch.clamp(1, 100_000),
-            pending: Vec::new(),
-            total: BatchReport::default(),
-            read: 0,
-            skipped: 0,
-            rejected: Vec::new(),
-            failed: None,
-        };
+        let mut run = Run::open(&db, batch)?;
         let mut notes = Vec::new();
         corroborate_read::read_paths(
             &paths,
@@ -138,39 +195,7 @@ pub fn store_ingest(
             run.article(a);
         }
         run.commit();
-        let mut analysed = 0;
-        if analyse && run.ing.pending() > 0 {
-            match run.ing.analyse_touched(&options) {
-                Ok(n) => analysed = n,
-                Err(e) => {
-                    run.failed.get_or_insert_with(|| {
-                        format!("{}: stories stored but not analysed: {e}", db.display())
-                    });
-                }
-            }
-        }
-        if let Some(e) = run.failed {
-            return Err(e);
-        }
-        let rejected: Vec<serde_json::Value> = run
-            .rejected
-            .iter()
-            .map(|r| serde_json::json!({"path": r.path, "reason": r.reason}))
-            .collect();
-        let report = serde_json::json!({
-            "read": run.read,
-            "stored": run.total.stored,
-            "already": run.total.already + run.skipped,
-            "renamed": run.total.renamed,
-            "copies": run.total.copies,
-            "new_stories": run.total.new_stories,
-            "analysed": analysed,
-            "unanalysed": run.ing.pending(),
-            "rejected": rejected,
-            "articles_in_store": run.ing.store().article_count().unwrap_or(0),
-            "stories_in_store": run.ing.store().story_count().unwrap_or(0),
-        });
-        Ok((report.to_string(), notes))
+        Ok((run.report(analyse, &options)?, notes))
     }))
 }
 

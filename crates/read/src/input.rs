@@ -232,6 +232,14 @@ struct Walk {
     left_out: Vec<(String, usize)>,
 }
 
+/// The files reading PATH reads, in the order it reads them: PATH itself when it is a file,
+/// else the article-format files under it (sorted by name at every level, hidden files
+/// skipped). What cannot be walked or does not exist is left out here (reading PATH rejects
+/// it). Lets a caller split the work of one PATH by file and keep the reading order.
+pub fn files(p: &str) -> Vec<PathBuf> {
+    files_of(p).files.into_iter().filter_map(Result::ok).collect()
+}
+
 fn files_of(p: &str) -> Walk {
     let path = Path::new(p);
     let one = |f| Walk {

@@ -55,7 +55,7 @@ mod text;
 mod walk;
 pub mod warc;
 
-pub use input::{gather, read_paths, stream, total_bytes, Accept, Item, Note, Options};
+pub use input::{files, gather, read_paths, stream, total_bytes, Accept, Item, Note, Options};
 pub use meta::Meta;
 pub use sniff::Format;
 pub use text::{looks_like_jsonl, read_jsonl_line, read_source, stem_of, MAX_ARTICLE_BYTES};

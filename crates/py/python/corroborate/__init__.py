@@ -10,7 +10,11 @@ The same pipeline, readers and store as the ``corroborate`` command line tool, i
 - ``similar(a, b)``: the same-fact probability the fact aligner uses (``same_fact(a, b)``:
   its decision);
 - ``Store(path)``: the SQLite store of ``corroborate ingest``, with ``ingest``, ``stories``
-  and ``show``.
+  and ``show``;
+- ``files(path)``, ``prepare(path, source=i)`` and ``Store.ingest_prepared(rows)``: ingest
+  split over a cluster (Spark, Dask): each file's articles prepared on their own into rows
+  (``PREPARED_COLUMNS``, a Parquet table), then assigned to stories in one process, with the
+  same stories as ``corroborate ingest`` of the same files.
 
 The work runs in Rust with the GIL released, so other Python threads run meanwhile. Failures
 raise ``corroborate.Error`` (a ``ValueError``) whose message names the path, store or story.
@@ -41,10 +45,24 @@ __all__ = [
     "same_fact",
     "Store",
     "DEFAULT_WORDS",
+    "files",
+    "prepare",
+    "PREPARED_COLUMNS",
+    "PREPARED_SPARK_SCHEMA",
 ]
 
 #: Summary length in words when none is given (the CLI's ``--words`` default).
 DEFAULT_WORDS: int = _corroborate.DEFAULT_WORDS
+
+#: The columns of a prepared row (``prepare``), in table order.
+PREPARED_COLUMNS: List[str] = list(_corroborate.ROW_KEYS)
+
+_PREPARED_TYPES = {"source": "bigint", "seq": "bigint", "features": "binary"}
+
+#: The prepared rows' schema as a Spark DDL string (``mapInPandas(f, PREPARED_SPARK_SCHEMA)``).
+PREPARED_SPARK_SCHEMA: str = ", ".join(
+    f"{c} {_PREPARED_TYPES.get(c, 'string')}" for c in PREPARED_COLUMNS
+)
 
 PathLike = Union[str, "os.PathLike[str]"]
 #: What ``digest`` and ``Store.ingest`` take: a path, an article (a mapping with ``id`` and
@@ -291,6 +309,37 @@ class Store:
         _warn(notes)
         return cast(Dict[str, Any], json.loads(text))
 
+    def ingest_prepared(
+        self,
+        rows: Any,
+        *,
+        words: int = DEFAULT_WORDS,
+        model: Optional[str] = None,
+        analyse: bool = True,
+        batch: int = 2000,
+    ) -> Dict[str, Any]:
+        """Add articles prepared by ``prepare`` (on a cluster, say) as ``ingest`` adds the
+        files they came from: in (source, seq) order, batches of ``batch`` articles not
+        stored yet, each one transaction, the same stories as ``corroborate ingest`` of the
+        files in ``files(...)`` order. ``rows``: a Parquet file or a directory of them (read
+        with pyarrow, streamed), an iterable of row dicts in order, or a pandas or polars
+        DataFrame of rows. Rows with ``rejected`` set are reported under ``rejected``.
+
+        Returns the report of ``ingest``. Raises ``Error`` naming the row or file when rows
+        are out of order or were prepared by another corroborate version (batches before
+        it stay committed; a Parquet layout is checked before anything is stored).
+        """
+        if isinstance(rows, (str, os.PathLike)):
+            rows = _parquet_rows(os.fspath(rows))
+        elif hasattr(rows, "to_dicts") and hasattr(rows, "columns"):
+            rows = rows.to_dicts()
+        elif hasattr(rows, "to_dict") and hasattr(rows, "columns"):
+            rows = rows.to_dict("records")
+        text = _corroborate.store_ingest_prepared(
+            self.path, iter(rows), int(words), _model(model), bool(analyse), int(batch)
+        )
+        return cast(Dict[str, Any], json.loads(text))
+
     def stories(self, limit: int = 100) -> List[Dict[str, Any]]:
         """The stories, newest first (``corroborate stories --format json``): each ``id``,
         ``headline``, ``articles``, ``independent_sources``, ``first_date``, ``last_date``,
@@ -311,3 +360,74 @@ class Store:
         analysed afresh (not written) when the story grew since or ``model`` asks for another
         model. Raises ``Error`` naming the store and the id when there is no such story."""
         return cast(Dict[str, Any], json.loads(self.show_json(story_id, words=words, model=model)))
+
+
+def files(path: PathLike) -> List[str]:
+    """The files reading ``path`` reads, in the order ``corroborate ingest path`` reads them:
+    ``path`` itself for a file, else the article-format files under the directory (sorted by
+    name at every level, hidden files skipped). Number them for ``prepare``'s ``source``."""
+    return _corroborate.files(os.fspath(path))
+
+
+def prepare(path: PathLike, *, source: int = 0) -> List[Dict[str, Any]]:
+    """The articles of one file (any format ``ingest`` reads), each prepared on its own:
+    cleaned, titled and featurized, the map step of an ingest split over a cluster.
+
+    Returns one dict per article with the keys ``PREPARED_COLUMNS``: ``source`` (as given:
+    the file's index in ``files(...)``), ``seq`` (its place in the file), ``path``, ``id``,
+    ``title``, ``date``, ``outlet``, ``url`` (for queries), ``format``, ``body_hash``,
+    ``given_title``, ``article`` (JSON) and ``features`` (bytes), which
+    ``Store.ingest_prepared`` reads back; ``rejected`` is None. An input that cannot be read
+    is a row of its own with ``path`` and ``rejected`` (the reason) and the rest None, so
+    nothing is lost silently. Reading notes are ``CorroborateWarning``s.
+    """
+    rows, notes = _corroborate.prepare(os.fspath(path), int(source))
+    _warn(notes)
+    return cast(List[Dict[str, Any]], rows)
+
+
+def _parquet_rows(path: str) -> Iterable[Dict[str, Any]]:
+    """The rows of prepared Parquet files in (source, seq) order, streamed file by file.
+
+    Each file must hold its rows in order and files must not interleave (what
+    ``orderBy("source", "seq")`` in Spark, or one file per partition of consecutive sources
+    in Dask, writes); the files are read in the order of their first row. Checked from the
+    two key columns before any row is given, so a wrong layout stores nothing.
+    """
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    if os.path.isdir(path):
+        found = sorted(
+            os.path.join(d, f)
+            for d, _, names in os.walk(path)
+            for f in names
+            if f.endswith(".parquet") and not f.startswith((".", "_"))
+        )
+    else:
+        found = [path]
+    spans = []
+    for f in found:
+        keys = pq.read_table(f, columns=["source", "seq"])
+        if keys.num_rows == 0:
+            continue
+        src = keys.column("source").to_numpy(zero_copy_only=False)
+        seq = keys.column("seq").to_numpy(zero_copy_only=False)
+        ascending = (src[1:] > src[:-1]) | ((src[1:] == src[:-1]) & (seq[1:] > seq[:-1]))
+        if not bool(np.all(ascending)):
+            raise Error(
+                f"{f}: rows are not in (source, seq) order; write them sorted "
+                "(Spark: orderBy('source', 'seq'))"
+            )
+        spans.append(((int(src[0]), int(seq[0])), (int(src[-1]), int(seq[-1])), f))
+    spans.sort()
+    for before, after in zip(spans, spans[1:]):
+        if after[0] <= before[1]:
+            raise Error(f"{after[2]}: its rows interleave with those of {before[2]}")
+
+    def rows() -> Iterable[Dict[str, Any]]:
+        for _, _, f in spans:
+            for b in pq.ParquetFile(f).iter_batches(batch_size=1024, columns=PREPARED_COLUMNS):
+                yield from b.to_pylist()
+
+    return rows()

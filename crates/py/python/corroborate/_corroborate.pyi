@@ -4,9 +4,10 @@ Use the functions of ``corroborate`` itself: these take and return JSON text, ne
 anything in Python, and are not a stable interface.
 """
 
-from typing import List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 DEFAULT_WORDS: int
+ROW_KEYS: List[str]
 
 class Error(ValueError):
     """What corroborate could not do: the message names the path, store or story id."""
@@ -32,3 +33,13 @@ def store_ingest(
 ) -> Tuple[str, List[str]]: ...
 def store_stories(db: str, limit: int) -> str: ...
 def store_show(db: str, story: str, words: int, model: Optional[str] = None) -> str: ...
+def files(path: str) -> List[str]: ...
+def prepare(path: str, source: int) -> Tuple[List[Dict[str, Any]], List[str]]: ...
+def store_ingest_prepared(
+    db: str,
+    rows: Iterator[Any],
+    words: int,
+    model: Optional[str],
+    analyse: bool,
+    batch: int,
+) -> str: ...

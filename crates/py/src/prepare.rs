@@ -1,0 +1,241 @@
+//! Prepared articles from Python, for ingest split over a cluster (Spark, Dask): `files` (the
+//! files reading a PATH reads, in its order), `prepare` (one PATH's articles each prepared on
+//! its own by `run::prepare_article`: rows for a Parquet file, the map step of a job) and
+//! `store_ingest_prepared` (such rows, in reading order, assigned to stories in one process
+//! batch by batch as `corroborate ingest` assigns the articles it reads, through
+//! `run::finish` and `run::Ingest`).
+//! A row is a dict of [`ROW_KEYS`]: `source` and `seq` order the rows (the index of the file
+//! in the job's list and the article's place in it); a row with `rejected` set is an input that
+//! could not be read, kept so nothing goes missing silently.
+//! Never runs a pipeline stage itself; never reads a path it was not given.
+
+use crate::store::Run;
+use crate::{model, raise, Outcome};
+use corroborate_model::Rejection;
+use corroborate_pipeline::prepared::PreparedRecord;
+use corroborate_pipeline::run::{self, Options, PreparedArticle};
+use corroborate_read::Item;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict};
+use std::path::PathBuf;
+
+/// The keys of a row, in the order of a table's columns.
+pub const ROW_KEYS: [&str; 14] = [
+    "source",
+    "seq",
+    "path",
+    "format",
+    "id",
+    "title",
+    "date",
+    "outlet",
+    "url",
+    "body_hash",
+    "given_title",
+    "article",
+    "features",
+    "rejected",
+];
+
+/// Articles prepared per call to `prepare_articles`: enough for every core, few enough that a
+/// large WARC is never held twice as raw text.
+const CHUNK: usize = 512;
+
+/// `files`: what reading PATH reads, in order (PATH itself for a file).
+#[pyfunction]
+pub fn files(path: String) -> Vec<String> {
+    corroborate_read::files(&path)
+        .into_iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect()
+}
+
+/// One row: a prepared article or a rejection.
+enum Row {
+    Article(Box<PreparedRecord>),
+    Rejected(Rejection),
+}
+
+/// `prepare`: PATH's articles, each prepared on its own, as rows (with `source` and `seq`
+/// filled), and the reading notes.
+#[pyfunction]
+pub fn prepare(py: Python<'_>, path: String, source: i64) -> PyResult<(Vec<Py<PyDict>>, Vec<String>)> {
+    let (rows, notes) = py.detach(move || {
+        let mut rows: Vec<Row> = Vec::new();
+        let mut notes = Vec::new();
+        let mut raws = Vec::new();
+        // Rejections keep their place among the articles.
+        let flush = |raws: &mut Vec<_>, rows: &mut Vec<Row>| {
+            for p in run::prepare_articles(raws) {
+                rows.push(Row::Article(Box::new(PreparedRecord::of(&p))));
+            }
+            raws.clear();
+        };
+        corroborate_read::read_paths(
+            std::slice::from_ref(&path),
+            &corroborate_read::Options::default(),
+            &mut |item| match item {
+                Item::Article(a) => {
+                    raws.push(a);
+                    if raws.len() >= CHUNK {
+                        flush(&mut raws, &mut rows);
+                    }
+                }
+                Item::Rejected(r) => {
+                    flush(&mut raws, &mut rows);
+                    rows.push(Row::Rejected(r));
+                }
+                Item::Bytes(_) => {}
+            },
+            &mut |n| notes.push(n.to_string()),
+        );
+        flush(&mut raws, &mut rows);
+        (rows, notes)
+    });
+    let mut out = Vec::with_capacity(rows.len());
+    for (seq, row) in rows.into_iter().enumerate() {
+        let d = PyDict::new(py);
+        for key in ROW_KEYS {
+            d.set_item(key, py.None())?;
+        }
+        d.set_item("source", source)?;
+        d.set_item("seq", seq as i64)?;
+        match row {
+            Row::Article(r) => {
+                d.set_item("path", r.path)?;
+                d.set_item("format", r.format)?;
+                d.set_item("id", r.id)?;
+                d.set_item("title", r.title)?;
+                d.set_item("date", r.date)?;
+                d.set_item("outlet", r.outlet)?;
+                d.set_item("url", r.url)?;
+                d.set_item("body_hash", r.body_hash)?;
+                d.set_item("given_title", r.given_title)?;
+                d.set_item("article", r.article)?;
+                d.set_item("features", PyBytes::new(py, &r.features))?;
+            }
+            Row::Rejected(r) => {
+                d.set_item("path", r.path)?;
+                d.set_item("rejected", r.reason)?;
+            }
+        }
+        out.push(d.unbind());
+    }
+    Ok((out, notes))
+}
+
+/// A string cell of a row (absent or None: `None`).
+fn text(row: &Bound<'_, PyAny>, key: &str) -> PyResult<Option<String>> {
+    let v = row.get_item(key)?;
+    // A missing cell: None, or NaN from a pandas column.
+    if v.is_none() || v.extract::<f64>().is_ok_and(f64::is_nan) {
+        Ok(None)
+    } else {
+        v.extract::<String>().map(Some).map_err(|_| {
+            crate::Error::new_err(format!("row: \"{key}\" must be a string or None"))
+        })
+    }
+}
+
+/// A row back as what it holds, with its (source, seq).
+fn read_row(row: &Bound<'_, PyAny>) -> PyResult<((i64, i64), Row)> {
+    let key = |k: &str| -> PyResult<i64> {
+        row.get_item(k)?
+            .extract::<i64>()
+            .map_err(|_| crate::Error::new_err(format!("row: \"{k}\" must be an integer")))
+    };
+    let order = (key("source")?, key("seq")?);
+    let path = text(row, "path")?.unwrap_or_default();
+    if let Some(reason) = text(row, "rejected")? {
+        return Ok((order, Row::Rejected(Rejection { path, reason })));
+    }
+    let need = |k: &str| -> PyResult<String> {
+        text(row, k)?.ok_or_else(|| {
+            crate::Error::new_err(format!(
+                "row {}/{} ({path}): no \"{k}\" (rows come from corroborate.prepare)",
+                order.0, order.1
+            ))
+        })
+    };
+    let features: Vec<u8> = row.get_item("features")?.extract().map_err(|_| {
+        crate::Error::new_err(format!(
+            "row {}/{} ({path}): \"features\" must be bytes",
+            order.0, order.1
+        ))
+    })?;
+    let record = PreparedRecord {
+        format: need("format")?,
+        id: need("id")?,
+        title: text(row, "title")?.unwrap_or_default(),
+        date: text(row, "date")?,
+        outlet: text(row, "outlet")?,
+        url: text(row, "url")?,
+        body_hash: need("body_hash")?,
+        given_title: text(row, "given_title")?,
+        article: need("article")?,
+        features,
+        path,
+    };
+    Ok((order, Row::Article(Box::new(record))))
+}
+
+/// `Store.ingest_prepared`: rows from `prepare`, in (source, seq) order, assigned to stories
+/// in batches of `batch` articles not stored yet (as `corroborate ingest` batches what it
+/// reads), then, when `analyse`, every touched story analysed and kept. Returns the JSON
+/// report of `Store.ingest`. Raises naming the row when rows are out of order or not rows of
+/// this corroborate (batches before it stay committed).
+#[allow(clippy::too_many_arguments)]
+#[pyfunction]
+#[pyo3(signature = (db, rows, words, model, analyse, batch))]
+pub fn store_ingest_prepared(
+    py: Python<'_>,
+    db: PathBuf,
+    rows: &Bound<'_, PyAny>,
+    words: usize,
+    model: Option<String>,
+    analyse: bool,
+    batch: usize,
+) -> PyResult<String> {
+    let options = raise(py.detach(|| -> Outcome<Options> {
+        Ok(Options {
+            summary_words: words,
+            single_story: false,
+            embedder: model::load(model.as_deref(), model::Default::Static)?,
+        })
+    }))?;
+    let mut run = raise(py.detach(|| Run::open(&db, batch)))?;
+    let mut pending: Vec<PreparedArticle> = Vec::new();
+    let mut last: Option<(i64, i64)> = None;
+    for row in rows.try_iter()? {
+        let (order, row) = read_row(&row?)?;
+        if last.is_some_and(|l| order <= l) {
+            return Err(crate::Error::new_err(format!(
+                "row {}/{}: rows must come in ascending (source, seq) order, as prepare numbers \
+                 them (sort them, or read the Parquet files with Store.ingest_prepared)",
+                order.0, order.1
+            )));
+        }
+        last = Some(order);
+        let record = match row {
+            Row::Rejected(r) => {
+                run.rejected.push(r);
+                continue;
+            }
+            Row::Article(r) => r,
+        };
+        run.read += 1;
+        if run.stored_already(&record.id, &record.body_hash) {
+            run.skipped += 1;
+            continue;
+        }
+        pending.push(record.read().map_err(|e| crate::Error::new_err(e.to_string()))?);
+        if pending.len() >= run.batch {
+            let items = std::mem::take(&mut pending);
+            py.detach(|| run.add(run::finish(items)));
+        }
+    }
+    raise(py.detach(|| {
+        run.add(run::finish(pending));
+        run.report(analyse, &options)
+    }))
+}
