@@ -175,12 +175,19 @@ mod tests {
         assert_eq!(format!("{whole:?}"), format!("{parted:?}"));
         let b = parted.article("b").expect("b prepared");
         // The shared lead went as the outlet's boilerplate, and b's title came from what is left.
-        assert!(b.removed.iter().any(|r| r.kind == RemovedKind::RepeatedBoilerplate));
+        assert!(b
+            .removed
+            .iter()
+            .any(|r| r.kind == RemovedKind::RepeatedBoilerplate));
         assert_eq!(b.title, "The prime minister asked for a security backstop.");
         assert!(!b.text.contains("live coverage"));
         // The same id with other text: both kept, each under its content hash.
         let ids = parted.ids();
-        assert_eq!(ids.iter().filter(|i| i.starts_with("c~")).count(), 2, "{ids:?}");
+        assert_eq!(
+            ids.iter().filter(|i| i.starts_with("c~")).count(),
+            2,
+            "{ids:?}"
+        );
     }
 
     #[test]
@@ -189,12 +196,23 @@ mod tests {
         let mut other = rec.clone();
         other.format = "corroborate-prepared/0 0.0.1".into();
         let e = other.read().unwrap_err().to_string();
-        assert!(e.starts_with("a: prepared by") && e.contains("prepare it again"), "{e}");
+        assert!(
+            e.starts_with("a: prepared by") && e.contains("prepare it again"),
+            "{e}"
+        );
         let mut bad = rec.clone();
         bad.features.truncate(bad.features.len() - 1);
-        assert!(bad.read().unwrap_err().to_string().contains("features column"));
+        assert!(bad
+            .read()
+            .unwrap_err()
+            .to_string()
+            .contains("features column"));
         let mut bad = rec;
         bad.article = "{".into();
-        assert!(bad.read().unwrap_err().to_string().starts_with("a: the article column"));
+        assert!(bad
+            .read()
+            .unwrap_err()
+            .to_string()
+            .starts_with("a: the article column"));
     }
 }

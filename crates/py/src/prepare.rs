@@ -59,7 +59,11 @@ enum Row {
 /// `prepare`: PATH's articles, each prepared on its own, as rows (with `source` and `seq`
 /// filled), and the reading notes.
 #[pyfunction]
-pub fn prepare(py: Python<'_>, path: String, source: i64) -> PyResult<(Vec<Py<PyDict>>, Vec<String>)> {
+pub fn prepare(
+    py: Python<'_>,
+    path: String,
+    source: i64,
+) -> PyResult<(Vec<Py<PyDict>>, Vec<String>)> {
     let (rows, notes) = py.detach(move || {
         let mut rows: Vec<Row> = Vec::new();
         let mut notes = Vec::new();
@@ -131,9 +135,9 @@ fn text(row: &Bound<'_, PyAny>, key: &str) -> PyResult<Option<String>> {
     if v.is_none() || v.extract::<f64>().is_ok_and(f64::is_nan) {
         Ok(None)
     } else {
-        v.extract::<String>().map(Some).map_err(|_| {
-            crate::Error::new_err(format!("row: \"{key}\" must be a string or None"))
-        })
+        v.extract::<String>()
+            .map(Some)
+            .map_err(|_| crate::Error::new_err(format!("row: \"{key}\" must be a string or None")))
     }
 }
 
@@ -228,7 +232,11 @@ pub fn store_ingest_prepared(
             run.skipped += 1;
             continue;
         }
-        pending.push(record.read().map_err(|e| crate::Error::new_err(e.to_string()))?);
+        pending.push(
+            record
+                .read()
+                .map_err(|e| crate::Error::new_err(e.to_string()))?,
+        );
         if pending.len() >= run.batch {
             let items = std::mem::take(&mut pending);
             py.detach(|| run.add(run::finish(items)));

@@ -237,7 +237,11 @@ struct Walk {
 /// skipped). What cannot be walked or does not exist is left out here (reading PATH rejects
 /// it). Lets a caller split the work of one PATH by file and keep the reading order.
 pub fn files(p: &str) -> Vec<PathBuf> {
-    files_of(p).files.into_iter().filter_map(Result::ok).collect()
+    files_of(p)
+        .files
+        .into_iter()
+        .filter_map(Result::ok)
+        .collect()
 }
 
 fn files_of(p: &str) -> Walk {

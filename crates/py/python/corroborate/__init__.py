@@ -383,7 +383,7 @@ def prepare(path: PathLike, *, source: int = 0) -> List[Dict[str, Any]]:
     """
     rows, notes = _corroborate.prepare(os.fspath(path), int(source))
     _warn(notes)
-    return cast(List[Dict[str, Any]], rows)
+    return rows
 
 
 def _parquet_rows(path: str) -> Iterable[Dict[str, Any]]:
@@ -395,7 +395,7 @@ def _parquet_rows(path: str) -> Iterable[Dict[str, Any]]:
     two key columns before any row is given, so a wrong layout stores nothing.
     """
     import numpy as np
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
     if os.path.isdir(path):
         found = sorted(
