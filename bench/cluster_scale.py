@@ -1,0 +1,203 @@
+"""Ingest split over a cluster, measured: the per-article stage (read, extract, clean,
+features) in one process, on Spark ``local[W]`` and on a Dask ``LocalCluster`` of W workers,
+then story assignment in one process over the precomputed features, beside
+``corroborate ingest`` doing both in one process. All runs in one go, so the ratios hold on a
+noisy machine.
+
+    python bench/cluster_scale.py --corpus corpus-100000.jsonl --shards 16 --workers 2 \\
+        --bin target/release/corroborate
+
+The corpus is a ``cargo xtask gen-corpus N OUT.jsonl`` file; it is split into ``--shards``
+JSON Lines files (a crawl's many WARC files). Prints articles/s and peak memory of each stage,
+checks that every path gives the same stories, and prints the figures as a Markdown table.
+Needs the ``corroborate`` wheel, PySpark (``PYSPARK_PYTHON`` set to this python), Dask,
+pyarrow and ``pandas<3``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import corroborate
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def split(corpus: Path, shards: int, out: Path) -> Tuple[List[str], int]:
+    """The corpus as `shards` JSON Lines files of consecutive lines (names sort in order)."""
+    lines = corpus.read_text(encoding="utf-8").splitlines(keepends=True)
+    out.mkdir(parents=True, exist_ok=True)
+    size = -(-len(lines) // shards)
+    files = []
+    for i in range(shards):
+        f = out / f"shard-{i:04d}.jsonl"
+        f.write_text("".join(lines[i * size:(i + 1) * size]), encoding="utf-8")
+        files.append(str(f))
+    return files, len(lines)
+
+
+def tree_rss_mb(root: int) -> float:
+    """Resident memory of a process and all its descendants (MB), from /proc."""
+    children: Dict[int, List[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [root]
+    page = os.sysconf("SC_PAGE_SIZE")
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/statm") as f:
+                total += int(f.read().split()[1]) * page
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / 2**20
+
+
+def timed(cmd: List[str], env: Dict[str, str] | None = None) -> Tuple[float, float]:
+    """Wall seconds and the peak resident memory (MB) of the command's whole process tree
+    (a Spark job's JVM and workers included), sampled every 0.2 s."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    peak = 0.0
+    while proc.poll() is None:
+        peak = max(peak, tree_rss_mb(proc.pid))
+        time.sleep(0.2)
+    secs = time.perf_counter() - t
+    _, err = proc.communicate()
+    if proc.returncode not in (0, 1):
+        sys.exit(f"{' '.join(cmd[:3])} failed:\n{err[-3000:]}")
+    return secs, peak
+
+
+def listing(binary: str, db: Path) -> str:
+    return subprocess.run(
+        [binary, "stories", "--format", "json", "--limit", "0", "--db", str(db)],
+        capture_output=True, text=True, check=True,
+    ).stdout
+
+
+def wcxb_warc(shared: Path, out: Path, copies: int) -> int:
+    """A .warc.gz of the WCXB dev pages, each `copies` times (under distinct URLs): web pages
+    as a crawl holds them, one gzip member per record. Returns the number of records."""
+    import gzip
+
+    wcxb = shared / "data" / "wcxb-articles"
+    meta = json.loads((wcxb / "metadata.json").read_text())["files"]
+    pages = sorted((wcxb / "dev" / "html").glob("*.html.gz"))
+    n = 0
+    with open(out, "wb") as f:
+        for c in range(copies):
+            for page in pages:
+                key = page.name.split(".")[0]
+                html = gzip.decompress(page.read_bytes())
+                http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + html
+                head = (f"WARC/1.0\r\nWARC-Type: response\r\n"
+                        f"WARC-Target-URI: https://{meta[key]['domain']}/{c}/{key}\r\n"
+                        f"Content-Length: {len(http)}\r\n\r\n").encode()
+                f.write(gzip.compress(head + http + b"\r\n\r\n", compresslevel=1))
+                n += 1
+    return n
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", required=True, type=Path)
+    ap.add_argument("--shards", type=int, default=16)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--bin", default=str(REPO / "target" / "release" / "corroborate"))
+    ap.add_argument("--keep", type=Path, default=None, help="work directory to keep")
+    args = ap.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="cluster-scale-"))
+    files, n = split(args.corpus, args.shards, work / "shards")
+    py = sys.executable
+    env = dict(os.environ, PYSPARK_PYTHON=py, CORROBORATE_MODEL="static")
+    rows: List[Tuple[str, float, float]] = []
+
+    # 1. corroborate ingest: both stages in one process (analysis deferred: assignment only).
+    cli_db = work / "cli.db"
+    secs, mb = timed([args.bin, "ingest", "--quiet", "--defer-analysis", "--db", str(cli_db),
+                      str(work / "shards")], env)
+    rows.append(("`corroborate ingest` (prepare + assign, one process)", n / secs, mb))
+
+    # 2. The per-article stage alone, in one process (its threads use every core).
+    code = (
+        "import corroborate, sys, pyarrow as pa, pyarrow.parquet as pq\n"
+        "files = corroborate.files(sys.argv[1])\n"
+        "w = None\n"
+        "for i, f in enumerate(files):\n"
+        "    t = pa.Table.from_pylist(corroborate.prepare(f, source=i))\n"
+        "    w = w or pq.ParquetWriter(sys.argv[2], t.schema)\n"
+        "    w.write_table(t)\n"
+        "w.close()\n"
+    )
+    one = work / "one.parquet"
+    secs, mb = timed([py, "-c", code, str(work / "shards"), str(one)], env)
+    rows.append(("prepare, one process (`corroborate.prepare` per file)", n / secs, mb))
+
+    # 2b. Web pages (extraction included): WCXB's pages in a WARC, in one process.
+    warc = work / "wcxb.warc.gz"
+    pages = wcxb_warc(REPO.parent / "shared", warc, 4)
+    secs, mb = timed([py, "-c", code, str(warc), str(work / "pages.parquet")], env)
+    rows.append(("prepare web pages from a WARC (WCXB, extraction included), one process",
+                 pages / secs, mb))
+
+    # 3. The same on Spark local[W] and on a Dask LocalCluster of W workers (startup included).
+    spark_out, dask_out = work / "spark.parquet", work / "dask.parquet"
+    secs, mb = timed([py, str(REPO / "examples" / "spark_ingest.py"), "--no-ingest",
+                      "--master", f"local[{args.workers}]", "--out", str(spark_out),
+                      str(work / "shards")], env)
+    rows.append((f"prepare on Spark `local[{args.workers}]`", n / secs, mb))
+    secs, mb = timed([py, str(REPO / "examples" / "dask_ingest.py"), "--no-ingest",
+                      "--workers", str(args.workers), "--out", str(dask_out),
+                      str(work / "shards")], env)
+    rows.append((f"prepare on Dask `LocalCluster` ({args.workers} workers)", n / secs, mb))
+
+    # 4. Assignment over the precomputed features, in one process.
+    code = (
+        "import corroborate, sys\n"
+        "r = corroborate.Store(sys.argv[1]).ingest_prepared(sys.argv[2], analyse=False)\n"
+        "assert r['stored'] == int(sys.argv[3]), r\n"
+    )
+    same = []
+    for name, out in (("one process", one), ("Spark", spark_out), ("Dask", dask_out)):
+        db = work / f"assign-{name.split()[0].lower()}.db"
+        secs, mb = timed([py, "-c", code, str(db), str(out), str(n)], env)
+        if name == "Spark":
+            rows.append(("assign over precomputed features (`Store.ingest_prepared`)",
+                         n / secs, mb))
+        same.append(listing(args.bin, db) == listing(args.bin, cli_db))
+
+    base = rows[0][1]
+    print(f"\n{n} articles in {args.shards} files, {args.workers} workers, "
+          f"{os.cpu_count()} cores\n")
+    print("| stage | articles/s | × `ingest` | peak RSS MB |")
+    print("|---|---:|---:|---:|")
+    for name, rate, mb in rows:
+        print(f"| {name} | {rate:,.0f} | {rate / base:.2f} | {mb:,.0f} |")
+    print(f"\nsame stories as `corroborate ingest`: {all(same)} "
+          "(one process, Spark, Dask)")
+    if args.keep is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0 if all(same) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
