@@ -111,6 +111,7 @@ def wcxb_warc(shared: Path, out: Path, copies: int) -> int:
                 http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + html
                 head = (f"WARC/1.0\r\nWARC-Type: response\r\n"
                         f"WARC-Target-URI: https://{meta[key]['domain']}/{c}/{key}\r\n"
+                        "Content-Type: application/http; msgtype=response\r\n"
                         f"Content-Length: {len(http)}\r\n\r\n").encode()
                 f.write(gzip.compress(head + http + b"\r\n\r\n", compresslevel=1))
                 n += 1

@@ -269,6 +269,55 @@ pub fn analysis_serves(version: &str, options: &Options, model_matters: bool) ->
         && version.ends_with(&format!(" words={}", options.summary_words))
 }
 
+/// A model loader: called only when a model is needed.
+pub type LoadModel<'a> = dyn Fn() -> Result<Option<Arc<dyn Embedder>>, String> + 'a;
+
+/// A stored story as `show` presents it: its kept analysis when that covers exactly its
+/// current members and serves `options` ([`analysis_serves`]; the model counts only when
+/// `model_given`), else the story analysed afresh (nothing is written). `load` is called for
+/// the model only when `model_given` or a fresh analysis needs it (`options.embedder` is set
+/// from it). `None` for an unknown story; errors name the story.
+pub fn kept_or_fresh<S: StoryStore>(
+    store: &S,
+    id: &str,
+    options: &mut Options,
+    model_given: bool,
+    load: &LoadModel,
+) -> Result<Option<(Vec<Article>, Story)>, String> {
+    let Some(mut articles) = store
+        .story_articles(id)
+        .map_err(|e| format!("story {id}: {e}"))?
+    else {
+        return Ok(None);
+    };
+    if model_given {
+        options.embedder = load()?;
+    }
+    let kept = store
+        .analysis(id)
+        .map_err(|e| format!("story {id}: {e}"))?
+        .filter(|a| {
+            analysis_serves(&a.version, options, model_given)
+                && a.members as usize == articles.len()
+                && a.sentences.len() == articles.len()
+                && a.story.articles.iter().eq(articles.iter().map(|x| &x.id))
+        });
+    Ok(Some(match kept {
+        Some(k) => {
+            for (a, s) in articles.iter_mut().zip(k.sentences) {
+                a.sentences = s;
+            }
+            (articles, k.story)
+        }
+        None => {
+            if !model_given {
+                options.embedder = load()?;
+            }
+            analyse_story(articles, Some(id), options)
+        }
+    }))
+}
+
 /// One story's full analysis from its member articles (cleaned; sentences are found here):
 /// per-article mentions, quotes and numbers, then facts, quotes and summary. The story keeps
 /// the id given (a store's story id), else its content-derived one. Returns the articles with

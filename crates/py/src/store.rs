@@ -237,44 +237,15 @@ pub fn store_show(
 ) -> PyResult<String> {
     raise(py.detach(move || {
         let store = open_existing(&db)?;
-        let articles = store
-            .story_articles(&story)
-            .map_err(|e| format!("story {story}: {e}"))?
-            .ok_or_else(|| format!("{}: no story {story}", db.display()))?;
-        let model_given = model.is_some();
-        let load = || model::load(model.as_deref(), model::Default::Environment);
         let mut options = Options {
             summary_words: words,
             single_story: false,
             embedder: None,
         };
-        if model_given {
-            options.embedder = load()?;
-        }
-        let kept = store
-            .analysis(&story)
-            .map_err(|e| format!("story {story}: {e}"))?
-            .filter(|a| {
-                run::analysis_serves(&a.version, &options, model_given)
-                    && a.members as usize == articles.len()
-                    && a.sentences.len() == articles.len()
-                    && a.story.articles.iter().eq(articles.iter().map(|x| &x.id))
-            });
-        let (articles, story) = match kept {
-            Some(k) => {
-                let mut articles = articles;
-                for (a, s) in articles.iter_mut().zip(k.sentences) {
-                    a.sentences = s;
-                }
-                (articles, k.story)
-            }
-            None => {
-                if !model_given {
-                    options.embedder = load()?;
-                }
-                run::analyse_story(articles, Some(&story), &options)
-            }
-        };
+        let load = || model::load(model.as_deref(), model::Default::Environment);
+        let (articles, story) =
+            run::kept_or_fresh(&store, &story, &mut options, model.is_some(), &load)?
+                .ok_or_else(|| format!("{}: no story {story}", db.display()))?;
         let stories = [story];
         let view = View {
             articles: &articles,
