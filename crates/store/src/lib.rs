@@ -901,6 +901,19 @@ mod tests {
     }
 
     #[test]
+    fn a_postgres_store_dropped_on_an_async_runtime_closes_quietly() {
+        let Some(url) = testing::fresh_database() else {
+            return;
+        };
+        let store = Store::open(&url).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        // The client's own runtime may not run here: closing must not panic.
+        rt.block_on(async move { drop(store) });
+    }
+
+    #[test]
     fn a_location_is_shown_without_its_password() {
         let shown = |s: &str| location_display(Path::new(s));
         assert_eq!(

@@ -103,17 +103,38 @@ enum Found {
 
 /// One connection and its prepared statements.
 struct Conn {
-    client: Client,
+    /// Always `Some` until dropped (taken out by `Drop`).
+    open: Option<Client>,
     prepared: HashMap<&'static str, Statement>,
 }
 
+impl Drop for Conn {
+    /// The client closes its connection by running its own small runtime, which tokio forbids
+    /// on a thread that drives asynchronous tasks (a store dropped while `serve`'s runtime
+    /// shuts down): there it is closed on a thread of its own.
+    fn drop(&mut self) {
+        if let Some(client) = self.open.take() {
+            if tokio::runtime::Handle::try_current().is_ok() {
+                std::thread::spawn(move || drop(client));
+            }
+        }
+    }
+}
+
 impl Conn {
+    /// The connection.
+    fn client(&mut self) -> &mut Client {
+        self.open
+            .as_mut()
+            .expect("a connection is open until dropped")
+    }
+
     /// The prepared statement of `sql` (prepared once per connection).
     fn stmt(&mut self, sql: &'static str) -> std::result::Result<Statement, postgres::Error> {
         if let Some(s) = self.prepared.get(sql) {
             return Ok(s.clone());
         }
-        let s = self.client.prepare(sql)?;
+        let s = self.client().prepare(sql)?;
         self.prepared.insert(sql, s.clone());
         Ok(s)
     }
@@ -124,7 +145,7 @@ impl Conn {
         params: &[&(dyn ToSql + Sync)],
     ) -> std::result::Result<Vec<Row>, postgres::Error> {
         let st = self.stmt(sql)?;
-        self.client.query(&st, params)
+        self.client().query(&st, params)
     }
 
     fn opt(
@@ -133,7 +154,7 @@ impl Conn {
         params: &[&(dyn ToSql + Sync)],
     ) -> std::result::Result<Option<Row>, postgres::Error> {
         let st = self.stmt(sql)?;
-        self.client.query_opt(&st, params)
+        self.client().query_opt(&st, params)
     }
 
     fn exec(
@@ -142,7 +163,7 @@ impl Conn {
         params: &[&(dyn ToSql + Sync)],
     ) -> std::result::Result<u64, postgres::Error> {
         let st = self.stmt(sql)?;
-        self.client.execute(&st, params)
+        self.client().execute(&st, params)
     }
 
     /// One `bigint` of a one-row query.
@@ -152,7 +173,7 @@ impl Conn {
         params: &[&(dyn ToSql + Sync)],
     ) -> std::result::Result<i64, postgres::Error> {
         let st = self.stmt(sql)?;
-        Ok(self.client.query_one(&st, params)?.get(0))
+        Ok(self.client().query_one(&st, params)?.get(0))
     }
 
     /// A counter of the `meta` table (0 when not yet written).
@@ -165,7 +186,7 @@ impl Conn {
 
     /// What the database holds (catalog reads only: never fails on a foreign table).
     fn found(&mut self) -> std::result::Result<Found, postgres::Error> {
-        let c = &mut self.client;
+        let c = self.client();
         let tables: i64 = c
             .query_one(
                 "SELECT count(*) FROM pg_catalog.pg_class c \
@@ -282,7 +303,7 @@ impl PgStore {
         let client = config.connect(NoTls).map_err(named)?;
         let store = PgStore {
             conn: RefCell::new(Conn {
-                client,
+                open: Some(client),
                 prepared: HashMap::new(),
             }),
             location,
@@ -329,9 +350,9 @@ impl PgStore {
     fn create(&self) -> Result<()> {
         let mut conn = self.conn.borrow_mut();
         let c = &mut *conn;
-        c.client.batch_execute("BEGIN").map_err(|e| self.pg(e))?;
+        c.client().batch_execute("BEGIN").map_err(|e| self.pg(e))?;
         let r = (|| -> Result<()> {
-            c.client
+            c.client()
                 .execute("SELECT pg_advisory_xact_lock($1)", &[&CREATE_LOCK])
                 .map_err(|e| self.pg(e))?;
             match c.found().map_err(|e| self.pg(e))? {
@@ -340,7 +361,7 @@ impl PgStore {
                 Found::Empty => {}
             }
             let encoding: String = c
-                .client
+                .client()
                 .query_one("SELECT pg_encoding_to_char(encoding) FROM pg_database WHERE datname = current_database()", &[])
                 .map_err(|e| self.pg(e))?
                 .get(0);
@@ -353,8 +374,8 @@ impl PgStore {
                     ),
                 });
             }
-            c.client.batch_execute(SCHEMA).map_err(|e| self.pg(e))?;
-            c.client
+            c.client().batch_execute(SCHEMA).map_err(|e| self.pg(e))?;
+            c.client()
                 .execute(
                     "INSERT INTO meta(key, value) VALUES ('schema_version', $1)",
                     &[&SCHEMA_VERSION],
@@ -363,9 +384,9 @@ impl PgStore {
             Ok(())
         })();
         match r {
-            Ok(()) => c.client.batch_execute("COMMIT").map_err(|e| self.pg(e)),
+            Ok(()) => c.client().batch_execute("COMMIT").map_err(|e| self.pg(e)),
             Err(e) => {
-                let _ = c.client.batch_execute("ROLLBACK");
+                let _ = c.client().batch_execute("ROLLBACK");
                 Err(e)
             }
         }
@@ -523,7 +544,7 @@ impl PgStore {
         let params: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a.as_ref()).collect();
         let mut c = self.conn.borrow_mut();
         let rows = c
-            .client
+            .client()
             .query(sql.as_str(), &params)
             .map_err(|e| self.pg(e))?;
         let mut out = Vec::with_capacity(rows.len());
@@ -806,7 +827,7 @@ impl PgStore {
         };
         let none: [&str; 0] = [];
         let mut rows = c
-            .client
+            .client()
             .query_raw("SELECT term, n FROM df", none)
             .map_err(pg)?;
         while let Some(r) = rows.next().map_err(pg)? {
@@ -816,7 +837,7 @@ impl PgStore {
         drop(rows);
         snap.df.sort_unstable();
         let mut rows = c
-            .client
+            .client()
             .query_raw("SELECT idx, state FROM stories ORDER BY idx", none)
             .map_err(pg)?;
         while let Some(r) = rows.next().map_err(pg)? {
@@ -830,7 +851,7 @@ impl PgStore {
         }
         drop(rows);
         let mut rows = c
-            .client
+            .client()
             .query_raw(
                 "SELECT id, story, exact, minhash FROM articles ORDER BY seq",
                 none,
@@ -879,16 +900,16 @@ impl StoryStore for PgStore {
         }
         let r = (|| -> std::result::Result<u64, postgres::Error> {
             let mut c = self.conn.borrow_mut();
-            c.client
+            c.client()
                 .batch_execute("BEGIN ISOLATION LEVEL READ COMMITTED")?;
             self.writing = true;
             let got: bool = c
-                .client
+                .client()
                 .query_one("SELECT pg_try_advisory_xact_lock($1)", &[&WRITE_LOCK])?
                 .get(0);
             if !got {
                 waiting();
-                c.client
+                c.client()
                     .execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
             }
             // Read after the lock: every batch committed before it is visible.
@@ -903,7 +924,7 @@ impl StoryStore for PgStore {
     fn write_batch(&mut self, batch: &BatchWrite) -> Result<()> {
         let r = {
             let mut c = self.conn.borrow_mut();
-            Self::write_rows(&mut c, batch).and_then(|()| c.client.batch_execute("COMMIT"))
+            Self::write_rows(&mut c, batch).and_then(|()| c.client().batch_execute("COMMIT"))
         };
         match r {
             Ok(()) => {
@@ -919,7 +940,7 @@ impl StoryStore for PgStore {
 
     fn abort_write(&mut self) {
         if std::mem::take(&mut self.writing) {
-            let _ = self.conn.borrow_mut().client.batch_execute("ROLLBACK");
+            let _ = self.conn.borrow_mut().client().batch_execute("ROLLBACK");
         }
     }
 
@@ -929,13 +950,13 @@ impl StoryStore for PgStore {
         // keeps other writers out): a consistent view.
         let own = !self.writing;
         if own {
-            c.client
+            c.client()
                 .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 .map_err(|e| self.pg(e))?;
         }
         let r = self.read_snapshot(&mut c);
         if own {
-            let _ = c.client.batch_execute("COMMIT");
+            let _ = c.client().batch_execute("COMMIT");
         }
         r
     }
@@ -993,10 +1014,10 @@ impl StoryStore for PgStore {
         } else {
             ("BEGIN", "COMMIT", "ROLLBACK")
         };
-        c.client.batch_execute(open).map_err(|e| self.pg(e))?;
+        c.client().batch_execute(open).map_err(|e| self.pg(e))?;
         let r = Self::record_rows(&mut c, story_id, a, &json);
         let end = if matches!(r, Ok(true)) { keep } else { undo };
-        let ended = c.client.batch_execute(end);
+        let ended = c.client().batch_execute(end);
         let kept = r.map_err(|e| self.pg(e))?;
         ended.map_err(|e| self.pg(e))?;
         Ok(kept)
