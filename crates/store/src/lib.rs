@@ -901,6 +901,30 @@ mod tests {
     }
 
     #[test]
+    fn a_writer_waits_for_the_one_holding_the_lock_and_says_so_once() {
+        on_both(|path| {
+            let mut first = Store::open(path).unwrap();
+            let mut second = Store::open(path).unwrap();
+            first.begin_write(&mut || {}).unwrap();
+            let (said, got) = std::thread::scope(|s| {
+                let waiter = s.spawn(move || {
+                    let mut said = 0;
+                    let got = second.begin_write(&mut || said += 1);
+                    second.abort_write();
+                    (said, got)
+                });
+                std::thread::sleep(std::time::Duration::from_millis(600));
+                // Still waiting while the first holds the lock.
+                assert!(!waiter.is_finished(), "{}", location_display(path));
+                first.abort_write();
+                waiter.join().unwrap()
+            });
+            assert_eq!(said, 1, "{}", location_display(path));
+            assert_eq!(got.unwrap(), 0);
+        });
+    }
+
+    #[test]
     fn a_postgres_store_dropped_on_an_async_runtime_closes_quietly() {
         let Some(url) = testing::fresh_database() else {
             return;

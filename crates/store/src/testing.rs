@@ -138,7 +138,14 @@ fn as_owner(root: bool, program: &Path) -> Command {
 /// there only; a watchdog stops it and removes the directory when this process ends.
 fn start_cluster(bin: &Path) -> Result<String, String> {
     let root = is_root();
-    let dir = std::env::temp_dir().join(format!("corroborate-pg-{}", unique()));
+    // As root the cluster runs as `postgres`, which must reach the directory: /tmp, not a
+    // $TMPDIR that may sit in root's home (and a short path keeps the socket's under its limit).
+    let tmp = if root {
+        PathBuf::from("/tmp")
+    } else {
+        std::env::temp_dir()
+    };
+    let dir = tmp.join(format!("corroborate-pg-{}", unique()));
     std::fs::create_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let run = |c: &mut Command, what: &str| -> Result<(), String> {
         let out = c
@@ -178,7 +185,7 @@ fn start_cluster(bin: &Path) -> Result<String, String> {
     )?;
     let options = format!(
         "-c listen_addresses='' -k {} -c fsync=off -c full_page_writes=off \
-         -c max_connections=200",
+         -c max_connections=200 -c shared_buffers=16MB",
         dir.display()
     );
     run(
