@@ -103,40 +103,39 @@ pub fn location_display(location: &Path) -> String {
     redact_url(&shown)
 }
 
-/// A libpq URL without its password.
+/// A libpq URL without its password. The user part ends at the last `@` before the query (a
+/// password may hold `/` or `@` even where it should have been percent-encoded).
 fn redact_url(url: &str) -> String {
     let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
         return url.to_string();
     };
     let (scheme, rest) = url.split_at(scheme_end);
-    // The authority ends at the first `/`, `?` or `#`; the user part at its last `@`.
-    let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(auth_end);
-    let authority = match authority.rfind('@') {
+    let query_at = rest.find('?').unwrap_or(rest.len());
+    let (before_query, query) = rest.split_at(query_at);
+    let before_query = match before_query.rfind('@') {
         Some(at) => {
-            let (user, host) = authority.split_at(at);
+            let (user, host) = before_query.split_at(at);
             match user.find(':') {
                 Some(colon) => format!("{}:***{host}", &user[..colon]),
-                None => authority.to_string(),
+                None => before_query.to_string(),
             }
         }
-        None => authority.to_string(),
+        None => before_query.to_string(),
     };
-    let tail = match tail.find('?') {
+    let query = match query.strip_prefix('?') {
         Some(q) => {
-            let (path, query) = tail.split_at(q + 1);
-            let params: Vec<String> = query
+            let params: Vec<String> = q
                 .split('&')
                 .map(|p| match p.split_once('=') {
                     Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
                     _ => p.to_string(),
                 })
                 .collect();
-            format!("{path}{}", params.join("&"))
+            format!("?{}", params.join("&"))
         }
-        None => tail.to_string(),
+        None => String::new(),
     };
-    format!("{scheme}{authority}{tail}")
+    format!("{scheme}{before_query}{query}")
 }
 
 /// The name an article's outlet goes by: the outlet the input gave, else the host of its
@@ -953,6 +952,11 @@ mod tests {
             "postgresql:///corr?host=/run/postgresql"
         );
         assert_eq!(shown("POSTGRES://u:p@h/d"), "POSTGRES://u:***@h/d");
+        assert_eq!(shown("postgres://u:a/b@c@h/d"), "postgres://u:***@h/d");
+        assert_eq!(
+            shown("postgres://u@h/d?password"),
+            "postgres://u@h/d?password"
+        );
         assert_eq!(shown("./my:store@x.db"), "./my:store@x.db");
         assert!(!is_postgres(Path::new("postgres.db")));
     }

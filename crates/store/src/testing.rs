@@ -1,10 +1,10 @@
 //! Test support, for this crate's tests and the CLI's: a fresh PostgreSQL database per test.
 //! The server is `$CORROBORATE_TEST_PG` (a URL of a server where the user may create
 //! databases) when set, else a throwaway cluster started once per test process from the
-//! system's binaries (`/usr/lib/postgresql/*/bin`: `initdb` and `pg_ctl`, as the `postgres`
-//! user when the process is root), listening on a unix socket in a temporary directory only,
-//! and stopped (`pg_ctl stop -m immediate`) and removed by a watchdog when the test process
-//! exits.
+//! system's binaries (`initdb` and `pg_ctl` of `/usr/lib/postgresql/*/bin`, else of `$PATH`,
+//! run as the `postgres` user when the process is root), listening on a unix socket in a
+//! temporary directory only, and stopped (`pg_ctl stop -m immediate`) and removed by a watchdog
+//! when the test process exits.
 //!
 //! Never silently passes: without PostgreSQL binaries [`fresh_database`] panics with how to
 //! install them, unless `CORROBORATE_SKIP_PG=1` is set (then it returns `None` and says so on
@@ -100,19 +100,25 @@ fn server() -> Result<String, String> {
     start_cluster(&bin)
 }
 
-/// The directory of `initdb` and `pg_ctl`: the newest `/usr/lib/postgresql/*/bin`.
+/// The directory of `initdb` and `pg_ctl`: the newest `/usr/lib/postgresql/*/bin` (Debian),
+/// else a directory of `$PATH` that has both.
 fn binaries() -> Option<PathBuf> {
+    let both = |bin: &Path| bin.join("initdb").is_file() && bin.join("pg_ctl").is_file();
     let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
-        .ok()?
+        .into_iter()
+        .flatten()
         .filter_map(|e| {
             let e = e.ok()?;
             let version: u32 = e.file_name().to_str()?.parse().ok()?;
             let bin = e.path().join("bin");
-            (bin.join("initdb").is_file() && bin.join("pg_ctl").is_file()).then_some((version, bin))
+            both(&bin).then_some((version, bin))
         })
         .collect();
     found.sort();
-    found.pop().map(|(_, b)| b)
+    found.pop().map(|(_, b)| b).or_else(|| {
+        let path = std::env::var_os("PATH")?;
+        std::env::split_paths(&path).find(|d| both(d))
+    })
 }
 
 /// True when this process runs as root (PostgreSQL refuses to run as root).
