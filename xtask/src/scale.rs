@@ -8,9 +8,12 @@
 //! substituted; about one in ten is an exact wire copy of another. Every line carries the gold
 //! `story`.
 //!
-//! `cargo xtask bench-scale N`: generates (or reuses) the corpus, ingests it into a fresh store
-//! with the release binary, and prints articles/s, peak RSS, store size, and the time of
-//! `stories` and `show`; then runs `ref_cluster.py` on the first 5,000 articles for the ratio.
+//! `cargo xtask bench-scale N [--db URL]`: generates (or reuses) the corpus, ingests it into a
+//! fresh store with the release binary, and prints articles/s, peak RSS, store size, and the
+//! time of `stories` and `show`; then runs `ref_cluster.py` on the first 5,000 articles for the
+//! ratio. The store is a SQLite file beside the binary, or with `--db URL` a database
+//! `corroborate_bench_N` that the benchmark creates (dropping a previous one of that name) on
+//! the PostgreSQL server of URL and drops at the end; it never touches URL's own database.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -328,8 +331,43 @@ fn best_of(n: usize, mut f: impl FnMut() -> bool) -> f64 {
     best * 1e3
 }
 
-/// `cargo xtask bench-scale N`.
+/// `--db URL` among the process's arguments (`cargo xtask bench-scale N --db URL`).
+fn db_flag() -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    let at = args.iter().position(|a| a == "--db")?;
+    args.get(at + 1).cloned()
+}
+
+/// A fresh database `corroborate_bench_N` on the server of `url` (one of that name left by an
+/// earlier run is dropped first; nothing else is touched), as a store location.
+fn fresh_pg_database(url: &str, n: usize) -> Result<PathBuf, String> {
+    use corroborate_store::testing::execute;
+    let name = format!("corroborate_bench_{n}");
+    if url.contains(&format!("/{name}")) {
+        return Err(format!(
+            "--db names {name} itself; give the URL of another database on that server"
+        ));
+    }
+    let server = Path::new(url);
+    execute(server, &format!("DROP DATABASE IF EXISTS {name}"))?;
+    execute(
+        server,
+        &format!("CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0"),
+    )?;
+    Ok(PathBuf::from(corroborate_store::testing::with_database(
+        url, &name,
+    )))
+}
+
+/// `cargo xtask bench-scale N [--db URL]`.
 pub fn bench_scale(shared: &Path, n: usize) -> ExitCode {
+    let pg = db_flag();
+    if let Some(url) = &pg {
+        if !corroborate_store::is_postgres(Path::new(url)) {
+            eprintln!("--db takes a postgres:// or postgresql:// URL");
+            return ExitCode::from(2);
+        }
+    }
     let exe = std::env::current_exe().unwrap_or_default();
     let bin = exe.with_file_name("corroborate");
     if !bin.exists() {
@@ -344,16 +382,62 @@ pub fn bench_scale(shared: &Path, n: usize) -> ExitCode {
     if !corpus.exists() && gen_corpus(shared, n, &corpus) != ExitCode::SUCCESS {
         return ExitCode::from(2);
     }
-    let db = dir.join(format!("bench-{n}.db"));
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    let db = match &pg {
+        Some(url) => match fresh_pg_database(url, n) {
+            Ok(db) => db,
+            Err(e) => {
+                eprintln!(
+                    "{}: {e}",
+                    corroborate_store::location_display(Path::new(url))
+                );
+                return ExitCode::from(2);
+            }
+        },
+        None => {
+            let db = dir.join(format!("bench-{n}.db"));
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+            }
+            db
+        }
+    };
+    let code = measure(shared, n, &bin, &dir, &corpus, &db);
+    if let Some(url) = &pg {
+        let drop = format!("DROP DATABASE IF EXISTS corroborate_bench_{n}");
+        if let Err(e) = corroborate_store::testing::execute(Path::new(url), &drop) {
+            eprintln!("corroborate_bench_{n} not dropped: {e}");
+        }
     }
+    code
+}
+
+/// The store's size on disk: the SQLite file and its journal, or the PostgreSQL database.
+fn store_size(db: &Path) -> u64 {
+    if corroborate_store::is_postgres(db) {
+        return corroborate_store::testing::execute(
+            db,
+            "SELECT pg_database_size(current_database())",
+        )
+        .ok()
+        .and_then(|rows| rows.first()?.first()?.as_deref()?.parse().ok())
+        .unwrap_or(0);
+    }
+    ["", "-wal"]
+        .iter()
+        .filter_map(|s| std::fs::metadata(format!("{}{s}", db.display())).ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+/// Ingest, analyse, list and show on the store `db`, printing the figures.
+fn measure(shared: &Path, n: usize, bin: &Path, dir: &Path, corpus: &Path, db: &Path) -> ExitCode {
+    println!("store: {}", corroborate_store::location_display(db));
     let Some((took, peak_kb, ok)) = run_measured(
-        Command::new(&bin)
+        Command::new(bin)
             // Assignment alone; the stories' analyses are measured apart below.
             .args(["ingest", "--quiet", "--defer-analysis", "--db"])
-            .arg(&db)
-            .arg(&corpus),
+            .arg(db)
+            .arg(corpus),
     ) else {
         eprintln!("cannot run {}", bin.display());
         return ExitCode::from(2);
@@ -362,11 +446,7 @@ pub fn bench_scale(shared: &Path, n: usize) -> ExitCode {
         eprintln!("ingest failed");
         return ExitCode::from(2);
     }
-    let size: u64 = ["", "-wal"]
-        .iter()
-        .filter_map(|s| std::fs::metadata(format!("{}{s}", db.display())).ok())
-        .map(|m| m.len())
-        .sum();
+    let size = store_size(db);
     let rate = n as f64 / took.as_secs_f64();
     println!(
         "ingest {n} articles: {:.1} s, {rate:.0} articles/s ({:.0} per core on {} cores), peak RSS {:.0} MiB, store {:.0} MiB",
@@ -377,7 +457,7 @@ pub fn bench_scale(shared: &Path, n: usize) -> ExitCode {
         size as f64 / 1_048_576.0
     );
     // The analyses ingest makes at the end of a run (here all at once: `analyse`).
-    let analysed = run_measured(Command::new(&bin).args(["analyse", "--db"]).arg(&db));
+    let analysed = run_measured(Command::new(bin).args(["analyse", "--db"]).arg(db));
     if let Some((took, peak_kb, ok)) = analysed {
         println!(
             "analyse every story (what ingest does at the end of a run): {:.1} s{}, peak RSS {:.0} MiB",
@@ -387,18 +467,18 @@ pub fn bench_scale(shared: &Path, n: usize) -> ExitCode {
         );
     }
     let run = |args: &[&str]| {
-        Command::new(&bin)
+        Command::new(bin)
             .args(args)
             .arg("--db")
-            .arg(&db)
+            .arg(db)
             .stdout(Stdio::null())
             .status()
             .is_ok_and(|s| s.success())
     };
     let listing = best_of(5, || run(&["stories"]));
-    let out = Command::new(&bin)
+    let out = Command::new(bin)
         .args(["stories", "--format", "json", "--limit", "1", "--db"])
-        .arg(&db)
+        .arg(db)
         .output()
         .ok();
     let first: Option<String> = out
@@ -416,7 +496,7 @@ pub fn bench_scale(shared: &Path, n: usize) -> ExitCode {
     let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
     if python.exists() {
         let sample = dir.join("corpus-sample-5000.jsonl");
-        let lines: String = std::fs::File::open(&corpus)
+        let lines: String = std::fs::File::open(corpus)
             .map(|f| {
                 std::io::BufRead::lines(std::io::BufReader::new(f))
                     .take(5000)

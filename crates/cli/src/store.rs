@@ -1,7 +1,8 @@
 //! The store commands: `ingest` (streams inputs in batches through the pipeline's orchestrator
 //! into the store, with a progress bar on a terminal), `stories` (the listing) and `show` (one
 //! story's kept analysis through the digest renderers). The commands that read never write.
-//! Never runs a pipeline stage itself: it calls the orchestrator (`run`).
+//! Never runs a pipeline stage itself: it calls the orchestrator (`run`). Never prints a
+//! PostgreSQL store's password: every message names the store through `location_display`.
 
 use crate::{write_stdout, Format};
 use anyhow::Context;
@@ -9,13 +10,15 @@ use corroborate_model::{RawArticle, StoryStore};
 use corroborate_pipeline::run::{self, Ingest, Options, Prepared};
 use corroborate_read::{self as input, Item};
 use corroborate_render::{html, json, markdown, text, View};
-use corroborate_store::Store;
+use corroborate_store::{is_postgres, location_display, Store};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-/// The store path: `--db`, else `$CORROBORATE_DB`, else `corroborate.db` in the working directory.
+/// The store location: `--db`, else `$CORROBORATE_DB`, else `corroborate.db` in the working
+/// directory. A `postgres://` or `postgresql://` URL names a PostgreSQL database; messages show
+/// it through `location_display`, without its password.
 pub fn db_path(db: Option<PathBuf>) -> PathBuf {
     db.or_else(|| std::env::var_os("CORROBORATE_DB").map(PathBuf::from))
         .unwrap_or_else(|| PathBuf::from("corroborate.db"))
@@ -33,10 +36,10 @@ fn open(path: &Path) -> Option<Store> {
 
 /// Open a store that must exist already (reading commands never create one).
 fn open_existing(path: &Path) -> anyhow::Result<Store> {
-    if !path.exists() {
+    if !is_postgres(path) && !path.exists() {
         anyhow::bail!(
             "{}: no store here (run `corroborate ingest` first)",
-            path.display()
+            location_display(path)
         );
     }
     Ok(Store::open_existing(path)?)
@@ -89,7 +92,7 @@ pub fn ingest(
     let mut ing = match Ingest::new(store) {
         Ok(i) => i,
         Err(e) => {
-            eprintln!("corroborate: {}: {e}", db.display());
+            eprintln!("corroborate: {}: {e}", location_display(db));
             return ExitCode::from(2);
         }
     };
@@ -115,7 +118,7 @@ pub fn ingest(
             bar.suspend(|| {
                 eprintln!(
                     "corroborate: {}: another process is writing to the store; waiting for it",
-                    db.display()
+                    location_display(db)
                 )
             })
         };
@@ -136,7 +139,12 @@ pub fn ingest(
                 true
             }
             Err(e) => {
-                bar.suspend(|| eprintln!("corroborate: {}: batch not stored: {e}", db.display()));
+                bar.suspend(|| {
+                    eprintln!(
+                        "corroborate: {}: batch not stored: {e}",
+                        location_display(db)
+                    )
+                });
                 false
             }
         }
@@ -189,7 +197,7 @@ pub fn ingest(
                 bar.suspend(|| {
                     eprintln!(
                         "corroborate: {}: stories stored but not analysed: {e}",
-                        db.display()
+                        location_display(db)
                     )
                 });
                 failed = true;
@@ -214,7 +222,7 @@ pub fn ingest(
             "{}: stored {} articles ({} copies){renamed}, {} new stories, {} already stored, \
              {rejected} rejected in {assigned:.2} s ({:.0} articles/s); analysed {analysed} \
              stories in {:.2} s{}; the store holds {held} articles in {stories} stories",
-            db.display(),
+            location_display(db),
             total.stored,
             total.copies,
             total.new_stories,
@@ -327,7 +335,7 @@ fn render_story(
     let articles = store
         .story_articles(story)
         .with_context(|| format!("story {story}"))?
-        .with_context(|| format!("{}: no story {story}", db.display()))?;
+        .with_context(|| format!("{}: no story {story}", location_display(db)))?;
     let mut options = Options {
         summary_words: words,
         single_story: false,
@@ -385,7 +393,7 @@ pub fn analyse(db: &Path, options: &Options) -> ExitCode {
         Ok(n) => {
             println!(
                 "{}: analysed {n} stories in {:.2} s",
-                db.display(),
+                location_display(db),
                 start.elapsed().as_secs_f64()
             );
             ExitCode::SUCCESS

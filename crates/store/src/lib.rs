@@ -1,32 +1,44 @@
-//! Store: the embedded, transactional home of ingested articles, their stories, the clustering
-//! state and each story's kept analysis, in one SQLite file (WAL journal, `synchronous=FULL`).
-//! Implements [`StoryStore`], the interface the pipeline's orchestrator drives; it knows nothing
-//! of the pipeline (clustering records are opaque bytes to it).
+//! Store: the transactional home of ingested articles, their stories, the clustering state and
+//! each story's kept analysis, in one SQLite file (WAL journal, `synchronous=FULL`,
+//! `sqlite.rs`) or in a PostgreSQL database shared by several machines (`postgres.rs`).
+//! [`Store`] is the one type callers see: [`Store::open`] picks the backend from the location
+//! (`postgres://` or `postgresql://` URLs go to PostgreSQL, anything else is a file path) and
+//! every method means the same on both. Implements [`StoryStore`], the interface the
+//! pipeline's orchestrator drives; it knows nothing of the pipeline (clustering records are
+//! opaque bytes to it).
 //!
-//! Many processes may share one store: readers never block; a writer takes the write lock with
-//! `BEGIN IMMEDIATE` before it reads the state it assigns on, so two ingests serialise batch by
-//! batch and each sees what the other committed (the `generation` counter tells it to reload).
+//! ```no_run
+//! use corroborate_store::Store;
+//! let store = Store::open("corroborate.db".as_ref()).unwrap();
+//! let shared = Store::open("postgres://news@db.example/corroborate".as_ref()).unwrap();
+//! assert_eq!(store.story_count().unwrap(), shared.story_count().unwrap());
+//! ```
+//!
+//! Many processes may share one store: readers never block; a writer takes the write lock
+//! (`BEGIN IMMEDIATE` on SQLite, a transaction-scoped advisory lock on PostgreSQL) before it
+//! reads the state it assigns on, so two ingests serialise batch by batch and each sees what
+//! the other committed (the `generation` counter tells it to reload).
 //! Each batch is one transaction: its articles, the stories it touched, the document
 //! frequencies and the counters commit together or not at all, so a kill at any moment leaves
 //! the last committed batch intact.
-//! Never writes to a file that is not a corroborate store (it is refused untouched); never
-//! changes an article once stored; never keeps article texts in memory beyond one batch.
+//! Never writes to a file or database that is not a corroborate store (it is refused
+//! untouched); never changes an article once stored; never keeps article texts in memory
+//! beyond one batch; never prints a location's password (see [`location_display`]).
+
+mod postgres;
+mod sqlite;
+pub mod testing;
 
 use corroborate_model::{
-    Article, BatchWrite, Removed, RemovedKind, SeenRecord, Snapshot, Span, StoredAnalysis,
-    StoryRow, StoryStore,
+    Article, BatchWrite, Removed, RemovedKind, Snapshot, Span, StoredAnalysis, StoryRow, StoryStore,
 };
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 /// Version of the store's tables; a store written by another version is refused.
 pub const SCHEMA_VERSION: i64 = 1;
 
-/// SQLite's `application_id` of a corroborate store ("corr").
-const APPLICATION_ID: i64 = 0x636f_7272;
-
-/// Why the store could not do what was asked; each names the store file.
+/// Why the store could not do what was asked; each names the store's location (a file, or a
+/// PostgreSQL URL with its password replaced by `***`).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// SQLite failed.
@@ -37,13 +49,24 @@ pub enum StoreError {
         /// What SQLite said.
         source: rusqlite::Error,
     },
-    /// The file exists but is not a corroborate store; it was not changed.
+    /// PostgreSQL failed (could not connect, or a statement failed).
+    #[error("{location}: {source}")]
+    Postgres {
+        /// The database URL, without its password.
+        location: String,
+        /// What the PostgreSQL client said.
+        source: ::postgres::Error,
+    },
+    /// The file or database exists but is not a corroborate store; it was not changed.
     #[error("{0}: not a corroborate store (left untouched)")]
     Foreign(PathBuf),
+    /// A reading command found no store at the location (an empty PostgreSQL database).
+    #[error("{0}: no store here (run `corroborate ingest` first)")]
+    Empty(PathBuf),
     /// The store was written by another version of corroborate.
     #[error("{path}: store schema version {found}, this corroborate reads {SCHEMA_VERSION}")]
     Version {
-        /// The store file.
+        /// The store's location (without a password).
         path: PathBuf,
         /// The version found.
         found: i64,
@@ -51,7 +74,7 @@ pub enum StoreError {
     /// The store's own invariants do not hold.
     #[error("{path}: {what}")]
     Inconsistent {
-        /// The store file.
+        /// The store's location (without a password).
         path: PathBuf,
         /// What is wrong.
         what: String,
@@ -60,106 +83,59 @@ pub enum StoreError {
 
 type Result<T> = std::result::Result<T, StoreError>;
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS stories(
-    idx INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    headline TEXT NOT NULL,
-    first_date TEXT,
-    last_date TEXT,
-    articles INTEGER NOT NULL,
-    copies INTEGER NOT NULL,
-    independent_sources INTEGER NOT NULL,
-    state BLOB NOT NULL,
-    analysis TEXT,
-    analysis_version TEXT,
-    analysed_members INTEGER);
-CREATE INDEX IF NOT EXISTS stories_newest ON stories(last_date DESC, idx DESC);
-CREATE TABLE IF NOT EXISTS articles(
-    seq INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    story INTEGER NOT NULL REFERENCES stories(idx),
-    copy_of TEXT,
-    copy_jaccard REAL,
-    title TEXT NOT NULL,
-    date TEXT,
-    outlet TEXT,
-    url TEXT,
-    path TEXT NOT NULL,
-    text TEXT NOT NULL,
-    removed TEXT NOT NULL,
-    exact INTEGER NOT NULL,
-    minhash BLOB NOT NULL,
-    about TEXT NOT NULL DEFAULT '{}',
-    body_hash TEXT);
-CREATE INDEX IF NOT EXISTS articles_story ON articles(story, id);
-CREATE TABLE IF NOT EXISTS df(term INTEGER PRIMARY KEY, n INTEGER NOT NULL);
-";
+/// True when `location` names a PostgreSQL database (a `postgres://` or `postgresql://` URL)
+/// rather than a file.
+pub fn is_postgres(location: &Path) -> bool {
+    location.to_str().is_some_and(|s| {
+        let lower = s.get(..13).unwrap_or(s).to_ascii_lowercase();
+        lower.starts_with("postgres://") || lower.starts_with("postgresql://")
+    })
+}
 
-/// Columns added after the first stores were made (additive: same schema version).
-const ADDED_COLUMNS: &[(&str, &str, &str)] = &[
-    ("articles", "about", "TEXT NOT NULL DEFAULT '{}'"),
-    ("stories", "analysis", "TEXT"),
-    ("stories", "analysis_version", "TEXT"),
-    ("stories", "analysed_members", "INTEGER"),
-    ("articles", "body_hash", "TEXT"),
-];
+/// A store location fit to print: a file path as it is, a PostgreSQL URL with its password
+/// (in the user part or as a `password=` parameter) replaced by `***`, as in
+/// `postgres://news:***@db.example/corroborate`.
+pub fn location_display(location: &Path) -> String {
+    let shown = location.display().to_string();
+    if !is_postgres(location) {
+        return shown;
+    }
+    redact_url(&shown)
+}
 
-/// Tables (and one index) added after the first stores were made (additive: same schema
-/// version), each with the statement that fills it from what an older store already holds.
-/// `stories_listing` covers every column a listing reads, so listing newest first never
-/// reads a story's row (whose kept analysis, stored before the columns added later, would
-/// be read through on the way to them). `articles_fts` is the
-/// full-text index of the articles (SQLite FTS5, external content: the text is kept once, in
-/// `articles`), kept in step by triggers inside each batch's transaction; `story_entities`
-/// lists each analysed story's merged entities, kept in step by `record_analysis`.
-const ADDED_TABLES: &[(&str, &str, &str)] = &[
-    (
-        "articles_fts",
-        "CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(title, text, \
-         content='articles', content_rowid='seq', tokenize='porter unicode61 remove_diacritics 2');
-         CREATE TRIGGER IF NOT EXISTS articles_fts_add AFTER INSERT ON articles BEGIN
-           INSERT INTO articles_fts(rowid, title, text) VALUES (new.seq, new.title, new.text);
-         END;
-         CREATE TRIGGER IF NOT EXISTS articles_fts_remove AFTER DELETE ON articles BEGIN
-           INSERT INTO articles_fts(articles_fts, rowid, title, text)
-             VALUES ('delete', old.seq, old.title, old.text);
-         END;",
-        "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');",
-    ),
-    (
-        "stories_listing",
-        "CREATE INDEX IF NOT EXISTS stories_listing ON stories(last_date DESC, idx DESC, id, \
-         headline, independent_sources, first_date, articles, analysed_members, analysis_version);",
-        "",
-    ),
-    (
-        "story_entities",
-        "CREATE TABLE IF NOT EXISTS story_entities(
-           name TEXT NOT NULL COLLATE NOCASE,
-           story INTEGER NOT NULL REFERENCES stories(idx),
-           kind TEXT NOT NULL,
-           mentions INTEGER NOT NULL,
-           PRIMARY KEY(name, story)) WITHOUT ROWID;
-         CREATE INDEX IF NOT EXISTS story_entities_story ON story_entities(story);",
-        "INSERT OR IGNORE INTO story_entities(name, story, kind, mentions)
-           SELECT json_extract(e.value, '$.name'), s.idx,
-                  lower(json_extract(e.value, '$.kind')), json_extract(e.value, '$.mentions')
-           FROM stories s, json_each(s.analysis, '$.story.entities') e
-           WHERE s.analysis IS NOT NULL AND json_valid(s.analysis)
-             AND json_extract(e.value, '$.name') IS NOT NULL;",
-    ),
-];
-
-/// True when the store has `table` (or virtual table, trigger, index) `name`.
-fn has_table(c: &Connection, name: &str) -> rusqlite::Result<bool> {
-    c.query_row(
-        "SELECT count(*) FROM sqlite_master WHERE name = ?1",
-        [name],
-        |r| r.get::<_, i64>(0),
-    )
-    .map(|n| n > 0)
+/// A libpq URL without its password. The user part ends at the last `@` before the query (a
+/// password may hold `/` or `@` even where it should have been percent-encoded).
+fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_string();
+    };
+    let (scheme, rest) = url.split_at(scheme_end);
+    let query_at = rest.find('?').unwrap_or(rest.len());
+    let (before_query, query) = rest.split_at(query_at);
+    let before_query = match before_query.rfind('@') {
+        Some(at) => {
+            let (user, host) = before_query.split_at(at);
+            match user.find(':') {
+                Some(colon) => format!("{}:***{host}", &user[..colon]),
+                None => before_query.to_string(),
+            }
+        }
+        None => before_query.to_string(),
+    };
+    let query = match query.strip_prefix('?') {
+        Some(q) => {
+            let params: Vec<String> = q
+                .split('&')
+                .map(|p| match p.split_once('=') {
+                    Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                    _ => p.to_string(),
+                })
+                .collect();
+            format!("?{}", params.join("&"))
+        }
+        None => String::new(),
+    };
+    format!("{scheme}{before_query}{query}")
 }
 
 /// The name an article's outlet goes by: the outlet the input gave, else the host of its
@@ -295,7 +271,7 @@ pub struct OutletArticle {
 
 /// What an article's `about` column holds: reader-given metadata beyond the fixed columns.
 #[derive(serde::Serialize, serde::Deserialize, Default)]
-struct About {
+pub(crate) struct About {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     authors: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -305,7 +281,7 @@ struct About {
 }
 
 impl About {
-    fn of(a: &Article) -> Self {
+    pub(crate) fn of(a: &Article) -> Self {
         About {
             authors: a.authors.clone(),
             language: a.language.clone(),
@@ -313,44 +289,9 @@ impl About {
         }
     }
 
-    fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_else(|_| "{}".into())
     }
-}
-
-/// An open store.
-pub struct Store {
-    conn: Connection,
-    path: PathBuf,
-    writing: bool,
-}
-
-/// An article from the first eight columns of a row: id, title, date, outlet, url, text,
-/// removed (JSON pairs) and about (JSON), as every article query selects them.
-fn article_from_row(r: &rusqlite::Row) -> rusqlite::Result<Article> {
-    let text: String = r.get(5)?;
-    let removed: String = r.get(6)?;
-    let removed: Vec<(String, String)> = serde_json::from_str(&removed).unwrap_or_default();
-    let about: String = r.get(7)?;
-    let about: About = serde_json::from_str(&about).unwrap_or_default();
-    Ok(Article {
-        authors: about.authors,
-        language: about.language,
-        summary_only: about.summary_only,
-        sentences_cut: 0,
-        id: r.get(0)?,
-        title: r.get(1)?,
-        date: r.get(2)?,
-        outlet: r.get(3)?,
-        url: r.get(4)?,
-        paragraphs: paragraph_spans(&text),
-        text,
-        sentences: vec![],
-        removed: removed
-            .into_iter()
-            .filter_map(|(k, text)| RemovedKind::from_name(&k).map(|kind| Removed { kind, text }))
-            .collect(),
-    })
 }
 
 /// Paragraph spans of a cleaned text (paragraphs joined by a blank line).
@@ -369,385 +310,139 @@ fn paragraph_spans(text: &str) -> Vec<Span> {
     out
 }
 
-/// True when `table` has `column`.
-fn has_column(c: &Connection, table: &str, column: &str) -> rusqlite::Result<bool> {
-    c.query_row(
-        &format!("SELECT count(*) FROM pragma_table_info('{table}') WHERE name = ?1"),
-        [column],
-        |r| r.get::<_, i64>(0),
-    )
-    .map(|n| n > 0)
+/// An article as the store returns it, from its columns: removed parts as JSON pairs and the
+/// `about` metadata as JSON (both as `sqlite.rs` and `postgres.rs` store them).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn stored_article(
+    id: String,
+    title: String,
+    date: Option<String>,
+    outlet: Option<String>,
+    url: Option<String>,
+    text: String,
+    removed: &str,
+    about: &str,
+) -> Article {
+    let removed: Vec<(String, String)> = serde_json::from_str(removed).unwrap_or_default();
+    let about: About = serde_json::from_str(about).unwrap_or_default();
+    Article {
+        authors: about.authors,
+        language: about.language,
+        summary_only: about.summary_only,
+        sentences_cut: 0,
+        id,
+        title,
+        date,
+        outlet,
+        url,
+        paragraphs: paragraph_spans(&text),
+        text,
+        sentences: vec![],
+        removed: removed
+            .into_iter()
+            .filter_map(|(k, text)| RemovedKind::from_name(&k).map(|kind| Removed { kind, text }))
+            .collect(),
+    }
 }
 
-/// A counter of the `meta` table (0 when not yet written).
-fn meta(c: &Connection, key: &str) -> rusqlite::Result<i64> {
-    c.query_row(
-        "SELECT coalesce((SELECT value FROM meta WHERE key = ?1), 0)",
-        [key],
-        |r| r.get(0),
-    )
+/// The removed parts of an article as the store keeps them (JSON pairs of kind and text).
+pub(crate) fn removed_json(a: &Article) -> String {
+    let removed: Vec<(&str, &str)> = a
+        .removed
+        .iter()
+        .map(|r| (r.kind.as_str(), r.text.as_str()))
+        .collect();
+    serde_json::to_string(&removed).unwrap_or_else(|_| "[]".into())
 }
 
-/// True when an existing, non-empty file is a corroborate store, judged through a read-only
-/// connection so nothing of the file changes: our `application_id`, or (stores made before it
-/// was set) our `meta` table with a schema version beside `stories` and `articles`.
-fn is_ours(path: &Path) -> bool {
-    let Ok(conn) = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    ) else {
-        return false;
+/// The backend behind a [`Store`].
+enum Backend {
+    Sqlite(sqlite::SqliteStore),
+    /// Boxed: a PostgreSQL client is several times the size of a SQLite connection.
+    Postgres(Box<postgres::PgStore>),
+}
+
+/// An open store, on SQLite or PostgreSQL.
+pub struct Store {
+    backend: Backend,
+}
+
+/// Calls the same method on whichever backend the store has.
+macro_rules! dispatch {
+    ($self:expr, $s:ident => $call:expr) => {
+        match &$self.backend {
+            Backend::Sqlite($s) => $call,
+            Backend::Postgres($s) => $call,
+        }
     };
-    let app: i64 = conn
-        .query_row("PRAGMA application_id", [], |r| r.get(0))
-        .unwrap_or(-1);
-    if app == APPLICATION_ID {
-        return true;
-    }
-    if app != 0 {
-        return false;
-    }
-    // A database with nothing in it yet (another corroborate process is creating this store
-    // right now) holds nothing to protect.
-    let objects: i64 = conn
-        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-        .unwrap_or(-1);
-    if objects == 0 {
-        return true;
-    }
-    let tables: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' \
-             AND name IN ('meta', 'stories', 'articles', 'df')",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap_or(0);
-    tables == 4
-        && conn
-            .query_row(
-                "SELECT count(*) FROM meta WHERE key = 'schema_version'",
-                [],
-                |r| r.get::<_, i64>(0),
-            )
-            .unwrap_or(0)
-            == 1
+    (mut $self:expr, $s:ident => $call:expr) => {
+        match &mut $self.backend {
+            Backend::Sqlite($s) => $call,
+            Backend::Postgres($s) => $call,
+        }
+    };
 }
 
 impl Store {
-    /// Open the store at `path`, creating it when no file (or an empty one) is there. A file
-    /// that is not a corroborate store is refused and left byte-identical.
-    pub fn open(path: &Path) -> Result<Store> {
-        let exists = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
-        if exists && !is_ours(path) {
-            return Err(StoreError::Foreign(path.to_path_buf()));
-        }
-        let named = |source| StoreError::Sqlite {
-            path: path.to_path_buf(),
-            source,
+    /// Open the store at `location`, creating it when nothing is there: a file path (a new
+    /// or empty file), or a PostgreSQL URL (`postgres://user@host/db`,
+    /// `postgresql:///db?host=/run/postgresql` for a unix socket) naming an existing database
+    /// that is empty or a corroborate store. A file or database that is not a corroborate
+    /// store is refused and left untouched.
+    pub fn open(location: &Path) -> Result<Store> {
+        let backend = if is_postgres(location) {
+            Backend::Postgres(Box::new(postgres::PgStore::open(location, true)?))
+        } else {
+            Backend::Sqlite(sqlite::SqliteStore::open(location)?)
         };
-        let conn = Connection::open(path).map_err(named)?;
-        // Readers wait for a checkpoint or schema change briefly; writers wait for each other
-        // in `begin_write`.
-        conn.busy_timeout(Duration::from_secs(60)).map_err(named)?;
-        // Switching a new store to WAL needs the database to itself and SQLite does not wait
-        // for that: retry while another process opening the same new store holds it.
-        let mut waited = 0;
-        loop {
-            match conn.pragma_update(None, "journal_mode", "WAL") {
-                Err(rusqlite::Error::SqliteFailure(f, _))
-                    if waited < 600
-                        && matches!(
-                            f.code,
-                            rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
-                        ) =>
-                {
-                    waited += 1;
-                    std::thread::sleep(Duration::from_millis(100));
-                }
-                r => break r.map_err(named)?,
-            }
-        }
-        conn.pragma_update(None, "synchronous", "FULL")
-            .map_err(named)?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(named)?;
-        conn.create_scalar_function(
-            "outlet_name",
-            3,
-            rusqlite::functions::FunctionFlags::SQLITE_UTF8
-                | rusqlite::functions::FunctionFlags::SQLITE_DETERMINISTIC,
-            |ctx| {
-                let outlet: Option<String> = ctx.get(0)?;
-                let url: Option<String> = ctx.get(1)?;
-                let id: String = ctx.get::<Option<String>>(2)?.unwrap_or_default();
-                Ok(outlet_name(outlet.as_deref(), url.as_deref(), &id))
-            },
-        )
-        .map_err(named)?;
-        let store = Store {
-            conn,
-            path: path.to_path_buf(),
-            writing: false,
+        Ok(Store { backend })
+    }
+
+    /// Open an existing store for reading only: never creates or changes a file or database.
+    pub fn open_existing(location: &Path) -> Result<Store> {
+        let backend = if is_postgres(location) {
+            Backend::Postgres(Box::new(postgres::PgStore::open(location, false)?))
+        } else {
+            Backend::Sqlite(sqlite::SqliteStore::open_existing(location)?)
         };
-        store.create()?;
-        Ok(store)
+        Ok(Store { backend })
     }
 
-    /// Open an existing store for reading only: never creates or changes a file.
-    pub fn open_existing(path: &Path) -> Result<Store> {
-        if !std::fs::metadata(path).is_ok_and(|m| m.len() > 0) || !is_ours(path) {
-            return Err(StoreError::Foreign(path.to_path_buf()));
-        }
-        Store::open(path)
-    }
-
-    fn sql(&self, source: rusqlite::Error) -> StoreError {
-        StoreError::Sqlite {
-            path: self.path.clone(),
-            source,
-        }
-    }
-
-    /// Tables, added columns and the schema version, in one immediate transaction so two
-    /// processes opening a new store at once do not race.
-    fn create(&self) -> Result<()> {
-        let c = &self.conn;
-        if let Some(v) = self.ready().map_err(|e| self.sql(e))? {
-            // Set up already: readers never take the write lock.
-            return if v == SCHEMA_VERSION {
-                Ok(())
-            } else {
-                Err(StoreError::Version {
-                    path: self.path.clone(),
-                    found: v,
-                })
-            };
-        }
-        c.execute_batch("BEGIN IMMEDIATE")
-            .map_err(|e| self.sql(e))?;
-        let r = (|| -> std::result::Result<Option<i64>, rusqlite::Error> {
-            c.execute_batch(SCHEMA)?;
-            c.pragma_update(None, "application_id", APPLICATION_ID)?;
-            for (table, column, decl) in ADDED_COLUMNS {
-                if !has_column(c, table, column)? {
-                    c.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {column} {decl}"))?;
-                }
-            }
-            // A store made before a table existed gets it filled from what it holds.
-            for (table, create, fill) in ADDED_TABLES {
-                if !has_table(c, table)? {
-                    c.execute_batch(create)?;
-                    c.execute_batch(fill)?;
-                } else {
-                    c.execute_batch(create)?;
-                }
-            }
-            let version: Option<i64> = c
-                .query_row(
-                    "SELECT value FROM meta WHERE key = 'schema_version'",
-                    [],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if version.is_none() {
-                c.execute(
-                    "INSERT INTO meta(key, value) VALUES ('schema_version', ?1)",
-                    [SCHEMA_VERSION],
-                )?;
-            }
-            Ok(version)
-        })();
-        match r {
-            Ok(Some(v)) if v != SCHEMA_VERSION => {
-                let _ = c.execute_batch("ROLLBACK");
-                Err(StoreError::Version {
-                    path: self.path.clone(),
-                    found: v,
-                })
-            }
-            Ok(_) => c.execute_batch("COMMIT").map_err(|e| self.sql(e)),
-            Err(e) => {
-                let _ = c.execute_batch("ROLLBACK");
-                Err(self.sql(e))
-            }
-        }
-    }
-
-    /// The schema version when the store is fully set up (our application id, every table
-    /// and added column, a version row); `None` when something is missing.
-    fn ready(&self) -> std::result::Result<Option<i64>, rusqlite::Error> {
-        let c = &self.conn;
-        let app: i64 = c.query_row("PRAGMA application_id", [], |r| r.get(0))?;
-        if app != APPLICATION_ID {
-            return Ok(None);
-        }
-        for (table, column, _) in ADDED_COLUMNS {
-            if !has_column(c, table, column)? {
-                return Ok(None);
-            }
-        }
-        for name in [
-            "articles_fts",
-            "articles_fts_add",
-            "articles_fts_remove",
-            "story_entities",
-            "story_entities_story",
-            "stories_listing",
-        ] {
-            if !has_table(c, name)? {
-                return Ok(None);
-            }
-        }
-        c.query_row(
-            "SELECT value FROM meta WHERE key = 'schema_version'",
-            [],
-            |r| r.get(0),
-        )
-        .optional()
+    /// True when the store is a PostgreSQL database.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.backend, Backend::Postgres(_))
     }
 
     /// Number of articles stored.
     pub fn article_count(&self) -> Result<u64> {
-        self.conn
-            .query_row("SELECT count(*) FROM articles", [], |r| r.get::<_, i64>(0))
-            .map(|n| n as u64)
-            .map_err(|e| self.sql(e))
+        dispatch!(self, s => s.article_count())
     }
 
     /// Number of stories stored.
     pub fn story_count(&self) -> Result<u64> {
-        self.conn
-            .query_row("SELECT count(*) FROM stories", [], |r| r.get::<_, i64>(0))
-            .map(|n| n as u64)
-            .map_err(|e| self.sql(e))
+        dispatch!(self, s => s.story_count())
     }
 
     /// Whether an article id is stored.
     pub fn has_article(&self, id: &str) -> Result<bool> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT 1 FROM articles WHERE id = ?1")
-            .map_err(|e| self.sql(e))?;
-        st.exists([id]).map_err(|e| self.sql(e))
+        dispatch!(self, s => s.has_article(id))
     }
 
-    /// Check the file (SQLite's own check) and the store's invariants: stories numbered
-    /// 0, 1, 2, ... without gaps, every article in a story that exists, each story's counts
-    /// equal to its members, no empty story, the document count equal to the articles stored
-    /// and no term counted in more documents than that. `Ok(())` when all hold.
+    /// Check the store (on SQLite, SQLite's own check and the full-text index too) and its
+    /// invariants: stories numbered 0, 1, 2, ... without gaps, every article in a story that
+    /// exists, each story's counts equal to its members, no empty story, the document count
+    /// equal to the articles stored and no term counted in more documents than that. `Ok(())`
+    /// when all hold.
     pub fn check(&self) -> Result<()> {
-        let bad = |what: String| StoreError::Inconsistent {
-            path: self.path.clone(),
-            what,
-        };
-        let one = |sql: &str| -> Result<i64> {
-            self.conn
-                .query_row(sql, [], |r| r.get::<_, i64>(0))
-                .map_err(|e| self.sql(e))
-        };
-        let r: String = self
-            .conn
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-            .map_err(|e| self.sql(e))?;
-        if r != "ok" {
-            return Err(bad(format!("integrity check failed: {r}")));
-        }
-        let stories = one("SELECT count(*) FROM stories")?;
-        if stories > 0 && one("SELECT max(idx) FROM stories")? != stories - 1 {
-            return Err(bad("story indices have gaps".into()));
-        }
-        let orphans =
-            one("SELECT count(*) FROM articles WHERE story NOT IN (SELECT idx FROM stories)")?;
-        if orphans > 0 {
-            return Err(bad(format!("{orphans} articles in no story")));
-        }
-        let wrong = one("SELECT count(*) FROM stories s WHERE s.articles != \
-             (SELECT count(*) FROM articles a WHERE a.story = s.idx) \
-             OR s.copies != (SELECT count(*) FROM articles a WHERE a.story = s.idx \
-             AND a.copy_of IS NOT NULL)")?;
-        if wrong > 0 {
-            return Err(bad(format!(
-                "{wrong} stories whose counts differ from their members"
-            )));
-        }
-        let empty = one("SELECT count(*) FROM stories WHERE articles = 0")?;
-        if empty > 0 {
-            return Err(bad(format!("{empty} stories without articles")));
-        }
-        let articles = one("SELECT count(*) FROM articles")?;
-        let docs = meta(&self.conn, "docs").map_err(|e| self.sql(e))?;
-        if docs != articles {
-            return Err(bad(format!(
-                "document frequencies count {docs} articles, the store holds {articles}"
-            )));
-        }
-        let over = one(&format!(
-            "SELECT count(*) FROM df WHERE n > {docs} OR n < 1"
-        ))?;
-        if over > 0 {
-            return Err(bad(format!("{over} document frequencies out of range")));
-        }
-        // The full-text index holds exactly the stored articles' titles and texts.
-        if let Err(e) = self.conn.execute(
-            "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)",
-            [],
-        ) {
-            return Err(bad(format!("full-text index out of step: {e}")));
-        }
-        let lost = one("SELECT count(*) FROM story_entities \
-             WHERE story NOT IN (SELECT idx FROM stories)")?;
-        if lost > 0 {
-            return Err(bad(format!("{lost} entity rows of no story")));
-        }
-        Ok(())
+        dispatch!(self, s => s.check())
     }
 
-    /// Stories, newest (latest member date) first, undated last (SQLite sorts NULL last in
-    /// descending order, so the `stories_newest` index serves the query); at most `limit`
-    /// (0: all). Headline and independent sources come from the kept analysis when it covers
-    /// every member; until then, the founding article's title and the members that are not
-    /// copies, with `analysed` empty.
+    /// Stories, newest (latest member date) first, undated last; at most `limit` (0: all).
+    /// Headline and independent sources come from the kept analysis when it covers every
+    /// member; until then, the founding article's title and the members that are not copies,
+    /// with `analysed` empty.
     pub fn stories(&self, limit: usize) -> Result<Vec<StoryRow>> {
-        let limit = if limit == 0 { -1 } else { limit as i64 };
-        let mut st = self
-            .conn
-            .prepare(
-                "SELECT idx, id, headline, independent_sources, first_date, last_date, \
-                 CASE WHEN analysed_members = articles THEN analysis_version END FROM stories \
-                 ORDER BY last_date DESC, idx DESC LIMIT ?1",
-            )
-            .map_err(|e| self.sql(e))?;
-        let rows = st
-            .query_map([limit], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    StoryRow {
-                        id: r.get(1)?,
-                        headline: r.get(2)?,
-                        articles: vec![],
-                        independent_sources: r.get::<_, i64>(3)? as u32,
-                        first_date: r.get(4)?,
-                        last_date: r.get(5)?,
-                        analysed: r.get(6)?,
-                    },
-                ))
-            })
-            .map_err(|e| self.sql(e))?;
-        let mut out = Vec::new();
-        let mut members = self
-            .conn
-            .prepare_cached("SELECT id FROM articles WHERE story = ?1 ORDER BY id")
-            .map_err(|e| self.sql(e))?;
-        for row in rows {
-            let (idx, mut s) = row.map_err(|e| self.sql(e))?;
-            s.articles = members
-                .query_map([idx], |r| r.get(0))
-                .and_then(|m| m.collect::<std::result::Result<_, _>>())
-                .map_err(|e| self.sql(e))?;
-            out.push(s);
-        }
-        Ok(out)
+        dispatch!(self, s => s.stories(limit))
     }
 
     /// Stories matching `filter`, newest first as [`Store::stories`] lists them, with the
@@ -756,102 +451,7 @@ impl Store {
     /// them all); the date range keeps stories whose dates overlap it; the outlet and entity
     /// must be those of a member and of the kept analysis.
     pub fn find_stories(&self, filter: &StoryFilter) -> Result<Vec<StoryListing>> {
-        let mut clauses: Vec<&str> = Vec::new();
-        let mut args: Vec<rusqlite::types::Value> = Vec::new();
-        let text = |s: &str| rusqlite::types::Value::Text(s.to_string());
-        if let Some(q) = filter.q.as_deref().and_then(fts_query) {
-            clauses.push(
-                "s.idx IN (SELECT a.story FROM articles_fts f JOIN articles a ON a.seq = f.rowid \
-                 WHERE articles_fts MATCH ?)",
-            );
-            args.push(text(&q));
-        } else if filter.q.as_deref().is_some_and(|q| !q.trim().is_empty()) {
-            // Only punctuation: nothing can match.
-            clauses.push("0");
-        }
-        if let Some(from) = filter.from.as_deref() {
-            clauses.push("s.last_date >= ?");
-            args.push(text(from));
-        }
-        if let Some(to) = filter.to.as_deref() {
-            clauses.push("s.first_date <= ?");
-            args.push(text(to));
-        }
-        if let Some(outlet) = filter.outlet.as_deref() {
-            clauses.push(
-                "EXISTS (SELECT 1 FROM articles a WHERE a.story = s.idx \
-                 AND outlet_name(a.outlet, a.url, a.id) = ?)",
-            );
-            args.push(text(outlet));
-        }
-        if let Some(entity) = filter.entity.as_deref() {
-            clauses
-                .push("s.idx IN (SELECT story FROM story_entities WHERE name = ? COLLATE NOCASE)");
-            args.push(text(entity));
-        }
-        let filter_sql = if clauses.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", clauses.join(" AND "))
-        };
-        let limit = if filter.limit == 0 {
-            -1
-        } else {
-            filter.limit as i64
-        };
-        args.push(rusqlite::types::Value::Integer(limit));
-        args.push(rusqlite::types::Value::Integer(filter.offset as i64));
-        let sql = format!(
-            "SELECT s.idx, s.id, s.headline, s.independent_sources, s.first_date, s.last_date, \
-             CASE WHEN s.analysed_members = s.articles THEN s.analysis_version END \
-             FROM stories s {filter_sql} ORDER BY s.last_date DESC, s.idx DESC LIMIT ? OFFSET ?"
-        );
-        let mut st = self.conn.prepare(&sql).map_err(|e| self.sql(e))?;
-        let rows: Vec<(i64, StoryRow)> = st
-            .query_map(rusqlite::params_from_iter(args), |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    StoryRow {
-                        id: r.get(1)?,
-                        headline: r.get(2)?,
-                        articles: vec![],
-                        independent_sources: r.get::<_, i64>(3)? as u32,
-                        first_date: r.get(4)?,
-                        last_date: r.get(5)?,
-                        analysed: r.get(6)?,
-                    },
-                ))
-            })
-            .and_then(|rows| rows.collect::<std::result::Result<_, _>>())
-            .map_err(|e| self.sql(e))?;
-        let mut members = self
-            .conn
-            .prepare_cached(
-                "SELECT id, outlet, url, seq FROM articles WHERE story = ?1 ORDER BY id",
-            )
-            .map_err(|e| self.sql(e))?;
-        let words = filter.q.as_deref().and_then(fts_query);
-        let mut out = Vec::with_capacity(rows.len());
-        for (idx, mut row) in rows {
-            type Member = (String, Option<String>, Option<String>, i64);
-            let list: Vec<Member> = members
-                .query_map([idx], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-                .and_then(|m| m.collect::<std::result::Result<_, _>>())
-                .map_err(|e| self.sql(e))?;
-            let mut outlets: Vec<String> = list
-                .iter()
-                .map(|(id, o, u, _)| outlet_name(o.as_deref(), u.as_deref(), id))
-                .collect();
-            outlets.sort();
-            outlets.dedup();
-            let hit = match &words {
-                Some(q) => self.first_hit(q, &list)?,
-                None => None,
-            };
-            row.articles = list.into_iter().map(|(id, _, _, _)| id).collect();
-            out.push(StoryListing { row, outlets, hit });
-        }
-        Ok(out)
+        dispatch!(self, s => s.find_stories(filter))
     }
 
     /// What a story listing depends on beyond its query, cheaply (two counters): the
@@ -859,207 +459,30 @@ impl Store {
     /// `record_analysis` of this version). A listing made from the store stays right while
     /// this stays the same.
     pub fn listing_stamp(&self) -> Result<(u64, u64)> {
-        let c = &self.conn;
-        let g = meta(c, "generation").map_err(|e| self.sql(e))?;
-        let a = meta(c, "analyses").map_err(|e| self.sql(e))?;
-        Ok((g as u64, a as u64))
+        dispatch!(self, s => s.listing_stamp())
     }
 
     /// What a story's kept analysis covers, cheaply: `(members, analysed members, analysis
     /// version)`, or `None` for an unknown id. A page built from the analysis stays right while
     /// this stays the same.
     pub fn story_stamp(&self, id: &str) -> Result<Option<StoryStamp>> {
-        self.conn
-            .prepare_cached(
-                "SELECT articles, analysed_members, analysis_version FROM stories WHERE id = ?1",
-            )
-            .and_then(|mut st| {
-                st.query_row([id], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)? as u32,
-                        r.get::<_, Option<i64>>(1)?.map(|n| n as u32),
-                        r.get(2)?,
-                    ))
-                })
-                .optional()
-            })
-            .map_err(|e| self.sql(e))
-    }
-
-    /// The first of `members` (id, outlet, url, seq) whose title or text matches the FTS5
-    /// query `q`, with a snippet of its text (the first 64 members are tried).
-    fn first_hit(
-        &self,
-        q: &str,
-        members: &[(String, Option<String>, Option<String>, i64)],
-    ) -> Result<Option<SearchHit>> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT snippet(articles_fts, 1, char(57344), char(57345), '…', 16) \
-                 FROM articles_fts WHERE articles_fts MATCH ?1 AND rowid = ?2",
-            )
-            .map_err(|e| self.sql(e))?;
-        for (id, _, _, seq) in members.iter().take(64) {
-            let snippet: Option<String> = st
-                .query_row(params![q, seq], |r| r.get(0))
-                .optional()
-                .map_err(|e| self.sql(e))?;
-            if let Some(snippet) = snippet {
-                return Ok(Some(SearchHit {
-                    article: id.clone(),
-                    snippet,
-                }));
-            }
-        }
-        Ok(None)
+        dispatch!(self, s => s.story_stamp(id))
     }
 
     /// One stored article with its story, or `None` for an unknown id.
     pub fn article(&self, id: &str) -> Result<Option<ArticleRow>> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT a.id, a.title, a.date, a.outlet, a.url, a.text, a.removed, a.about, \
-                 s.id, a.copy_of, a.copy_jaccard, a.path \
-                 FROM articles a JOIN stories s ON s.idx = a.story WHERE a.id = ?1",
-            )
-            .map_err(|e| self.sql(e))?;
-        st.query_row([id], |r| {
-            let copy_of: Option<String> = r.get(9)?;
-            let jaccard: Option<f64> = r.get(10)?;
-            Ok(ArticleRow {
-                article: article_from_row(r)?,
-                story: r.get(8)?,
-                copy_of: copy_of.map(|c| (c, jaccard.unwrap_or(1.0))),
-                path: r.get(11)?,
-            })
-        })
-        .optional()
-        .map_err(|e| self.sql(e))
+        dispatch!(self, s => s.article(id))
     }
 
     /// Stories whose kept analysis names the entity `name` (any case), newest first: at
     /// most `limit` (0: all).
     pub fn entity_stories(&self, name: &str, limit: usize) -> Result<Vec<EntityStory>> {
-        let limit = if limit == 0 { -1 } else { limit as i64 };
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT s.id, e.kind, e.mentions FROM story_entities e \
-                 JOIN stories s ON s.idx = e.story WHERE e.name = ?1 COLLATE NOCASE \
-                 ORDER BY s.last_date DESC, s.idx DESC LIMIT ?2",
-            )
-            .map_err(|e| self.sql(e))?;
-        st.query_map(params![name, limit], |r| {
-            Ok(EntityStory {
-                story: r.get(0)?,
-                kind: r.get(1)?,
-                mentions: r.get::<_, i64>(2)? as u32,
-            })
-        })
-        .and_then(|rows| rows.collect::<std::result::Result<_, _>>())
-        .map_err(|e| self.sql(e))
+        dispatch!(self, s => s.entity_stories(name, limit))
     }
 
     /// Articles whose [`outlet_name`] is `name`, newest story first: at most `limit` (0: all).
     pub fn outlet_articles(&self, name: &str, limit: usize) -> Result<Vec<OutletArticle>> {
-        let limit = if limit == 0 { -1 } else { limit as i64 };
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT a.id, s.id, a.copy_of, a.date FROM articles a \
-                 JOIN stories s ON s.idx = a.story \
-                 WHERE outlet_name(a.outlet, a.url, a.id) = ?1 \
-                 ORDER BY s.last_date DESC, s.idx DESC, a.id LIMIT ?2",
-            )
-            .map_err(|e| self.sql(e))?;
-        st.query_map(params![name, limit], |r| {
-            Ok(OutletArticle {
-                article: r.get(0)?,
-                story: r.get(1)?,
-                copy_of: r.get(2)?,
-                date: r.get(3)?,
-            })
-        })
-        .and_then(|rows| rows.collect::<std::result::Result<_, _>>())
-        .map_err(|e| self.sql(e))
-    }
-
-    fn write_rows(&self, b: &BatchWrite) -> std::result::Result<(), rusqlite::Error> {
-        let tx = &self.conn;
-        let mut ins_story = tx.prepare_cached(
-            "INSERT OR IGNORE INTO stories(idx, id, headline, first_date, last_date, articles, \
-             copies, independent_sources, state) VALUES (?1, ?2, ?3, NULL, NULL, 0, 0, 0, x'')",
-        )?;
-        for s in b.stories.iter().filter(|s| !s.id.is_empty()) {
-            ins_story.execute(params![s.idx as i64, s.id, s.founder_title])?;
-        }
-        let mut ins = tx.prepare_cached(
-            "INSERT INTO articles(id, story, copy_of, copy_jaccard, title, date, outlet, url, \
-             path, text, removed, exact, minhash, about, body_hash) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-        )?;
-        for s in &b.articles {
-            let art = &s.article;
-            let removed: Vec<(&str, &str)> = art
-                .removed
-                .iter()
-                .map(|r| (r.kind.as_str(), r.text.as_str()))
-                .collect();
-            ins.execute(params![
-                art.id,
-                s.story as i64,
-                s.copy_of.as_ref().map(|c| c.0.as_str()),
-                s.copy_of.as_ref().map(|c| c.1),
-                art.title,
-                art.date,
-                art.outlet,
-                art.url,
-                s.path,
-                art.text,
-                serde_json::to_string(&removed).unwrap_or_else(|_| "[]".into()),
-                s.exact as i64,
-                s.signature,
-                About::of(art).to_json(),
-                s.body_hash,
-            ])?;
-        }
-        // Until a story is analysed, its listing counts the members that are not copies.
-        let mut upd = tx.prepare_cached(
-            "UPDATE stories SET first_date = ?2, last_date = ?3, articles = ?4, copies = ?5, \
-             independent_sources = CASE WHEN analysed_members IS NULL THEN ?6 \
-             ELSE independent_sources END, state = ?7 WHERE idx = ?1",
-        )?;
-        for s in &b.stories {
-            upd.execute(params![
-                s.idx as i64,
-                s.first_date,
-                s.last_date,
-                s.articles as i64,
-                s.copies as i64,
-                (s.articles - s.copies.min(s.articles)) as i64,
-                s.state,
-            ])?;
-        }
-        let mut df = tx.prepare_cached(
-            "INSERT INTO df(term, n) VALUES (?1, ?2) \
-             ON CONFLICT(term) DO UPDATE SET n = n + excluded.n",
-        )?;
-        for &(t, n) in &b.df {
-            df.execute(params![t as i64, n as i64])?;
-        }
-        tx.execute(
-            "INSERT INTO meta(key, value) VALUES ('docs', ?1) \
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [b.docs as i64],
-        )?;
-        tx.execute(
-            "INSERT INTO meta(key, value) VALUES ('generation', 1) \
-             ON CONFLICT(key) DO UPDATE SET value = value + 1",
-            [],
-        )?;
-        Ok(())
+        dispatch!(self, s => s.outlet_articles(name, limit))
     }
 }
 
@@ -1067,268 +490,47 @@ impl StoryStore for Store {
     type Error = StoreError;
 
     fn generation(&self) -> Result<u64> {
-        meta(&self.conn, "generation")
-            .map(|g| g as u64)
-            .map_err(|e| self.sql(e))
+        dispatch!(self, s => s.generation())
     }
 
     fn begin_write(&mut self, waiting: &mut dyn FnMut()) -> Result<u64> {
-        if self.writing {
-            self.abort_write();
-        }
-        // Short waits in a loop rather than one long busy timeout, so the caller can say once
-        // that another writer holds the store.
-        self.conn
-            .busy_timeout(Duration::from_millis(250))
-            .map_err(|e| self.sql(e))?;
-        let mut told = false;
-        let r = loop {
-            match self.conn.execute_batch("BEGIN IMMEDIATE") {
-                Ok(()) => break Ok(()),
-                Err(rusqlite::Error::SqliteFailure(f, _))
-                    if matches!(
-                        f.code,
-                        rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
-                    ) =>
-                {
-                    if !told {
-                        waiting();
-                        told = true;
-                    }
-                }
-                Err(e) => break Err(self.sql(e)),
-            }
-        };
-        let _ = self.conn.busy_timeout(Duration::from_secs(60));
-        r?;
-        self.writing = true;
-        match self.generation() {
-            Ok(g) => Ok(g),
-            Err(e) => {
-                self.abort_write();
-                Err(e)
-            }
-        }
+        dispatch!(mut self, s => s.begin_write(waiting))
     }
 
     fn write_batch(&mut self, batch: &BatchWrite) -> Result<()> {
-        let r = self
-            .write_rows(batch)
-            .and_then(|()| self.conn.execute_batch("COMMIT"));
-        match r {
-            Ok(()) => {
-                self.writing = false;
-                Ok(())
-            }
-            Err(e) => {
-                self.abort_write();
-                Err(self.sql(e))
-            }
-        }
+        dispatch!(mut self, s => s.write_batch(batch))
     }
 
     fn abort_write(&mut self) {
-        if std::mem::take(&mut self.writing) {
-            let _ = self.conn.execute_batch("ROLLBACK");
-        }
+        dispatch!(mut self, s => s.abort_write())
     }
 
     fn snapshot(&self) -> Result<Snapshot> {
-        // One read transaction (unless the write transaction is open): a consistent view.
-        let own = !self.writing;
-        if own {
-            self.conn
-                .execute_batch("BEGIN DEFERRED")
-                .map_err(|e| self.sql(e))?;
-        }
-        let r = self.read_snapshot();
-        if own {
-            let _ = self.conn.execute_batch("COMMIT");
-        }
-        r.map_err(|e| self.sql(e))
+        dispatch!(self, s => s.snapshot())
     }
 
     fn same_content(&self, id: &str, body_hash: &str, text: Option<&str>) -> Result<Option<bool>> {
-        let row: Option<(Option<String>, String)> = self
-            .conn
-            .prepare_cached("SELECT body_hash, text FROM articles WHERE id = ?1")
-            .and_then(|mut st| {
-                st.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .optional()
-            })
-            .map_err(|e| self.sql(e))?;
-        Ok(row.map(|(hash, stored)| match hash {
-            Some(h) => h == body_hash,
-            None => text.is_some_and(|t| t == stored),
-        }))
+        dispatch!(self, s => s.same_content(id, body_hash, text))
     }
 
     fn story_id(&self, idx: u32) -> Result<Option<String>> {
-        self.conn
-            .query_row("SELECT id FROM stories WHERE idx = ?1", [idx as i64], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(|e| self.sql(e))
+        dispatch!(self, s => s.story_id(idx))
     }
 
     fn story_articles(&self, story_id: &str) -> Result<Option<Vec<Article>>> {
-        let idx: Option<i64> = self
-            .conn
-            .query_row("SELECT idx FROM stories WHERE id = ?1", [story_id], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(|e| self.sql(e))?;
-        let Some(idx) = idx else { return Ok(None) };
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT id, title, date, outlet, url, text, removed, about FROM articles \
-                 WHERE story = ?1 ORDER BY id",
-            )
-            .map_err(|e| self.sql(e))?;
-        let rows = st
-            .query_map([idx], article_from_row)
-            .and_then(|rows| rows.collect::<std::result::Result<Vec<_>, _>>())
-            .map_err(|e| self.sql(e))?;
-        Ok(Some(rows))
+        dispatch!(self, s => s.story_articles(story_id))
     }
 
     fn record_analysis(&mut self, story_id: &str, a: &StoredAnalysis) -> Result<bool> {
-        let json = serde_json::to_string(a).map_err(|e| StoreError::Inconsistent {
-            path: self.path.clone(),
-            what: format!("story {story_id}: analysis not serialisable: {e}"),
-        })?;
-        // The analysis and its entity rows change together (a savepoint nests inside a write
-        // transaction and is a transaction of its own outside one).
-        self.conn
-            .execute_batch("SAVEPOINT record_analysis")
-            .map_err(|e| self.sql(e))?;
-        let r = self.record_rows(story_id, a, &json);
-        let end = if matches!(r, Ok(true)) {
-            "RELEASE record_analysis"
-        } else {
-            "ROLLBACK TO record_analysis; RELEASE record_analysis"
-        };
-        let ended = self.conn.execute_batch(end);
-        let kept = r.map_err(|e| self.sql(e))?;
-        ended.map_err(|e| self.sql(e))?;
-        Ok(kept)
+        dispatch!(mut self, s => s.record_analysis(story_id, a))
     }
 
     fn unanalysed(&self, version: &str) -> Result<Vec<u32>> {
-        let mut st = self
-            .conn
-            .prepare(
-                "SELECT idx FROM stories WHERE analysed_members IS NULL \
-                 OR analysed_members != articles OR analysis_version IS NOT ?1 ORDER BY idx",
-            )
-            .map_err(|e| self.sql(e))?;
-        let rows = st
-            .query_map([version], |r| r.get::<_, i64>(0))
-            .and_then(|rows| rows.collect::<std::result::Result<Vec<_>, _>>())
-            .map_err(|e| self.sql(e))?;
-        Ok(rows.into_iter().map(|i| i as u32).collect())
+        dispatch!(self, s => s.unanalysed(version))
     }
 
     fn analysis(&self, story_id: &str) -> Result<Option<StoredAnalysis>> {
-        let json: Option<Option<String>> = self
-            .conn
-            .query_row(
-                "SELECT analysis FROM stories WHERE id = ?1",
-                [story_id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.sql(e))?;
-        // An analysis this version cannot read is as good as none: it is recomputed.
-        Ok(json
-            .flatten()
-            .and_then(|j| serde_json::from_str::<StoredAnalysis>(&j).ok()))
-    }
-}
-
-impl Store {
-    /// The rows of `record_analysis`: the story's analysis columns, then its entity rows.
-    fn record_rows(
-        &self,
-        story_id: &str,
-        a: &StoredAnalysis,
-        json: &str,
-    ) -> std::result::Result<bool, rusqlite::Error> {
-        let n = self.conn.execute(
-            "UPDATE stories SET headline = ?2, independent_sources = ?3, analysis = ?4, \
-             analysis_version = ?5, analysed_members = ?6 WHERE id = ?1 AND articles = ?6",
-            params![
-                story_id,
-                a.story.headline,
-                a.story.independent_sources as i64,
-                json,
-                a.version,
-                a.members as i64
-            ],
-        )?;
-        if n == 0 {
-            return Ok(false);
-        }
-        // Counted, so a listing can tell cheaply that an analysis was kept (`listing_stamp`).
-        self.conn.execute(
-            "INSERT INTO meta(key, value) VALUES ('analyses', 1) \
-             ON CONFLICT(key) DO UPDATE SET value = value + 1",
-            [],
-        )?;
-        let idx: i64 =
-            self.conn
-                .query_row("SELECT idx FROM stories WHERE id = ?1", [story_id], |r| {
-                    r.get(0)
-                })?;
-        self.conn
-            .execute("DELETE FROM story_entities WHERE story = ?1", [idx])?;
-        let mut ins = self.conn.prepare_cached(
-            "INSERT OR IGNORE INTO story_entities(name, story, kind, mentions) \
-             VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        for e in &a.story.entities {
-            ins.execute(params![e.name, idx, e.kind.as_str(), e.mentions as i64])?;
-        }
-        Ok(true)
-    }
-
-    fn read_snapshot(&self) -> std::result::Result<Snapshot, rusqlite::Error> {
-        let c = &self.conn;
-        let mut snap = Snapshot {
-            generation: meta(c, "generation")? as u64,
-            docs: meta(c, "docs")? as u64,
-            ..Snapshot::default()
-        };
-        let mut st = c.prepare("SELECT term, n FROM df")?;
-        snap.df = st
-            .query_map([], |r| {
-                Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u32))
-            })?
-            .collect::<std::result::Result<_, _>>()?;
-        snap.df.sort_unstable();
-        let mut st = c.prepare("SELECT idx, state FROM stories ORDER BY idx")?;
-        for row in st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))? {
-            let (idx, state) = row?;
-            if idx as usize != snap.stories.len() {
-                return Err(rusqlite::Error::IntegralValueOutOfRange(0, idx));
-            }
-            snap.stories.push(state);
-        }
-        let mut st = c.prepare("SELECT id, story, exact, minhash FROM articles ORDER BY seq")?;
-        snap.seen = st
-            .query_map([], |r| {
-                Ok(SeenRecord {
-                    id: r.get(0)?,
-                    story: r.get::<_, i64>(1)? as u32,
-                    exact: r.get::<_, i64>(2)? as u64,
-                    signature: r.get(3)?,
-                })
-            })?
-            .collect::<std::result::Result<_, _>>()?;
-        Ok(snap)
+        dispatch!(self, s => s.analysis(story_id))
     }
 }
 
@@ -1416,38 +618,6 @@ mod tests {
         let arts = ing.store().story_articles(&rows[0].id).unwrap().unwrap();
         assert_eq!(arts[1].text, QUAKE2);
         assert!(ing.store().story_articles("s-nope").unwrap().is_none());
-    }
-
-    #[test]
-    fn authors_language_and_the_summary_mark_are_kept_and_old_stores_gain_them() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("s.db");
-        // A store made before the `about` column existed, holding one article.
-        let mut ing = Ingest::new(Store::open(&path).unwrap()).unwrap();
-        add(&mut ing, vec![raw("v1", "2020-03-01", VOTE)]);
-        drop(ing);
-        {
-            let conn = Connection::open(&path).unwrap();
-            conn.execute_batch("ALTER TABLE articles DROP COLUMN about")
-                .unwrap();
-        }
-        let mut ing = Ingest::new(Store::open(&path).unwrap()).unwrap();
-        let mut q = raw("q1", "2020-03-02", QUAKE);
-        q.authors = vec!["Ana Silva".into(), "Tom Roe".into()];
-        q.language = Some("en".into());
-        q.summary_only = true;
-        add(&mut ing, vec![q]);
-        let rows = ing.store().stories(0).unwrap();
-        let quake = rows.iter().find(|r| r.articles == ["q1"]).unwrap();
-        let a = &ing.store().story_articles(&quake.id).unwrap().unwrap()[0];
-        assert_eq!(a.authors, ["Ana Silva", "Tom Roe"]);
-        assert_eq!(a.language.as_deref(), Some("en"));
-        assert!(a.summary_only);
-        // The article stored before the migration is still there, with empty metadata.
-        let vote = rows.iter().find(|r| r.articles == ["v1"]).unwrap();
-        let v = &ing.store().story_articles(&vote.id).unwrap().unwrap()[0];
-        assert_eq!(v.text, VOTE);
-        assert!(v.authors.is_empty() && !v.summary_only);
     }
 
     fn find(store: &Store, f: StoryFilter) -> Vec<Vec<String>> {
@@ -1540,39 +710,6 @@ mod tests {
     }
 
     #[test]
-    fn a_store_made_before_the_search_index_gains_it_filled() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("s.db");
-        let mut ing = Ingest::new(Store::open(&path).unwrap()).unwrap();
-        add(&mut ing, vec![raw("q1", "2020-03-02", QUAKE)]);
-        ing.analyse_touched(&corroborate_pipeline::run::Options::default())
-            .unwrap();
-        drop(ing);
-        {
-            let conn = Connection::open(&path).unwrap();
-            conn.execute_batch(
-                "DROP TRIGGER articles_fts_add; DROP TRIGGER articles_fts_remove; \
-                 DROP TABLE articles_fts; DROP TABLE story_entities;",
-            )
-            .unwrap();
-        }
-        let store = Store::open(&path).unwrap();
-        store.check().unwrap();
-        let hit = StoryFilter {
-            q: Some("earthquake".into()),
-            entity: Some("Santiago".into()),
-            ..StoryFilter::default()
-        };
-        assert_eq!(find(&store, hit), [vec!["q1"]]);
-        // A break between index and articles is found by the check.
-        store
-            .conn
-            .execute_batch("DELETE FROM articles_fts_data WHERE id > 1")
-            .unwrap();
-        assert!(store.check().is_err());
-    }
-
-    #[test]
     fn outlet_names_come_from_the_outlet_then_the_host_then_the_id() {
         assert_eq!(
             outlet_name(Some(" fox "), Some("https://x.com/"), "a"),
@@ -1594,17 +731,233 @@ mod tests {
     fn processes_creating_one_new_store_at_once_all_open_it() {
         for round in 0..20 {
             let dir = tempfile::tempdir().unwrap();
-            let path = dir.path().join(format!("new-{round}.db"));
-            let opened: Vec<bool> = std::thread::scope(|s| {
-                let handles: Vec<_> = (0..4)
-                    .map(|_| s.spawn(|| Store::open(&path).map(|st| st.check().is_ok())))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap().unwrap_or(false))
-                    .collect()
-            });
-            assert_eq!(opened, [true; 4], "round {round}");
+            opened_at_once(&dir.path().join(format!("new-{round}.db")), round);
         }
+        for round in 0..5 {
+            if let Some(url) = testing::fresh_database() {
+                opened_at_once(&url, round);
+            }
+        }
+    }
+
+    fn opened_at_once(path: &Path, round: usize) {
+        let opened: Vec<bool> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| Store::open(path).map(|st| st.check().is_ok())))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap().unwrap_or(false))
+                .collect()
+        });
+        assert_eq!(
+            opened,
+            [true; 4],
+            "{} round {round}",
+            location_display(path)
+        );
+    }
+
+    /// Runs a test body on a new SQLite store file and on a fresh PostgreSQL database.
+    fn on_both(body: impl Fn(&Path)) {
+        let dir = tempfile::tempdir().unwrap();
+        body(&dir.path().join("s.db"));
+        if let Some(url) = testing::fresh_database() {
+            body(&url);
+        }
+    }
+
+    /// Runs SQL on a store's file or database behind its back (to make old or broken ones).
+    fn behind(path: &Path, sql: &str) {
+        if is_postgres(path) {
+            testing::execute(path, sql).unwrap();
+        } else {
+            rusqlite::Connection::open(path)
+                .unwrap()
+                .execute_batch(sql)
+                .unwrap();
+        }
+    }
+
+    #[test]
+    fn a_database_that_is_not_a_store_is_refused_untouched() {
+        on_both(|path| {
+            let pg = is_postgres(path);
+            behind(
+                path,
+                "CREATE TABLE notes(t TEXT); INSERT INTO notes VALUES ('keep me');",
+            );
+            for open in [Store::open, Store::open_existing] {
+                let e = open(path).err().expect("refused");
+                assert!(matches!(e, StoreError::Foreign(_)), "{e}");
+                assert!(e.to_string().contains("not a corroborate store"), "{e}");
+            }
+            if pg {
+                let tables = testing::execute(
+                    path,
+                    "SELECT string_agg(tablename, ',') FROM pg_tables WHERE schemaname = 'public'",
+                )
+                .unwrap();
+                assert_eq!(tables[0][0].as_deref(), Some("notes"));
+                let rows = testing::execute(path, "SELECT t FROM notes").unwrap();
+                assert_eq!(rows, [[Some("keep me".to_string())]]);
+            }
+        });
+    }
+
+    #[test]
+    fn reading_an_empty_database_creates_nothing() {
+        let Some(url) = testing::fresh_database() else {
+            return;
+        };
+        let e = Store::open_existing(&url).err().expect("refused");
+        assert!(matches!(e, StoreError::Empty(_)), "{e}");
+        let tables = testing::execute(
+            &url,
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'",
+        )
+        .unwrap();
+        assert_eq!(tables[0][0].as_deref(), Some("0"));
+        // Once made by a writer, it opens for reading.
+        drop(Store::open(&url).unwrap());
+        assert_eq!(
+            Store::open_existing(&url).unwrap().story_count().unwrap(),
+            0
+        );
+    }
+
+    #[test]
+    fn a_store_of_another_schema_version_is_refused() {
+        on_both(|path| {
+            drop(Store::open(path).unwrap());
+            behind(
+                path,
+                "UPDATE meta SET value = 99 WHERE key = 'schema_version'",
+            );
+            let e = Store::open(path).err().expect("refused");
+            assert!(matches!(e, StoreError::Version { found: 99, .. }), "{e}");
+        });
+    }
+
+    #[test]
+    fn two_writers_on_one_store_serialise_and_store_every_article_once() {
+        on_both(|path| {
+            drop(Store::open(path).unwrap());
+            let texts = [QUAKE, QUAKE2, VOTE];
+            let waited = std::sync::atomic::AtomicUsize::new(0);
+            std::thread::scope(|s| {
+                for w in 0..2 {
+                    let waited = &waited;
+                    s.spawn(move || {
+                        let mut ing = Ingest::new(Store::open(path).unwrap()).unwrap();
+                        for batch in 0..6 {
+                            let raws = (0..3)
+                                .map(|k| {
+                                    let id = format!("w{w}-b{batch}-{k}");
+                                    let text = format!("{} Report {id}.", texts[k]);
+                                    raw(&id, "2020-03-02", &text)
+                                })
+                                .collect();
+                            ing.add(prepare(raws), &mut || {
+                                waited.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            })
+                            .unwrap();
+                        }
+                    });
+                }
+            });
+            let store = Store::open_existing(path).unwrap();
+            store.check().unwrap();
+            assert_eq!(store.article_count().unwrap(), 36);
+            assert_eq!(store.generation().unwrap(), 12);
+            let mut ids: Vec<String> = store
+                .stories(0)
+                .unwrap()
+                .into_iter()
+                .flat_map(|s| s.articles)
+                .collect();
+            ids.sort();
+            ids.dedup();
+            assert_eq!(ids.len(), 36);
+        });
+    }
+
+    #[test]
+    fn a_batch_that_fails_leaves_nothing_and_the_lock_free() {
+        on_both(|path| {
+            let mut store = Store::open(path).unwrap();
+            let g = store.begin_write(&mut || {}).unwrap();
+            store.abort_write();
+            // Another connection can take the write lock at once.
+            let mut other = Store::open(path).unwrap();
+            let mut waited = false;
+            assert_eq!(other.begin_write(&mut || waited = true).unwrap(), g);
+            assert!(!waited);
+            other.abort_write();
+            assert_eq!(store.generation().unwrap(), g);
+            assert_eq!(store.article_count().unwrap(), 0);
+        });
+    }
+
+    #[test]
+    fn a_writer_waits_for_the_one_holding_the_lock_and_says_so_once() {
+        on_both(|path| {
+            let mut first = Store::open(path).unwrap();
+            let mut second = Store::open(path).unwrap();
+            first.begin_write(&mut || {}).unwrap();
+            let (said, got) = std::thread::scope(|s| {
+                let waiter = s.spawn(move || {
+                    let mut said = 0;
+                    let got = second.begin_write(&mut || said += 1);
+                    second.abort_write();
+                    (said, got)
+                });
+                std::thread::sleep(std::time::Duration::from_millis(600));
+                // Still waiting while the first holds the lock.
+                assert!(!waiter.is_finished(), "{}", location_display(path));
+                first.abort_write();
+                waiter.join().unwrap()
+            });
+            assert_eq!(said, 1, "{}", location_display(path));
+            assert_eq!(got.unwrap(), 0);
+        });
+    }
+
+    #[test]
+    fn a_postgres_store_dropped_on_an_async_runtime_closes_quietly() {
+        let Some(url) = testing::fresh_database() else {
+            return;
+        };
+        let store = Store::open(&url).unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        // The client's own runtime may not run here: closing must not panic.
+        rt.block_on(async move { drop(store) });
+    }
+
+    #[test]
+    fn a_location_is_shown_without_its_password() {
+        let shown = |s: &str| location_display(Path::new(s));
+        assert_eq!(
+            shown("postgres://news:s3cr%40t@db.example:5432/corr"),
+            "postgres://news:***@db.example:5432/corr"
+        );
+        assert_eq!(
+            shown("postgresql://db.example/corr?user=news&password=hunter2&sslmode=disable"),
+            "postgresql://db.example/corr?user=news&password=***&sslmode=disable"
+        );
+        assert_eq!(
+            shown("postgresql:///corr?host=/run/postgresql"),
+            "postgresql:///corr?host=/run/postgresql"
+        );
+        assert_eq!(shown("POSTGRES://u:p@h/d"), "POSTGRES://u:***@h/d");
+        assert_eq!(shown("postgres://u:a/b@c@h/d"), "postgres://u:***@h/d");
+        assert_eq!(
+            shown("postgres://u@h/d?password"),
+            "postgres://u@h/d?password"
+        );
+        assert_eq!(shown("./my:store@x.db"), "./my:store@x.db");
+        assert!(!is_postgres(Path::new("postgres.db")));
     }
 }
