@@ -10,7 +10,7 @@ use corroborate_model::{RawArticle, StoryStore};
 use corroborate_pipeline::run::{self, Ingest, Options, Prepared};
 use corroborate_read::{self as input, Item};
 use corroborate_render::{html, json, markdown, text, View};
-use corroborate_store::{is_postgres, location_display, Store};
+use corroborate_store::{location_display, Store};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -36,12 +36,6 @@ fn open(path: &Path) -> Option<Store> {
 
 /// Open a store that must exist already (reading commands never create one).
 fn open_existing(path: &Path) -> anyhow::Result<Store> {
-    if !is_postgres(path) && !path.exists() {
-        anyhow::bail!(
-            "{}: no store here (run `corroborate ingest` first)",
-            location_display(path)
-        );
-    }
     Ok(Store::open_existing(path)?)
 }
 
@@ -300,10 +294,6 @@ fn listing(db: &Path, as_json: bool, limit: usize, check: bool) -> anyhow::Resul
     })
 }
 
-/// The model a command loads only when it needs one.
-pub type LoadModel<'a> =
-    dyn Fn() -> Result<Option<std::sync::Arc<dyn corroborate_model::Embedder>>, String> + 'a;
-
 /// `corroborate show`: the kept analysis when it covers every member and was made by this
 /// pipeline with this summary length (and, when `--model` was given, with that model);
 /// otherwise the story is analysed now (and not written: reading commands never write). The
@@ -314,7 +304,7 @@ pub fn show(
     format: Format,
     words: usize,
     model_given: bool,
-    load: &LoadModel,
+    load: &run::LoadModel,
 ) -> ExitCode {
     match render_story(db, story, format, words, model_given, load) {
         Ok(out) if write_stdout(&out) => ExitCode::SUCCESS,
@@ -329,45 +319,17 @@ fn render_story(
     format: Format,
     words: usize,
     model_given: bool,
-    load: &LoadModel,
+    load: &run::LoadModel,
 ) -> anyhow::Result<String> {
     let store = open_existing(db)?;
-    let articles = store
-        .story_articles(story)
-        .with_context(|| format!("story {story}"))?
-        .with_context(|| format!("{}: no story {story}", location_display(db)))?;
     let mut options = Options {
         summary_words: words,
         single_story: false,
         embedder: None,
     };
-    if model_given {
-        options.embedder = load().map_err(anyhow::Error::msg)?;
-    }
-    let kept = store
-        .analysis(story)
-        .with_context(|| format!("story {story}"))?
-        .filter(|a| {
-            run::analysis_serves(&a.version, &options, model_given)
-                && a.members as usize == articles.len()
-                && a.sentences.len() == articles.len()
-                && a.story.articles.iter().eq(articles.iter().map(|x| &x.id))
-        });
-    let (articles, story) = match kept {
-        Some(k) => {
-            let mut articles = articles;
-            for (a, s) in articles.iter_mut().zip(k.sentences) {
-                a.sentences = s;
-            }
-            (articles, k.story)
-        }
-        None => {
-            if !model_given {
-                options.embedder = load().map_err(anyhow::Error::msg)?;
-            }
-            run::analyse_story(articles, Some(story), &options)
-        }
-    };
+    let (articles, story) = run::kept_or_fresh(&store, story, &mut options, model_given, load)
+        .map_err(anyhow::Error::msg)?
+        .with_context(|| format!("{}: no story {story}", location_display(db)))?;
     let stories = [story];
     let view = View {
         articles: &articles,

@@ -12,18 +12,12 @@ use corroborate_model::{RawArticle, Rejection, StoryStore};
 use corroborate_pipeline::run::{self, BatchReport, Ingest, Options};
 use corroborate_read::Item;
 use corroborate_render::{json, View};
-use corroborate_store::Store;
+use corroborate_store::{location_display, Store};
 use pyo3::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// A store that must exist already (reading calls never create one).
 fn open_existing(db: &Path) -> Outcome<Store> {
-    if !db.exists() {
-        return Err(format!(
-            "{}: no store here (ingest into it first)",
-            db.display()
-        ));
-    }
     Store::open_existing(db).map_err(|e| e.to_string())
 }
 
@@ -48,7 +42,7 @@ impl Run {
     /// Open (or create) the store and load its clustering state.
     pub(crate) fn open(db: &Path, batch: usize) -> Outcome<Run> {
         let store = Store::open(db).map_err(|e| e.to_string())?;
-        let ing = Ingest::new(store).map_err(|e| format!("{}: {e}", db.display()))?;
+        let ing = Ingest::new(store).map_err(|e| format!("{}: {e}", location_display(db)))?;
         Ok(Run {
             ing,
             db: db.to_path_buf(),
@@ -110,8 +104,9 @@ impl Run {
                 self.total.new_stories += r.new_stories;
             }
             Err(e) => {
-                self.failed
-                    .get_or_insert_with(|| format!("{}: batch not stored: {e}", self.db.display()));
+                self.failed.get_or_insert_with(|| {
+                    format!("{}: batch not stored: {e}", location_display(&self.db))
+                });
             }
         }
     }
@@ -124,7 +119,7 @@ impl Run {
             match self.ing.analyse_touched(options) {
                 Ok(n) => analysed = n,
                 Err(e) => {
-                    let db = self.db.display();
+                    let db = location_display(&self.db);
                     self.failed.get_or_insert_with(|| {
                         format!("{db}: stories stored but not analysed: {e}")
                     });
@@ -245,7 +240,7 @@ pub fn store_show(
         let load = || model::load(model.as_deref(), model::Default::Environment);
         let (articles, story) =
             run::kept_or_fresh(&store, &story, &mut options, model.is_some(), &load)?
-                .ok_or_else(|| format!("{}: no story {story}", db.display()))?;
+                .ok_or_else(|| format!("{}: no story {story}", location_display(&db)))?;
         let stories = [story];
         let view = View {
             articles: &articles,

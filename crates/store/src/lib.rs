@@ -60,7 +60,8 @@ pub enum StoreError {
     /// The file or database exists but is not a corroborate store; it was not changed.
     #[error("{0}: not a corroborate store (left untouched)")]
     Foreign(PathBuf),
-    /// A reading command found no store at the location (an empty PostgreSQL database).
+    /// A reading command found no store at the location (no such file, or an empty
+    /// PostgreSQL database).
     #[error("{0}: no store here (run `corroborate ingest` first)")]
     Empty(PathBuf),
     /// The store was written by another version of corroborate.

@@ -272,6 +272,9 @@ impl SqliteStore {
 
     /// Open an existing store for reading only: never creates or changes a file.
     pub(crate) fn open_existing(path: &Path) -> Result<SqliteStore> {
+        if !path.exists() {
+            return Err(StoreError::Empty(path.to_path_buf()));
+        }
         if !std::fs::metadata(path).is_ok_and(|m| m.len() > 0) || !is_ours(path) {
             return Err(StoreError::Foreign(path.to_path_buf()));
         }
