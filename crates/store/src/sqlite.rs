@@ -21,6 +21,19 @@ use std::time::Duration;
 /// SQLite's `application_id` of a corroborate store ("corr").
 const APPLICATION_ID: i64 = 0x636f_7272;
 
+/// Articles written per INSERT statement (15 values each, far below SQLite's 32,766).
+const ROWS_PER_INSERT: usize = 64;
+
+/// The INSERT of `rows` articles.
+fn insert_articles(rows: usize) -> String {
+    let one = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    format!(
+        "INSERT INTO articles(id, story, copy_of, copy_jaccard, title, date, outlet, url, path, \
+         text, removed, exact, minhash, about, body_hash) VALUES {}",
+        vec![one; rows].join(", ")
+    )
+}
+
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS stories(
@@ -774,35 +787,53 @@ impl SqliteStore {
         for s in b.stories.iter().filter(|s| !s.id.is_empty()) {
             ins_story.execute(params![s.idx as i64, s.id, s.founder_title])?;
         }
-        let mut ins = tx.prepare_cached(
-            "INSERT INTO articles(id, story, copy_of, copy_jaccard, title, date, outlet, url, \
-             path, text, removed, exact, minhash, about, body_hash) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-        )?;
-        for s in &b.articles {
-            let art = &s.article;
-            let removed: Vec<(&str, &str)> = art
-                .removed
+        // Each statement of the transaction is one flush of the full-text index (FTS5 writes
+        // its pending terms at every statement savepoint): articles go in groups, so a batch
+        // makes a few index segments instead of one per article.
+        for group in b.articles.chunks(ROWS_PER_INSERT) {
+            #[allow(clippy::type_complexity)]
+            let owned: Vec<(i64, Option<&str>, Option<f64>, String, i64, String)> = group
                 .iter()
-                .map(|r| (r.kind.as_str(), r.text.as_str()))
+                .map(|s| {
+                    let removed: Vec<(&str, &str)> = s
+                        .article
+                        .removed
+                        .iter()
+                        .map(|r| (r.kind.as_str(), r.text.as_str()))
+                        .collect();
+                    (
+                        s.story as i64,
+                        s.copy_of.as_ref().map(|c| c.0.as_str()),
+                        s.copy_of.as_ref().map(|c| c.1),
+                        serde_json::to_string(&removed).unwrap_or_else(|_| "[]".into()),
+                        s.exact as i64,
+                        About::of(&s.article).to_json(),
+                    )
+                })
                 .collect();
-            ins.execute(params![
-                art.id,
-                s.story as i64,
-                s.copy_of.as_ref().map(|c| c.0.as_str()),
-                s.copy_of.as_ref().map(|c| c.1),
-                art.title,
-                art.date,
-                art.outlet,
-                art.url,
-                s.path,
-                art.text,
-                serde_json::to_string(&removed).unwrap_or_else(|_| "[]".into()),
-                s.exact as i64,
-                s.signature,
-                About::of(art).to_json(),
-                s.body_hash,
-            ])?;
+            let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(group.len() * 15);
+            for (s, (story, copy_of, jaccard, removed, exact, about)) in group.iter().zip(&owned) {
+                let art = &s.article;
+                values.extend([
+                    &art.id as &dyn rusqlite::ToSql,
+                    story,
+                    copy_of,
+                    jaccard,
+                    &art.title,
+                    &art.date,
+                    &art.outlet,
+                    &art.url,
+                    &s.path,
+                    &art.text,
+                    removed,
+                    exact,
+                    &s.signature,
+                    about,
+                    &s.body_hash,
+                ]);
+            }
+            tx.prepare_cached(&insert_articles(group.len()))?
+                .execute(rusqlite::params_from_iter(values))?;
         }
         // Until a story is analysed, its listing counts the members that are not copies.
         let mut upd = tx.prepare_cached(
