@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Dict, List, Optional
 
@@ -71,3 +72,59 @@ def cli():
         return done.stdout.decode("utf-8")
 
     return run
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL server for the store tests, as a URL: ``$CORROBORATE_TEST_PG`` (a URL whose
+    user may create databases), else a throwaway cluster from Debian's ``/usr/lib/postgresql/*/bin``
+    (run as the ``postgres`` user when root) on a unix socket in a temporary directory,
+    stopped when the tests end. Missing binaries fail the tests, saying how to install them."""
+    import glob
+    import shutil
+
+    given = os.environ.get("CORROBORATE_TEST_PG")
+    if given:
+        yield given.rstrip("/")
+        return
+    bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
+    initdb = (Path(bins[-1]) / "initdb") if bins else shutil.which("initdb")
+    if not initdb or not Path(initdb).is_file():
+        pytest.fail("no PostgreSQL server binaries: apt-get install postgresql (as .ci/run does) "
+                    "or set CORROBORATE_TEST_PG")
+    bin_dir = Path(initdb).parent
+    root = os.geteuid() == 0
+    base = Path(tempfile.mkdtemp(prefix="corroborate-pytest-pg-", dir="/tmp"))
+    data, sock = base / "data", base / "sock"
+    sock.mkdir()
+    as_owner = ["runuser", "-u", "postgres", "--"] if root else []
+    if root:
+        subprocess.run(["chown", "-R", "postgres:postgres", str(base)], check=True)
+    user = "postgres" if root else os.environ.get("USER", "postgres")
+    subprocess.run([*as_owner, str(bin_dir / "initdb"), "-D", str(data), "-U", user, "-E", "UTF8",
+                    "--auth=trust", "-N"], check=True, capture_output=True)
+    opts = f"-c listen_addresses='' -k {sock} -c fsync=off -c shared_buffers=16MB"
+    subprocess.run([*as_owner, str(bin_dir / "pg_ctl"), "-D", str(data), "-o", opts, "-w",
+                    "-l", str(base / "log"), "start"], check=True, capture_output=True)
+    try:
+        yield f"postgresql:///postgres?host={sock}&user={user}"
+    finally:
+        subprocess.run([*as_owner, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate",
+                        "stop"], check=False, capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_db(postgres_server):
+    """A fresh, empty database on the test server, as a URL."""
+    import glob
+    import shutil
+    import uuid
+
+    bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
+    createdb = str(Path(bins[-1]) / "createdb") if bins else shutil.which("createdb")
+    name = "t_py_" + uuid.uuid4().hex[:12]
+    subprocess.run([createdb, "-E", "UTF8", f"--maintenance-db={postgres_server}", name],
+                   check=True, capture_output=True)
+    base, _, query = postgres_server.partition("?")
+    return f"{base.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else "")

@@ -383,3 +383,16 @@ def test_the_readme_python_blocks_run(repo, seeds, tmp_path, monkeypatch):
     assert scope["story"]["facts"] and scope["one"]["stories"][0]["id"] == scope["story_id"]
     assert scope["page"]["text"] and 0.0 <= scope["p"] <= 1.0
     assert (tmp_path / "news.db").exists()
+
+
+def test_store_on_postgres_matches_the_cli(seeds, cli, postgres_db, monkeypatch):
+    monkeypatch.delenv("CORROBORATE_MODEL", raising=False)
+    store = corroborate.Store(postgres_db)
+    report = store.ingest(seeds)
+    assert report["stored"] == 5 and report["new_stories"] == 1 and report["analysed"] == 1
+    stories = store.stories()
+    assert stories == json.loads(cli("stories", "--db", postgres_db, "--format", "json"))["stories"]
+    story_id = stories[0]["id"]
+    assert store.show_json(story_id) == cli("show", story_id, "--db", postgres_db, "--format", "json")
+    with pytest.raises(corroborate.Error, match="no story s-none"):
+        store.show("s-none")

@@ -9,8 +9,8 @@ The same pipeline, readers and store as the ``corroborate`` command line tool, i
   (``digest_json`` gives the exact text);
 - ``similar(a, b)``: the same-fact probability the fact aligner uses (``same_fact(a, b)``:
   its decision);
-- ``Store(path)``: the SQLite store of ``corroborate ingest``, with ``ingest``, ``stories``
-  and ``show``;
+- ``Store(path)``: the store of ``corroborate ingest`` (a SQLite file, or a PostgreSQL
+  database given as a ``postgres://`` URL), with ``ingest``, ``stories`` and ``show``;
 - ``files(path)``, ``prepare(path, source=i)`` and ``Store.ingest_prepared(rows)``: ingest
   split over a cluster (Spark, Dask): each file's articles prepared on their own into rows
   (``PREPARED_COLUMNS``, a Parquet table), then assigned to stories in one process, with the
@@ -267,10 +267,12 @@ def same_fact(a: str, b: str, *, model: Optional[str] = None) -> bool:
 
 
 class Store:
-    """The SQLite store of ``corroborate ingest``: articles grouped into stories that grow as
-    articles arrive. The same file the CLI and ``corroborate serve`` read and write; several
-    processes may share it. A ``Store`` holds only the path: every call opens the file, so
-    one object may be used from several threads.
+    """The store of ``corroborate ingest``: articles grouped into stories that grow as
+    articles arrive. ``path`` is a SQLite file or a PostgreSQL database as a ``postgres://``
+    (or ``postgresql://``) URL, the same store the CLI and ``corroborate serve`` read and
+    write; several processes may share it. A ``Store`` holds only the location: every call
+    opens it, so one object may be used from several threads. Messages name a URL without
+    its password.
     """
 
     def __init__(self, path: PathLike) -> None:
@@ -294,7 +296,7 @@ class Store:
         text) is skipped, and the stories touched are analysed and kept (``analyse=False``
         leaves them, as ``--defer-analysis``). The analyses use the built-in static model
         unless ``model`` names another (the environment is not asked, as in the CLI).
-        Creates the store when the file does not exist.
+        Creates the store when the file does not exist (or the database is empty).
 
         Returns a report: ``read``, ``stored``, ``already``, ``renamed``, ``copies``,
         ``new_stories``, ``analysed``, ``unanalysed``, ``rejected`` (each ``path`` and
