@@ -50,32 +50,6 @@ pub fn segment_capped(a: &mut Article) {
     a.sentences = sentences;
 }
 
-/// Give every article one id: the same id with different content gets a content-hash suffix
-/// (`id~1a2b3c4d`) on each copy; the same id with the same content is kept once. Sorts by id.
-/// Returns how many exact repeats were dropped.
-pub fn unique_ids(raws: &mut Vec<RawArticle>) -> usize {
-    raws.sort_by(|a, b| {
-        a.id.cmp(&b.id)
-            .then(a.body.cmp(&b.body))
-            .then(a.path.cmp(&b.path))
-    });
-    let before = raws.len();
-    raws.dedup_by(|a, b| a.id == b.id && a.body == b.body);
-    let repeats = before - raws.len();
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for r in raws.iter() {
-        *seen.entry(r.id.clone()).or_default() += 1;
-    }
-    for r in raws.iter_mut() {
-        if seen[&r.id] > 1 {
-            r.id = suffixed(&r.id, &r.body);
-        }
-    }
-    raws.sort_by(|a, b| a.id.cmp(&b.id).then(a.path.cmp(&b.path)));
-    raws.dedup_by(|a, b| a.id == b.id);
-    repeats
-}
-
 /// The hash a store keeps of an article's body as read (hex).
 pub fn body_hash(body: &str) -> String {
     blake3::hash(body.as_bytes()).to_hex().to_string()
@@ -159,15 +133,12 @@ impl Default for Options {
     }
 }
 
-/// Split a batch (sorted by id) into stories: indices into `articles`, each group in id order;
-/// the largest story first, then by earliest date, then by first id.
-pub fn group(articles: &[Article]) -> Vec<Vec<usize>> {
-    let feats: Vec<cluster::Features> = articles
-        .iter()
-        .map(|a| cluster::features(&a.id, &a.title, &a.text, a.date.as_deref()))
-        .collect();
+/// Split a batch (sorted by id) into stories by the articles' clustering features (same
+/// order): indices into `articles`, each group in id order; the largest story first, then by
+/// earliest date, then by first id.
+pub fn group(articles: &[Article], features: &[Features]) -> Vec<Vec<usize>> {
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    for (i, a) in cluster::cluster_batch(&feats).into_iter().enumerate() {
+    for (i, a) in cluster::cluster_batch(features).into_iter().enumerate() {
         if groups.len() <= a.story {
             groups.resize(a.story + 1, Vec::new());
         }
@@ -195,20 +166,23 @@ pub fn digest(raws: Vec<RawArticle>, rejected: Vec<Rejection>) -> Digest {
 
 /// Run the whole pipeline on one batch.
 pub fn digest_with(
-    mut raws: Vec<RawArticle>,
+    raws: Vec<RawArticle>,
     mut rejected: Vec<Rejection>,
     options: &Options,
 ) -> Digest {
     let mut timings = Vec::new();
     let t = Instant::now();
-    unique_ids(&mut raws);
     rejected.sort_by(|a, b| a.path.cmp(&b.path).then(a.reason.cmp(&b.reason)));
-    let mut articles = clean::clean(&raws);
+    // The same ids, cleaning, titles and features as ingest's `prepare`.
+    let Prepared {
+        mut articles,
+        features,
+        ..
+    } = prepare(raws);
     timings.push(("clean", t.elapsed()));
     let t = Instant::now();
     for a in &mut articles {
         segment_capped(a);
-        entitle(a);
     }
     timings.push(("segment", t.elapsed()));
     let t = Instant::now();
@@ -218,7 +192,7 @@ pub fn digest_with(
     let groups = if options.single_story {
         vec![(0..articles.len()).collect()]
     } else {
-        group(&articles)
+        group(&articles, &features)
     };
     timings.push(("cluster", t.elapsed()));
     let t = Instant::now();
@@ -448,9 +422,9 @@ pub fn prepare_articles(raws: &[RawArticle]) -> Vec<PreparedArticle> {
     })
 }
 
-/// Ingest's batch stage over articles prepared one by one (here or on a cluster): ids made
-/// unique as [`digest`] does (the same id with the same body kept once, with other bodies
-/// each under its content-hash suffix), the boilerplate that recurs across the batch's
+/// Ingest's (and [`digest`]'s) batch stage over articles prepared one by one (here or on a
+/// cluster): ids made unique (the same id with the same body kept once, with other bodies
+/// each under its content-hash suffix, `id~1a2b3c4d`), the boilerplate that recurs across the batch's
 /// articles of one outlet removed ([`clean::strip_repeated`]), and the articles it changed
 /// titled and featurized again. The result does not depend on the order of `items`, and
 /// `finish(prepare_articles(raws))` is exactly [`prepare`]`(raws)`.
