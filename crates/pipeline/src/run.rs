@@ -179,7 +179,7 @@ pub fn digest_with(
         features,
         ..
     } = prepare(raws);
-    timings.push(("clean", t.elapsed()));
+    timings.push(("prepare", t.elapsed()));
     let t = Instant::now();
     for a in &mut articles {
         segment_capped(a);
