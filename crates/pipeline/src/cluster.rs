@@ -355,7 +355,8 @@ impl Features {
     }
 
     /// Features from [`Features::encode`]'s bytes, under `id`; `None` when they are not
-    /// such bytes (or were made by another layout), or have bytes left over.
+    /// such bytes (another layout, bytes left over, a signature of another length, lists out
+    /// of order), so corrupt input never reaches the clusterer.
     pub fn decode(id: &str, b: &[u8]) -> Option<Features> {
         let (&format, rest) = b.split_first()?;
         if format != FEATURES_FORMAT {
@@ -381,7 +382,15 @@ impl Features {
         let numbers = (0..n).map(|_| r.u64()).collect::<Option<Vec<_>>>()?;
         let n = count(&mut r, 2)?;
         let years = (0..n).map(|_| r.u16()).collect::<Option<Vec<_>>>()?;
-        if !r.0.is_empty() {
+        // Features as `features` makes them: a full signature or none, every list sorted.
+        let sorted = |v: &[u64]| v.windows(2).all(|w| w[0] < w[1]);
+        if !r.0.is_empty()
+            || !(minhash.is_empty() || minhash.len() == MINHASH_LEN)
+            || !terms.windows(2).all(|w| w[0].0 < w[1].0)
+            || !sorted(&names)
+            || !sorted(&numbers)
+            || !years.windows(2).all(|w| w[0] <= w[1])
+        {
             return None;
         }
         Some(Features {
@@ -828,6 +837,13 @@ mod tests {
         let mut longer = bytes.clone();
         longer.push(0);
         assert_eq!(Features::decode("a", &longer), None);
+        // A signature of another length, or terms out of order, would mislead the clusterer.
+        let mut short = f.clone();
+        short.minhash.truncate(10);
+        assert_eq!(Features::decode("a", &short.encode()), None);
+        let mut unsorted = f.clone();
+        unsorted.terms.reverse();
+        assert_eq!(Features::decode("a", &unsorted.encode()), None);
         // A huge count in corrupt bytes is refused before anything is allocated for it.
         let mut huge = bytes;
         huge[17..21].copy_from_slice(&u32::MAX.to_le_bytes());

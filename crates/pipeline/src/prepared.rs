@@ -101,6 +101,27 @@ impl PreparedRecord {
                 id: self.id.clone(),
                 reason: e.to_string(),
             })?;
+        // The record is input: its spans must point into its text as cleaning makes them.
+        let fits = |sp: &corroborate_model::Span| {
+            sp.start <= sp.end
+                && article.text.is_char_boundary(sp.start)
+                && article.text.is_char_boundary(sp.end)
+        };
+        let ordered = article
+            .paragraphs
+            .windows(2)
+            .all(|w| w[0].end <= w[1].start);
+        if article.id.is_empty()
+            || !article.sentences.is_empty()
+            || !ordered
+            || !article.paragraphs.iter().all(fits)
+        {
+            return Err(RecordError::Article {
+                id: self.id.clone(),
+                reason: "its id, paragraphs or sentences are not those of a cleaned article"
+                    .to_string(),
+            });
+        }
         let features =
             Features::decode(&article.id, &self.features).ok_or_else(|| RecordError::Features {
                 id: self.id.clone(),
