@@ -153,6 +153,9 @@ def test_parquet_files_are_checked_for_order_before_anything_is_stored(inputs, t
     with pytest.raises(corroborate.Error, match=r"b.parquet: rows are not in \(source, seq\) order"):
         corroborate.Store(tmp_path / "q.db").ingest_prepared(out, model="none")
     assert not (tmp_path / "q.db").exists()
+    (out / "b.parquet").write_text("not parquet")
+    with pytest.raises(corroborate.Error, match=r"b.parquet: not a Parquet file of prepared rows"):
+        corroborate.Store(tmp_path / "q.db").ingest_prepared(out, model="none")
 
 
 def _need(module: str) -> None:

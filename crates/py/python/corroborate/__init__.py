@@ -410,7 +410,10 @@ def _parquet_rows(path: str) -> Iterable[Dict[str, Any]]:
         found = [path]
     spans = []
     for f in found:
-        keys = pq.read_table(f, columns=["source", "seq"])
+        try:
+            keys = pq.read_table(f, columns=["source", "seq"])
+        except Exception as e:  # pyarrow's errors: not Parquet, no such columns, ...
+            raise Error(f"{f}: not a Parquet file of prepared rows ({e})") from None
         if keys.num_rows == 0:
             continue
         src = keys.column("source").to_numpy(zero_copy_only=False)
