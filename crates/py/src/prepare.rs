@@ -227,9 +227,7 @@ pub fn store_ingest_prepared(
             }
             Row::Article(r) => r,
         };
-        run.read += 1;
-        if run.stored_already(&record.id, &record.body_hash) {
-            run.skipped += 1;
+        if !run.admit(&record.id, &record.body_hash) {
             continue;
         }
         pending.push(

@@ -30,9 +30,9 @@ pub(crate) struct Run {
     pending: Vec<RawArticle>,
     total: BatchReport,
     /// Articles read.
-    pub(crate) read: usize,
+    read: usize,
     /// Articles read that were stored already.
-    pub(crate) skipped: usize,
+    skipped: usize,
     /// Inputs that could not be read.
     pub(crate) rejected: Vec<Rejection>,
     failed: Option<String>,
@@ -64,17 +64,18 @@ impl Run {
         }
     }
 
-    /// True when the id is stored with this body already: it costs nothing more, as in the
-    /// CLI.
-    pub(crate) fn stored_already(&self, id: &str, body_hash: &str) -> bool {
+    /// Count an article read and say whether it is new: one stored already (same id, same
+    /// body) costs nothing more, as in the CLI.
+    pub(crate) fn admit(&mut self, id: &str, body_hash: &str) -> bool {
+        self.read += 1;
         let same = self.ing.store().same_content(id, body_hash, None);
-        same.ok().flatten() == Some(true)
+        let stored = same.ok().flatten() == Some(true);
+        self.skipped += usize::from(stored);
+        !stored
     }
 
     fn article(&mut self, a: RawArticle) {
-        self.read += 1;
-        if self.stored_already(&a.id, &run::body_hash(&a.body)) {
-            self.skipped += 1;
+        if !self.admit(&a.id, &run::body_hash(&a.body)) {
             return;
         }
         self.pending.push(a);

@@ -84,6 +84,62 @@ pub enum StoreError {
 
 type Result<T> = std::result::Result<T, StoreError>;
 
+/// The store's invariants that both backends check in SQL, each a query counting the rows
+/// that break it and what those rows are.
+const INVARIANTS: &[(&str, &str)] = &[
+    (
+        "SELECT count(*) FROM articles WHERE story NOT IN (SELECT idx FROM stories)",
+        "articles in no story",
+    ),
+    (
+        "SELECT count(*) FROM stories s WHERE s.articles != \
+         (SELECT count(*) FROM articles a WHERE a.story = s.idx) \
+         OR s.copies != (SELECT count(*) FROM articles a WHERE a.story = s.idx \
+         AND a.copy_of IS NOT NULL)",
+        "stories whose counts differ from their members",
+    ),
+    (
+        "SELECT count(*) FROM stories WHERE articles = 0",
+        "stories without articles",
+    ),
+    (
+        "SELECT count(*) FROM df WHERE n < 1 OR n > \
+         coalesce((SELECT value FROM meta WHERE key = 'docs'), 0)",
+        "document frequencies out of range",
+    ),
+    (
+        "SELECT count(*) FROM story_entities WHERE story NOT IN (SELECT idx FROM stories)",
+        "entity rows of no story",
+    ),
+];
+
+/// Check the invariants every store keeps, with `one` running a query that returns one
+/// integer: stories numbered 0, 1, 2, ... without gaps, the document count equal to the
+/// articles stored, and none of [`INVARIANTS`] broken. The first broken one is the error.
+pub(crate) fn check_invariants(
+    mut one: impl FnMut(&'static str) -> Result<i64>,
+    bad: impl Fn(String) -> StoreError,
+) -> Result<()> {
+    let stories = one("SELECT count(*) FROM stories")?;
+    if stories > 0 && one("SELECT max(idx) FROM stories")? != stories - 1 {
+        return Err(bad("story indices have gaps".into()));
+    }
+    let articles = one("SELECT count(*) FROM articles")?;
+    let docs = one("SELECT coalesce((SELECT value FROM meta WHERE key = 'docs'), 0)")?;
+    if docs != articles {
+        return Err(bad(format!(
+            "document frequencies count {docs} articles, the store holds {articles}"
+        )));
+    }
+    for (sql, what) in INVARIANTS {
+        let n = one(sql)?;
+        if n > 0 {
+            return Err(bad(format!("{n} {what}")));
+        }
+    }
+    Ok(())
+}
+
 /// True when `location` names a PostgreSQL database (a `postgres://` or `postgresql://` URL)
 /// rather than a file.
 pub fn is_postgres(location: &Path) -> bool {

@@ -15,9 +15,9 @@
 //! PostgreSQL's text cannot hold: they are stored as U+FFFD); never loads all article texts.
 
 use crate::{
-    location_display, outlet_name, stored_article, About, ArticleRow, EntityStory, OutletArticle,
-    Result, SearchHit, StoreError, StoryFilter, StoryListing, StoryStamp, HIT_END, HIT_START,
-    SCHEMA_VERSION,
+    check_invariants, location_display, outlet_name, stored_article, About, ArticleRow,
+    EntityStory, OutletArticle, Result, SearchHit, StoreError, StoryFilter, StoryListing,
+    StoryStamp, HIT_END, HIT_START, SCHEMA_VERSION,
 };
 use corroborate_model::{
     Article, BatchWrite, SeenRecord, Snapshot, StoredAnalysis, StoryRow, StoryStore,
@@ -421,47 +421,7 @@ impl PgStore {
             what,
         };
         let mut c = self.conn.borrow_mut();
-        let mut one = |sql: &'static str| c.int(sql, &[]).map_err(|e| self.pg(e));
-        let stories = one("SELECT count(*) FROM stories")?;
-        if stories > 0 && one("SELECT max(idx) FROM stories")? != stories - 1 {
-            return Err(bad("story indices have gaps".into()));
-        }
-        let orphans =
-            one("SELECT count(*) FROM articles WHERE story NOT IN (SELECT idx FROM stories)")?;
-        if orphans > 0 {
-            return Err(bad(format!("{orphans} articles in no story")));
-        }
-        let wrong = one("SELECT count(*) FROM stories s WHERE s.articles != \
-             (SELECT count(*) FROM articles a WHERE a.story = s.idx) \
-             OR s.copies != (SELECT count(*) FROM articles a WHERE a.story = s.idx \
-             AND a.copy_of IS NOT NULL)")?;
-        if wrong > 0 {
-            return Err(bad(format!(
-                "{wrong} stories whose counts differ from their members"
-            )));
-        }
-        let empty = one("SELECT count(*) FROM stories WHERE articles = 0")?;
-        if empty > 0 {
-            return Err(bad(format!("{empty} stories without articles")));
-        }
-        let articles = one("SELECT count(*) FROM articles")?;
-        let docs = one("SELECT coalesce((SELECT value FROM meta WHERE key = 'docs'), 0)")?;
-        if docs != articles {
-            return Err(bad(format!(
-                "document frequencies count {docs} articles, the store holds {articles}"
-            )));
-        }
-        let over = one("SELECT count(*) FROM df WHERE n < 1 OR n > \
-             coalesce((SELECT value FROM meta WHERE key = 'docs'), 0)")?;
-        if over > 0 {
-            return Err(bad(format!("{over} document frequencies out of range")));
-        }
-        let lost = one("SELECT count(*) FROM story_entities \
-             WHERE story NOT IN (SELECT idx FROM stories)")?;
-        if lost > 0 {
-            return Err(bad(format!("{lost} entity rows of no story")));
-        }
-        Ok(())
+        check_invariants(|sql| c.int(sql, &[]).map_err(|e| self.pg(e)), bad)
     }
 
     pub(crate) fn stories(&self, limit: usize) -> Result<Vec<StoryRow>> {

@@ -8,8 +8,9 @@
 //! changes an article once stored.
 
 use crate::{
-    fts_query, outlet_name, stored_article, About, ArticleRow, EntityStory, OutletArticle, Result,
-    SearchHit, StoreError, StoryFilter, StoryListing, StoryStamp, SCHEMA_VERSION,
+    check_invariants, fts_query, outlet_name, stored_article, About, ArticleRow, EntityStory,
+    OutletArticle, Result, SearchHit, StoreError, StoryFilter, StoryListing, StoryStamp,
+    SCHEMA_VERSION,
 };
 use corroborate_model::{
     Article, BatchWrite, SeenRecord, Snapshot, StoredAnalysis, StoryRow, StoryStore,
@@ -424,10 +425,8 @@ impl SqliteStore {
         st.exists([id]).map_err(|e| self.sql(e))
     }
 
-    /// Check the file (SQLite's own check) and the store's invariants: stories numbered
-    /// 0, 1, 2, ... without gaps, every article in a story that exists, each story's counts
-    /// equal to its members, no empty story, the document count equal to the articles stored
-    /// and no term counted in more documents than that. `Ok(())` when all hold.
+    /// Check the file (SQLite's own check), the full-text index, and the store's invariants
+    /// ([`check_invariants`]). `Ok(())` when all hold.
     pub(crate) fn check(&self) -> Result<()> {
         let bad = |what: String| StoreError::Inconsistent {
             path: self.path.clone(),
@@ -445,41 +444,6 @@ impl SqliteStore {
         if r != "ok" {
             return Err(bad(format!("integrity check failed: {r}")));
         }
-        let stories = one("SELECT count(*) FROM stories")?;
-        if stories > 0 && one("SELECT max(idx) FROM stories")? != stories - 1 {
-            return Err(bad("story indices have gaps".into()));
-        }
-        let orphans =
-            one("SELECT count(*) FROM articles WHERE story NOT IN (SELECT idx FROM stories)")?;
-        if orphans > 0 {
-            return Err(bad(format!("{orphans} articles in no story")));
-        }
-        let wrong = one("SELECT count(*) FROM stories s WHERE s.articles != \
-             (SELECT count(*) FROM articles a WHERE a.story = s.idx) \
-             OR s.copies != (SELECT count(*) FROM articles a WHERE a.story = s.idx \
-             AND a.copy_of IS NOT NULL)")?;
-        if wrong > 0 {
-            return Err(bad(format!(
-                "{wrong} stories whose counts differ from their members"
-            )));
-        }
-        let empty = one("SELECT count(*) FROM stories WHERE articles = 0")?;
-        if empty > 0 {
-            return Err(bad(format!("{empty} stories without articles")));
-        }
-        let articles = one("SELECT count(*) FROM articles")?;
-        let docs = meta(&self.conn, "docs").map_err(|e| self.sql(e))?;
-        if docs != articles {
-            return Err(bad(format!(
-                "document frequencies count {docs} articles, the store holds {articles}"
-            )));
-        }
-        let over = one(&format!(
-            "SELECT count(*) FROM df WHERE n > {docs} OR n < 1"
-        ))?;
-        if over > 0 {
-            return Err(bad(format!("{over} document frequencies out of range")));
-        }
         // The full-text index holds exactly the stored articles' titles and texts.
         if let Err(e) = self.conn.execute(
             "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)",
@@ -487,12 +451,7 @@ impl SqliteStore {
         ) {
             return Err(bad(format!("full-text index out of step: {e}")));
         }
-        let lost = one("SELECT count(*) FROM story_entities \
-             WHERE story NOT IN (SELECT idx FROM stories)")?;
-        if lost > 0 {
-            return Err(bad(format!("{lost} entity rows of no story")));
-        }
-        Ok(())
+        check_invariants(one, bad)
     }
 
     /// Stories, newest (latest member date) first, undated last (SQLite sorts NULL last in
