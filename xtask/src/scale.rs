@@ -8,12 +8,15 @@
 //! substituted; about one in ten is an exact wire copy of another. Every line carries the gold
 //! `story`.
 //!
-//! `cargo xtask bench-scale N [--db URL]`: generates (or reuses) the corpus, ingests it into a
+//! `cargo xtask bench-scale N [--db URL] [--stream]`: generates (or reuses) the corpus, ingests it into a
 //! fresh store with the release binary, and prints articles/s, peak RSS, store size, and the
 //! time of `stories` and `show`; then runs `ref_cluster.py` on the first 5,000 articles for the
 //! ratio. The store is a SQLite file beside the binary, or with `--db URL` a database
 //! `corroborate_bench_N` that the benchmark creates (dropping a previous one of that name) on
 //! the PostgreSQL server of URL and drops at the end; it never touches URL's own database.
+//! With `--stream` no corpus file is written: the generator feeds `ingest -` directly (a
+//! 10-million-article corpus would be tens of GB), `analyse` of every story is left out, and
+//! the ingest's RSS and store size are printed every minute.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -299,24 +302,68 @@ pub fn gen_corpus(shared: &Path, n: usize, out: &Path) -> ExitCode {
 
 /// Run a command, polling its peak resident set size (VmHWM) until it exits.
 fn run_measured(cmd: &mut Command) -> Option<(Duration, u64, bool)> {
+    run_fed(cmd, None, None)
+}
+
+/// [`run_measured`], writing `feed` to the command's standard input from a thread, and when
+/// `progress` names a store, printing the elapsed time, RSS and store size every minute on
+/// stderr (so a long run that is stopped still says how far it got).
+fn run_fed(
+    cmd: &mut Command,
+    feed: Option<Box<dyn FnOnce(std::process::ChildStdin) + Send>>,
+    progress: Option<&Path>,
+) -> Option<(Duration, u64, bool)> {
     let t = Instant::now();
+    if feed.is_some() {
+        cmd.stdin(Stdio::piped());
+    }
     let mut child = cmd.stdout(Stdio::null()).spawn().ok()?;
+    let writer = match (feed, child.stdin.take()) {
+        (Some(f), Some(stdin)) => Some(std::thread::spawn(move || f(stdin))),
+        _ => None,
+    };
     let status_path = format!("/proc/{}/status", child.id());
     let mut peak_kb = 0u64;
+    let mut next_report = 60u64;
     loop {
+        let mut rss_kb = 0u64;
         if let Ok(s) = std::fs::read_to_string(&status_path) {
             for line in s.lines() {
+                let kb = |v: &str| v.trim().trim_end_matches("kB").trim().parse().unwrap_or(0);
                 if let Some(v) = line.strip_prefix("VmHWM:") {
-                    let kb: u64 = v.trim().trim_end_matches("kB").trim().parse().unwrap_or(0);
-                    peak_kb = peak_kb.max(kb);
+                    peak_kb = peak_kb.max(kb(v));
+                } else if let Some(v) = line.strip_prefix("VmRSS:") {
+                    rss_kb = kb(v);
                 }
             }
         }
         if let Ok(Some(status)) = child.try_wait() {
+            if let Some(w) = writer {
+                let _ = w.join();
+            }
             return Some((t.elapsed(), peak_kb, status.success()));
+        }
+        if let Some(db) = progress {
+            if t.elapsed().as_secs() >= next_report {
+                next_report += 60;
+                eprintln!(
+                    "  {:>6} s: RSS {:.0} MiB (peak {:.0}), store {:.0} MiB",
+                    t.elapsed().as_secs(),
+                    rss_kb as f64 / 1024.0,
+                    peak_kb as f64 / 1024.0,
+                    store_size(db) as f64 / 1_048_576.0
+                );
+            }
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// `--stream` among the process's arguments: the corpus is generated straight into
+/// `ingest -` (no corpus file: a 10-million-article corpus is tens of GB), and `analyse` of
+/// every story is left out.
+fn stream_flag() -> bool {
+    std::env::args().any(|a| a == "--stream")
 }
 
 fn best_of(n: usize, mut f: impl FnMut() -> bool) -> f64 {
@@ -379,7 +426,8 @@ pub fn bench_scale(shared: &Path, n: usize) -> ExitCode {
     }
     let dir = exe.parent().map(Path::to_path_buf).unwrap_or_default();
     let corpus = dir.join(format!("corpus-{n}.jsonl"));
-    if !corpus.exists() && gen_corpus(shared, n, &corpus) != ExitCode::SUCCESS {
+    if !stream_flag() && !corpus.exists() && gen_corpus(shared, n, &corpus) != ExitCode::SUCCESS
+    {
         return ExitCode::from(2);
     }
     let db = match &pg {
@@ -432,13 +480,25 @@ fn store_size(db: &Path) -> u64 {
 /// Ingest, analyse, list and show on the store `db`, printing the figures.
 fn measure(shared: &Path, n: usize, bin: &Path, dir: &Path, corpus: &Path, db: &Path) -> ExitCode {
     println!("store: {}", corroborate_store::location_display(db));
-    let Some((took, peak_kb, ok)) = run_measured(
-        Command::new(bin)
-            // Assignment alone; the stories' analyses are measured apart below.
-            .args(["ingest", "--quiet", "--defer-analysis", "--db"])
-            .arg(db)
-            .arg(corpus),
-    ) else {
+    let stream = stream_flag();
+    let mut cmd = Command::new(bin);
+    // Assignment alone; the stories' analyses are measured apart below.
+    cmd.args(["ingest", "--quiet", "--defer-analysis", "--db"])
+        .arg(db);
+    let feed: Option<Box<dyn FnOnce(std::process::ChildStdin) + Send>> = if stream {
+        cmd.arg("-");
+        let shared = shared.to_path_buf();
+        Some(Box::new(move |stdin| {
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, stdin);
+            if let Err(e) = generate(&shared, n, &mut w).and_then(|_| w.flush()) {
+                eprintln!("generating the corpus: {e}");
+            }
+        }))
+    } else {
+        cmd.arg(corpus);
+        None
+    };
+    let Some((took, peak_kb, ok)) = run_fed(&mut cmd, feed, Some(db)) else {
         eprintln!("cannot run {}", bin.display());
         return ExitCode::from(2);
     };
@@ -457,7 +517,9 @@ fn measure(shared: &Path, n: usize, bin: &Path, dir: &Path, corpus: &Path, db: &
         size as f64 / 1_048_576.0
     );
     // The analyses ingest makes at the end of a run (here all at once: `analyse`).
-    let analysed = run_measured(Command::new(bin).args(["analyse", "--db"]).arg(db));
+    let analysed = (!stream)
+        .then(|| run_measured(Command::new(bin).args(["analyse", "--db"]).arg(db)))
+        .flatten();
     if let Some((took, peak_kb, ok)) = analysed {
         println!(
             "analyse every story (what ingest does at the end of a run): {:.1} s{}, peak RSS {:.0} MiB",
@@ -494,7 +556,7 @@ fn measure(shared: &Path, n: usize, bin: &Path, dir: &Path, corpus: &Path, db: &
     );
     // The Python reference on a sample (its cost grows with the pile; a sample favours it).
     let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
-    if python.exists() {
+    if python.exists() && !stream {
         let sample = dir.join("corpus-sample-5000.jsonl");
         let lines: String = std::fs::File::open(corpus)
             .map(|f| {

@@ -614,9 +614,13 @@ pub struct Snapshot {
     pub docs: u64,
     /// Document frequency per term key.
     pub df: Vec<(u64, u32)>,
-    /// Each story's state, by index.
-    pub stories: Vec<Vec<u8>>,
-    /// Every stored article, in storing order.
+    /// Articles stored in all.
+    pub articles: u64,
+    /// Stories stored in all (the next story's index).
+    pub story_count: u32,
+    /// The state of each story `seen` names, with its index, by index.
+    pub stories: Vec<(u32, Vec<u8>)>,
+    /// The latest stored articles (as many as asked for), in storing order.
     pub seen: Vec<SeenRecord>,
 }
 
@@ -685,8 +689,10 @@ pub trait StoryStore {
     fn write_batch(&mut self, batch: &BatchWrite) -> Result<(), Self::Error>;
     /// Abandon the write transaction (nothing of it is kept).
     fn abort_write(&mut self);
-    /// The clustering state, read consistently (inside the write transaction when one is open).
-    fn snapshot(&self) -> Result<Snapshot, Self::Error>;
+    /// The clustering state, read consistently (inside the write transaction when one is
+    /// open): the latest `recent` articles and the stories they belong to, so what is read
+    /// stays bounded however large the store.
+    fn snapshot(&self, recent: u64) -> Result<Snapshot, Self::Error>;
     /// Whether an id is stored with this content: `None` when the id is free, `Some(true)`
     /// when the stored article has this body hash (or, stored without one, this cleaned
     /// `text`; with `text` absent such an article counts as other content).

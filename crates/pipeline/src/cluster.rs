@@ -6,6 +6,10 @@
 //! and the years the text names as gates) and joins the best story or opens a new one.
 //! In: [`Features`] (from [`features`]), one at a time. Out: an [`Assignment`] per article.
 //! Never holds article texts: a story keeps a bounded centroid, its names and its date range.
+//! Memory is bounded whatever the input: only the latest [`HORIZON`] articles are remembered
+//! for copy detection, and only the stories holding one of them can grow; older ones are
+//! closed ([`Clusterer::forget`], called between batches, and a store's snapshot holds the
+//! same window).
 //! Deterministic: the same features in the same order give the same stories; callers sort a
 //! batch canonically ([`canonical_order`]) so input order does not matter. No IO.
 
@@ -38,6 +42,11 @@ const NAME_BOOST: f32 = 3.0;
 const YEAR_PENALTY: f32 = 0.7;
 /// Days between publication dates beyond which the text must tie an article to the story.
 const DATE_WINDOW: i64 = 21;
+/// Articles an ingest remembers: copies are found among the latest this many, and a story
+/// grows only while one of its members is among them (about 1 KB each in memory; at
+/// CC-News's rate of some 300,000 articles a day, a few days of news). Older stories are
+/// closed: a later article on the same event opens a new story.
+pub const HORIZON: u64 = 1_000_000;
 
 /// What clustering needs to know about one article; small, and no text.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -265,6 +274,9 @@ pub struct StoryState {
     pub days: Option<(i64, i64)>,
     /// Years its members' texts name, with counts.
     pub years: Vec<(u16, u32)>,
+    /// Number of its latest member a clusterer remembers (not stored: a snapshot's articles
+    /// tell it again).
+    pub last: u64,
 }
 
 impl StoryState {
@@ -311,6 +323,7 @@ impl StoryState {
             copies,
             days: (lo != i64::MIN).then_some((lo, hi)),
             years,
+            last: 0,
         })
     }
 }
@@ -469,7 +482,7 @@ impl DocFreq {
     }
 }
 
-/// An article the clusterer remembers for copy detection: no text, 300 bytes.
+/// An article the clusterer remembers for copy detection: no text, about 300 bytes.
 #[derive(Clone, Debug)]
 pub struct Seen {
     /// Article id.
@@ -480,18 +493,37 @@ pub struct Seen {
     pub minhash: Box<[u32]>,
 }
 
-/// The online clusterer.
+/// A remembered article with its place among the exact copies of its text.
+#[derive(Debug)]
+struct Remembered {
+    seen: Seen,
+    exact: u64,
+    /// The next remembered article with the same exact hash, by number.
+    next_same: Option<u64>,
+}
+
+/// The online clusterer. Articles are numbered from 0 in the order they were assigned; it
+/// remembers the latest [`HORIZON`] of them (or the horizon given to [`Clusterer::forget`])
+/// and the stories they belong to.
 #[derive(Debug, Default)]
 pub struct Clusterer {
     /// Weights come from here; callers add a batch before assigning it.
     pub df: DocFreq,
-    /// All stories, by index.
-    pub stories: Vec<StoryState>,
-    /// Every article assigned so far, in order.
-    pub seen: Vec<Seen>,
-    exact: FxHashMap<u64, u32>,
-    bands: FxHashMap<u64, u32>,
+    /// Open stories (those with a remembered member), by index.
+    stories: FxHashMap<u32, StoryState>,
+    /// Stories ever opened: the next story's index.
+    story_count: u32,
+    /// Remembered articles, oldest first; the first is article number `base`.
+    seen: std::collections::VecDeque<Remembered>,
+    base: u64,
+    /// Exact hash -> (first, last) remembered article with it, by number.
+    exact: FxHashMap<u64, (u64, u64)>,
+    /// LSH bucket -> its latest article, by number (stale once below `base`).
+    bands: FxHashMap<u64, u64>,
+    /// Term -> stories whose centroid held it when indexed (closed ones dropped lazily).
     index: FxHashMap<u64, Vec<u32>>,
+    /// Index entries, live or stale, to know when to sweep.
+    index_entries: usize,
 }
 
 impl Clusterer {
@@ -500,31 +532,54 @@ impl Clusterer {
         Self::default()
     }
 
-    /// Restore a story saved earlier (stories must come back in index order).
-    pub fn restore_story(&mut self, s: StoryState) {
-        let i = self.stories.len() as u32;
-        for (t, _) in &s.centroid {
-            self.index.entry(*t).or_default().push(i);
-        }
-        self.stories.push(s);
+    /// Stories ever opened (open or closed).
+    pub fn story_count(&self) -> usize {
+        self.story_count as usize
     }
 
-    /// Restore an article seen earlier (in the order they were seen).
-    pub fn restore_seen(&mut self, seen: Seen, exact: u64) {
-        self.remember(seen, exact);
+    /// Stories still open: those with a remembered member.
+    pub fn open_stories(&self) -> usize {
+        self.stories.len()
+    }
+
+    /// Articles remembered for copy detection.
+    pub fn remembered(&self) -> usize {
+        self.seen.len()
+    }
+
+    /// An open story's state; `None` for a closed or unknown one.
+    pub fn story(&self, index: usize) -> Option<&StoryState> {
+        u32::try_from(index).ok().and_then(|i| self.stories.get(&i))
     }
 
     /// Rebuild the clusterer from a store's snapshot; `None` when a story's state is not one
-    /// this pipeline wrote or the stories are out of sequence.
+    /// this pipeline wrote, or the snapshot does not hold every story its articles belong to.
     pub fn from_snapshot(s: &Snapshot) -> Option<Clusterer> {
         let mut c = Clusterer::new();
         c.df.docs = s.docs;
         c.df.df = s.df.iter().copied().collect();
-        for state in &s.stories {
-            c.restore_story(StoryState::decode(state)?);
+        c.story_count = s.story_count;
+        let mut idx: Vec<(u32, StoryState)> = Vec::with_capacity(s.stories.len());
+        for (i, state) in &s.stories {
+            if *i >= s.story_count {
+                return None;
+            }
+            idx.push((*i, StoryState::decode(state)?));
         }
+        idx.sort_by_key(|x| x.0);
+        for (i, st) in idx {
+            for (t, _) in &st.centroid {
+                c.index.entry(*t).or_default().push(i);
+                c.index_entries += 1;
+            }
+            c.stories.insert(i, st);
+        }
+        c.base = s.articles.checked_sub(s.seen.len() as u64)?;
         for r in &s.seen {
-            c.restore_seen(
+            if !c.stories.contains_key(&r.story) {
+                return None;
+            }
+            c.remember(
                 Seen {
                     id: r.id.as_str().into(),
                     story: r.story,
@@ -534,6 +589,58 @@ impl Clusterer {
             );
         }
         Some(c)
+    }
+
+    /// Forget all but the latest `horizon` articles and close the stories none of the rest
+    /// belongs to, so memory stays bounded; called between batches (a batch's stories stay
+    /// open until it is written).
+    pub fn forget(&mut self, horizon: u64) {
+        while self.seen.len() as u64 > horizon {
+            let Some(r) = self.seen.pop_front() else {
+                break;
+            };
+            let number = self.base;
+            self.base += 1;
+            // The exact copies of its text: the next remembered one becomes the first.
+            if let Some(e) = self.exact.get_mut(&r.exact) {
+                if e.0 == number {
+                    match r.next_same {
+                        Some(n) => e.0 = n,
+                        None => {
+                            self.exact.remove(&r.exact);
+                        }
+                    }
+                }
+            }
+            if self
+                .stories
+                .get(&r.seen.story)
+                .is_some_and(|s| s.last < self.base)
+            {
+                self.stories.remove(&r.seen.story);
+            }
+        }
+        // Stale bucket and index entries cost memory only; sweep them when they are many.
+        if self.bands.len() > 2 * BANDS * (self.seen.len() + 1024) {
+            let base = self.base;
+            self.bands.retain(|_, &mut n| n >= base);
+        }
+        let live: usize = self.stories.values().map(|s| s.centroid.len()).sum();
+        if self.index_entries > 2 * live + 4096 {
+            let stories = &self.stories;
+            self.index.retain(|_, list| {
+                list.retain(|i| stories.contains_key(i));
+                !list.is_empty()
+            });
+            self.index_entries = self.index.values().map(Vec::len).sum();
+        }
+    }
+
+    /// The remembered article numbered `n`, if it still is.
+    fn recalled(&self, n: u64) -> Option<&Seen> {
+        n.checked_sub(self.base)
+            .and_then(|i| self.seen.get(i as usize))
+            .map(|r| &r.seen)
     }
 
     /// The article's TF-IDF vector, unit length, names and numbers weighted up.
@@ -560,44 +667,70 @@ impl Clusterer {
     }
 
     fn copy_of(&self, f: &Features) -> Option<(String, u32, f64)> {
-        let found = |i: u32, j: f64| {
-            let s = &self.seen[i as usize];
-            (s.id.to_string(), s.story, j)
-        };
-        if let Some(&i) = self.exact.get(&f.exact).filter(|_| !f.terms.is_empty()) {
-            return Some(found(i, 1.0));
+        if let Some(s) = self
+            .exact
+            .get(&f.exact)
+            .filter(|_| !f.terms.is_empty())
+            .and_then(|&(first, _)| self.recalled(first))
+        {
+            return Some((s.id.to_string(), s.story, 1.0));
         }
         if f.minhash.is_empty() {
             return None;
         }
         let rows = MINHASH_LEN / BANDS;
-        let mut best: Option<(f64, u32)> = None;
+        let mut best: Option<(f64, u64, &Seen)> = None;
         for b in 0..BANDS {
             let key = band_key(b, &f.minhash[b * rows..(b + 1) * rows]);
-            if let Some(&i) = self.bands.get(&key) {
-                let j = jaccard_estimate(&f.minhash, &self.seen[i as usize].minhash);
-                if j >= NEAR_COPY && best.is_none_or(|(bj, bi)| j > bj || (j == bj && i < bi)) {
-                    best = Some((j, i));
+            if let Some((&n, s)) = self
+                .bands
+                .get(&key)
+                .and_then(|n| Some((n, self.recalled(*n)?)))
+            {
+                let j = jaccard_estimate(&f.minhash, &s.minhash);
+                if j >= NEAR_COPY && best.is_none_or(|(bj, bn, _)| j > bj || (j == bj && n < bn)) {
+                    best = Some((j, n, s));
                 }
             }
         }
-        best.map(|(j, i)| found(i, j))
+        best.map(|(j, _, s)| (s.id.to_string(), s.story, j))
     }
 
     /// Remember an article for copy detection. Each LSH bucket keeps its latest article only:
     /// copies come in bursts, and the latest member of a bucket is as good a witness as the
-    /// first, at a fraction of the memory.
+    /// first, at a fraction of the memory. An exact hash names its first remembered article.
     fn remember(&mut self, seen: Seen, exact: u64) {
-        let i = self.seen.len() as u32;
-        self.exact.entry(exact).or_insert(i);
+        let n = self.base + self.seen.len() as u64;
+        match self.exact.get_mut(&exact) {
+            Some(e) => {
+                let last = e.1;
+                e.1 = n;
+                if let Some(r) = last
+                    .checked_sub(self.base)
+                    .and_then(|i| self.seen.get_mut(i as usize))
+                {
+                    r.next_same = Some(n);
+                }
+            }
+            None => {
+                self.exact.insert(exact, (n, n));
+            }
+        }
         if !seen.minhash.is_empty() {
             let rows = MINHASH_LEN / BANDS;
             for b in 0..BANDS {
                 let key = band_key(b, &seen.minhash[b * rows..(b + 1) * rows]);
-                self.bands.insert(key, i);
+                self.bands.insert(key, n);
             }
         }
-        self.seen.push(seen);
+        if let Some(s) = self.stories.get_mut(&seen.story) {
+            s.last = s.last.max(n);
+        }
+        self.seen.push_back(Remembered {
+            seen,
+            exact,
+            next_same: None,
+        });
     }
 
     /// Score of an article vector against one story.
@@ -649,8 +782,11 @@ impl Clusterer {
             minhash: f.minhash.clone().into_boxed_slice(),
         };
         if let Some((id, story, j)) = self.copy_of(f) {
+            // The original is remembered, so its story is open.
+            if let Some(s) = self.stories.get_mut(&story) {
+                s.copies += 1;
+            }
             self.remember(seen(story as usize), f.exact);
-            self.stories[story as usize].copies += 1;
             return Assignment {
                 story: story as usize,
                 copy_of: Some((id, j)),
@@ -666,7 +802,13 @@ impl Clusterer {
             let Some(list) = self.index.get(t) else {
                 continue;
             };
-            for &c in &list[list.len().saturating_sub(POSTINGS)..] {
+            // The latest open stories holding it (closed ones are skipped, swept or not).
+            for &c in list
+                .iter()
+                .rev()
+                .filter(|c| self.stories.contains_key(c))
+                .take(POSTINGS)
+            {
                 *hits.entry(c).or_default() += w;
             }
         }
@@ -675,7 +817,10 @@ impl Clusterer {
         candidates.truncate(SCORED);
         let mut best: Option<(f32, usize)> = None;
         for &(_, c) in &candidates {
-            let s = self.score(&v, f, &self.stories[c as usize]);
+            let Some(story) = self.stories.get(&c) else {
+                continue;
+            };
+            let s = self.score(&v, f, story);
             if s >= JOIN as f32
                 && best.is_none_or(|(bs, bi)| s > bs || (s == bs && (c as usize) < bi))
             {
@@ -685,8 +830,10 @@ impl Clusterer {
         let story = match best {
             Some((_, i)) => i,
             None => {
-                self.stories.push(StoryState::default());
-                self.stories.len() - 1
+                let i = self.story_count;
+                self.story_count += 1;
+                self.stories.insert(i, StoryState::default());
+                i as usize
             }
         };
         self.absorb(story, &v, f);
@@ -698,7 +845,9 @@ impl Clusterer {
     }
 
     fn absorb(&mut self, story: usize, v: &[(u64, f32)], f: &Features) {
-        let s = &mut self.stories[story];
+        let Some(s) = self.stories.get_mut(&(story as u32)) else {
+            return;
+        };
         // Both are sorted by term: merge them.
         let mut c: Vec<(u64, f32)> = Vec::with_capacity(s.centroid.len() + v.len());
         let mut added: Vec<u64> = Vec::new();
@@ -754,12 +903,9 @@ impl Clusterer {
         s.years.sort_unstable();
         // Index the new terms that survived the cut.
         for t in added {
-            if self.stories[story]
-                .centroid
-                .binary_search_by_key(&t, |c| c.0)
-                .is_ok()
-            {
+            if s.centroid.binary_search_by_key(&t, |c| c.0).is_ok() {
                 self.index.entry(t).or_default().push(story as u32);
+                self.index_entries += 1;
             }
         }
     }
@@ -819,6 +965,50 @@ mod tests {
         assert!(orig == "a" || orig == "b", "{orig}");
         assert!((NEAR_COPY..1.0).contains(&j), "{j}");
         assert_eq!(out[0].story, out[2].story);
+    }
+
+    #[test]
+    fn memory_is_bounded_by_the_horizon_and_old_stories_close() {
+        let mut c = Clusterer::new();
+        let topic = |k: usize| {
+            format!(
+                "Officials in the town of Place{k} reported that flood number {k} closed the \
+                 roads of district Zone{k} on Monday, and residents of Place{k} were moved."
+            )
+        };
+        let mut fs: Vec<Features> = (0..200)
+            .map(|k| features(&format!("a{k}"), "", &topic(k), Some("2020-05-01")))
+            .collect();
+        // Article 200 is about the same flood as article 0, and 201 an exact copy of 0.
+        fs.push(features("again", "", &topic(0), Some("2020-05-02")));
+        fs.push(features("copy", "", &topic(0), Some("2020-05-02")));
+        for f in &fs {
+            c.df.add(f);
+        }
+        let mut stories = Vec::new();
+        for f in &fs[..200] {
+            stories.push(c.add(f).story);
+            c.forget(10);
+            assert!(c.remembered() <= 10 && c.open_stories() <= 10);
+        }
+        assert_eq!(c.story_count(), 200, "every flood is its own story");
+        // Article 0 and its story are forgotten: the same words open a new story, not a copy.
+        let again = c.add(&fs[200]);
+        assert_eq!((again.story, again.copy_of), (200, None));
+        // ... while a copy of a remembered article is found.
+        let copy = c.add(&fs[201]);
+        assert_eq!(copy.story, 200);
+        assert_eq!(copy.copy_of, Some(("again".into(), 1.0)));
+        // Without forgetting, the first flood's story takes them.
+        let mut all = Clusterer::new();
+        for f in &fs {
+            all.df.add(f);
+        }
+        for f in &fs[..200] {
+            all.add(f);
+        }
+        assert_eq!(all.add(&fs[200]).story, 0);
+        assert_eq!(all.add(&fs[201]).copy_of, Some(("a0".into(), 1.0)));
     }
 
     #[test]

@@ -506,7 +506,7 @@ pub fn assign(clusterer: &mut Clusterer, p: &Prepared, keep: &[usize]) -> (Batch
         let (a, b) = (&p.features[a], &p.features[b]);
         (a.day.is_none(), a.day, &a.id).cmp(&(b.day.is_none(), b.day, &b.id))
     });
-    let before = clusterer.stories.len();
+    let before = clusterer.story_count();
     let mut write = BatchWrite::default();
     let mut founders: HashMap<usize, usize> = HashMap::new();
     let mut touched = BTreeSet::new();
@@ -528,7 +528,10 @@ pub fn assign(clusterer: &mut Clusterer, p: &Prepared, keep: &[usize]) -> (Batch
         });
     }
     for story in touched {
-        let s = &clusterer.stories[story];
+        // Every story the batch touched is open: stories close only between batches.
+        let Some(s) = clusterer.story(story) else {
+            continue;
+        };
         let (first_date, last_date) = match s.days {
             Some((lo, hi)) => (
                 Some(cluster::date_of_day(lo)),
@@ -564,7 +567,7 @@ pub fn assign(clusterer: &mut Clusterer, p: &Prepared, keep: &[usize]) -> (Batch
     write.df = df.into_iter().collect();
     write.df.sort_unstable();
     write.docs = clusterer.df.docs;
-    (write, clusterer.stories.len() - before)
+    (write, clusterer.story_count() - before)
 }
 
 /// Why an ingest step failed.
@@ -588,18 +591,29 @@ pub struct Ingest<S: StoryStore> {
     clusterer: Clusterer,
     generation: u64,
     touched: BTreeSet<u32>,
+    horizon: u64,
 }
 
 impl<S: StoryStore> Ingest<S> {
-    /// Start ingesting into `store` (loads its clustering state).
+    /// Start ingesting into `store` (loads its clustering state: the latest
+    /// [`cluster::HORIZON`] articles and their stories).
     pub fn new(store: S) -> Result<Self, IngestError<S::Error>> {
-        let snap = store.snapshot()?;
+        Self::with_horizon(store, cluster::HORIZON)
+    }
+
+    /// [`Ingest::new`] remembering the latest `horizon` articles instead (at least one): a
+    /// smaller horizon closes stories sooner and holds less in memory. Every ingest into one
+    /// store should use the same horizon, or its stories depend on which process wrote them.
+    pub fn with_horizon(store: S, horizon: u64) -> Result<Self, IngestError<S::Error>> {
+        let horizon = horizon.max(1);
+        let snap = store.snapshot(horizon)?;
         let clusterer = Clusterer::from_snapshot(&snap).ok_or(IngestError::State)?;
         Ok(Ingest {
             store,
             clusterer,
             generation: snap.generation,
             touched: BTreeSet::new(),
+            horizon,
         })
     }
 
@@ -610,7 +624,7 @@ impl<S: StoryStore> Ingest<S> {
 
     /// Stories known when this process last wrote or loaded.
     pub fn story_count(&self) -> usize {
-        self.clusterer.stories.len()
+        self.clusterer.story_count()
     }
 
     /// Stories touched by batches not yet analysed.
@@ -643,7 +657,7 @@ impl<S: StoryStore> Ingest<S> {
         generation: u64,
     ) -> Result<BatchReport, IngestError<S::Error>> {
         if generation != self.generation {
-            let snap = self.store.snapshot()?;
+            let snap = self.store.snapshot(self.horizon)?;
             self.clusterer = Clusterer::from_snapshot(&snap).ok_or(IngestError::State)?;
         }
         let mut report = BatchReport {
@@ -693,6 +707,8 @@ impl<S: StoryStore> Ingest<S> {
         report.new_stories = new_stories;
         self.store.write_batch(&write)?;
         self.generation = generation + 1;
+        // What a snapshot of the store would hold now: the latest `horizon` articles.
+        self.clusterer.forget(self.horizon);
         for r in &write.stories {
             self.touched.insert(r.idx);
         }

@@ -562,8 +562,8 @@ impl StoryStore for Store {
         dispatch!(mut self, s => s.abort_write())
     }
 
-    fn snapshot(&self) -> Result<Snapshot> {
-        dispatch!(self, s => s.snapshot())
+    fn snapshot(&self, recent: u64) -> Result<Snapshot> {
+        dispatch!(self, s => s.snapshot(recent))
     }
 
     fn same_content(&self, id: &str, body_hash: &str, text: Option<&str>) -> Result<Option<bool>> {
@@ -631,6 +631,7 @@ mod tests {
             copies: 1,
             days: Some((10, 12)),
             years: vec![(2020, 2)],
+            last: 0,
         };
         let back = StoryState::decode(&s.encode()).unwrap();
         assert_eq!(back.centroid, s.centroid);
@@ -937,6 +938,94 @@ mod tests {
             ids.dedup();
             assert_eq!(ids.len(), 36);
         });
+    }
+
+    /// Stories of a store, as lists of member ids, in story order.
+    fn members(path: &Path) -> Vec<Vec<String>> {
+        let store = Store::open_existing(path).unwrap();
+        store.check().unwrap();
+        let mut rows = store.stories(0).unwrap();
+        rows.sort_by(|a, b| a.articles.cmp(&b.articles));
+        rows.into_iter().map(|r| r.articles).collect()
+    }
+
+    #[test]
+    fn a_horizon_closes_old_stories_and_a_new_session_sees_the_same_window() {
+        const FERRY: &str =
+            "Ferries between the islands of western Scotland were cancelled on Tuesday \
+            as a storm closed roads. Fishing boats stayed in port at Oban.";
+        const BRIDGE: &str =
+            "The mayor of Springfield opened a new bridge over the river, ending three \
+            years of works that cost the city 40 million dollars.";
+        let batches = || {
+            vec![
+                vec![raw("q1", "2020-03-02", QUAKE)],
+                vec![raw("v1", "2020-03-03", VOTE)],
+                vec![raw("f1", "2020-03-03", FERRY)],
+                vec![raw("b1", "2020-03-04", BRIDGE)],
+                // The quake again, and an exact copy of q1: past a horizon of 2 both find
+                // only closed stories and forgotten articles.
+                vec![
+                    raw("q2", "2020-03-04", QUAKE2),
+                    raw("q1-copy", "2020-03-04", QUAKE),
+                ],
+                // ... and a copy of an article still remembered is one.
+                vec![raw("q2-copy", "2020-03-05", QUAKE2)],
+            ]
+        };
+        on_both(|path| {
+            // One process with a horizon of 2, and one process per batch: the same stories.
+            let mut ing = Ingest::with_horizon(Store::open(path).unwrap(), 2).unwrap();
+            for b in batches() {
+                add(&mut ing, b);
+            }
+            drop(ing);
+            let one = members(path);
+            assert_eq!(
+                one,
+                [
+                    vec!["b1"],
+                    vec!["f1"],
+                    vec!["q1"],
+                    vec!["q1-copy", "q2", "q2-copy"],
+                    vec!["v1"],
+                ]
+            );
+            let store = Store::open_existing(path).unwrap();
+            let copy_of = |id: &str| store.article(id).unwrap().unwrap().copy_of;
+            assert_eq!(copy_of("q1-copy"), None);
+            assert_eq!(copy_of("q2-copy").map(|c| c.0), Some("q2".to_string()));
+            drop(store);
+            let other = format!("{}-sessions", path.display());
+            let other = Path::new(&other);
+            let other = if is_postgres(path) {
+                match testing::fresh_database() {
+                    Some(u) => u,
+                    None => return,
+                }
+            } else {
+                other.to_path_buf()
+            };
+            for b in batches() {
+                let mut ing = Ingest::with_horizon(Store::open(&other).unwrap(), 2).unwrap();
+                add(&mut ing, b);
+            }
+            assert_eq!(members(&other), one);
+        });
+        // With the default horizon the quake is one story.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let mut ing = Ingest::new(Store::open(&path).unwrap()).unwrap();
+        for b in batches() {
+            add(&mut ing, b);
+        }
+        drop(ing);
+        assert!(members(&path).contains(&vec![
+            "q1".to_string(),
+            "q1-copy".into(),
+            "q2".into(),
+            "q2-copy".into()
+        ]));
     }
 
     #[test]

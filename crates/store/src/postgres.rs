@@ -778,7 +778,7 @@ impl PgStore {
     }
 
     /// The clustering state, streamed row by row (no article text is read).
-    fn read_snapshot(&self, c: &mut Conn) -> Result<Snapshot> {
+    fn read_snapshot(&self, c: &mut Conn, recent: u64) -> Result<Snapshot> {
         let pg = |e| self.pg(e);
         let mut snap = Snapshot {
             generation: c.meta("generation").map_err(pg)? as u64,
@@ -796,25 +796,47 @@ impl PgStore {
         }
         drop(rows);
         snap.df.sort_unstable();
+        let row = c
+            .client()
+            .query_one(
+                "SELECT COUNT(*), COALESCE(MAX(idx) + 1, 0)::BIGINT FROM stories",
+                &[],
+            )
+            .map_err(pg)?;
+        let (count, next): (i64, i64) = (row.get(0), row.get(1));
+        if count != next {
+            return Err(StoreError::Inconsistent {
+                path: self.path(),
+                what: "story indices have gaps".into(),
+            });
+        }
+        snap.story_count = count as u32;
+        snap.articles = c
+            .client()
+            .query_one("SELECT COUNT(*) FROM articles", &[])
+            .map_err(pg)?
+            .get::<_, i64>(0) as u64;
+        let recent = i64::try_from(recent).unwrap_or(i64::MAX);
         let mut rows = c
             .client()
-            .query_raw("SELECT idx, state FROM stories ORDER BY idx", none)
+            .query_raw(
+                "SELECT idx, state FROM stories WHERE idx IN \
+                 (SELECT story FROM (SELECT story FROM articles ORDER BY seq DESC LIMIT $1) r) \
+                 ORDER BY idx",
+                [recent],
+            )
             .map_err(pg)?;
         while let Some(r) = rows.next().map_err(pg)? {
-            if r.get::<_, i64>(0) as usize != snap.stories.len() {
-                return Err(StoreError::Inconsistent {
-                    path: self.path(),
-                    what: "story indices have gaps".into(),
-                });
-            }
-            snap.stories.push(r.get(1));
+            snap.stories.push((r.get::<_, i64>(0) as u32, r.get(1)));
         }
         drop(rows);
         let mut rows = c
             .client()
             .query_raw(
-                "SELECT id, story, exact, minhash FROM articles ORDER BY seq",
-                none,
+                "SELECT id, story, exact, minhash FROM \
+                 (SELECT seq, id, story, exact, minhash FROM articles ORDER BY seq DESC LIMIT $1) r \
+                 ORDER BY seq",
+                [recent],
             )
             .map_err(pg)?;
         while let Some(r) = rows.next().map_err(pg)? {
@@ -904,7 +926,7 @@ impl StoryStore for PgStore {
         }
     }
 
-    fn snapshot(&self) -> Result<Snapshot> {
+    fn snapshot(&self, recent: u64) -> Result<Snapshot> {
         let mut c = self.conn.borrow_mut();
         // One repeatable-read transaction (unless the write transaction is open, whose lock
         // keeps other writers out): a consistent view.
@@ -914,7 +936,7 @@ impl StoryStore for PgStore {
                 .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 .map_err(|e| self.pg(e))?;
         }
-        let r = self.read_snapshot(&mut c);
+        let r = self.read_snapshot(&mut c, recent);
         if own {
             let _ = c.client().batch_execute("COMMIT");
         }

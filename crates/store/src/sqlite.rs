@@ -902,7 +902,7 @@ impl StoryStore for SqliteStore {
         }
     }
 
-    fn snapshot(&self) -> Result<Snapshot> {
+    fn snapshot(&self, recent: u64) -> Result<Snapshot> {
         // One read transaction (unless the write transaction is open): a consistent view.
         let own = !self.writing;
         if own {
@@ -910,7 +910,7 @@ impl StoryStore for SqliteStore {
                 .execute_batch("BEGIN DEFERRED")
                 .map_err(|e| self.sql(e))?;
         }
-        let r = self.read_snapshot();
+        let r = self.read_snapshot(recent);
         if own {
             let _ = self.conn.execute_batch("COMMIT");
         }
@@ -1064,7 +1064,7 @@ impl SqliteStore {
         Ok(true)
     }
 
-    fn read_snapshot(&self) -> std::result::Result<Snapshot, rusqlite::Error> {
+    fn read_snapshot(&self, recent: u64) -> std::result::Result<Snapshot, rusqlite::Error> {
         let c = &self.conn;
         let mut snap = Snapshot {
             generation: meta(c, "generation")? as u64,
@@ -1078,17 +1078,35 @@ impl SqliteStore {
             })?
             .collect::<std::result::Result<_, _>>()?;
         snap.df.sort_unstable();
-        let mut st = c.prepare("SELECT idx, state FROM stories ORDER BY idx")?;
-        for row in st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))? {
-            let (idx, state) = row?;
-            if idx as usize != snap.stories.len() {
-                return Err(rusqlite::Error::IntegralValueOutOfRange(0, idx));
-            }
-            snap.stories.push(state);
+        let (count, next): (i64, i64) = c.query_row(
+            "SELECT COUNT(*), COALESCE(MAX(idx) + 1, 0) FROM stories",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        if count != next {
+            return Err(rusqlite::Error::IntegralValueOutOfRange(0, next));
         }
-        let mut st = c.prepare("SELECT id, story, exact, minhash FROM articles ORDER BY seq")?;
+        snap.story_count = count as u32;
+        snap.articles =
+            c.query_row("SELECT COUNT(*) FROM articles", [], |r| r.get::<_, i64>(0))? as u64;
+        let recent = i64::try_from(recent).unwrap_or(i64::MAX);
+        let mut st = c.prepare(
+            "SELECT idx, state FROM stories WHERE idx IN \
+             (SELECT story FROM (SELECT story FROM articles ORDER BY seq DESC LIMIT ?1)) \
+             ORDER BY idx",
+        )?;
+        snap.stories = st
+            .query_map([recent], |r| {
+                Ok((r.get::<_, i64>(0)? as u32, r.get::<_, Vec<u8>>(1)?))
+            })?
+            .collect::<std::result::Result<_, _>>()?;
+        let mut st = c.prepare(
+            "SELECT id, story, exact, minhash FROM \
+             (SELECT seq, id, story, exact, minhash FROM articles ORDER BY seq DESC LIMIT ?1) \
+             ORDER BY seq",
+        )?;
         snap.seen = st
-            .query_map([], |r| {
+            .query_map([recent], |r| {
                 Ok(SeenRecord {
                     id: r.get(0)?,
                     story: r.get::<_, i64>(1)? as u32,
