@@ -426,8 +426,7 @@ pub fn bench_scale(shared: &Path, n: usize) -> ExitCode {
     }
     let dir = exe.parent().map(Path::to_path_buf).unwrap_or_default();
     let corpus = dir.join(format!("corpus-{n}.jsonl"));
-    if !stream_flag() && !corpus.exists() && gen_corpus(shared, n, &corpus) != ExitCode::SUCCESS
-    {
+    if !stream_flag() && !corpus.exists() && gen_corpus(shared, n, &corpus) != ExitCode::SUCCESS {
         return ExitCode::from(2);
     }
     let db = match &pg {
