@@ -524,6 +524,8 @@ pub struct Clusterer {
     index: FxHashMap<u64, Vec<u32>>,
     /// Index entries, live or stale, to know when to sweep.
     index_entries: usize,
+    /// Index entries after the last sweep.
+    swept_entries: usize,
 }
 
 impl Clusterer {
@@ -574,6 +576,7 @@ impl Clusterer {
             }
             c.stories.insert(i, st);
         }
+        c.swept_entries = c.index_entries;
         c.base = s.articles.checked_sub(s.seen.len() as u64)?;
         for r in &s.seen {
             if !c.stories.contains_key(&r.story) {
@@ -625,14 +628,16 @@ impl Clusterer {
             let base = self.base;
             self.bands.retain(|_, &mut n| n >= base);
         }
-        let live: usize = self.stories.values().map(|s| s.centroid.len()).sum();
-        if self.index_entries > 2 * live + 4096 {
+        // The index is swept when it has doubled since the last sweep: amortised, and at most
+        // about twice what the open stories need.
+        if self.index_entries > 2 * self.swept_entries + 4096 {
             let stories = &self.stories;
             self.index.retain(|_, list| {
                 list.retain(|i| stories.contains_key(i));
                 !list.is_empty()
             });
             self.index_entries = self.index.values().map(Vec::len).sum();
+            self.swept_entries = self.index_entries;
         }
     }
 
