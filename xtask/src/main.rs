@@ -26,7 +26,8 @@
 //!   `xtask/gate-baseline.json`; exit 1 naming each figure below its floor (`gate.rs`).
 //! - `cargo xtask gen-corpus N OUT.jsonl`: a deterministic corpus of N articles grown from the
 //!   real ones (renamed variants of real stories, perturbed, with wire copies).
-//! - `cargo xtask bench-scale N [--db postgres://...] [--stream]`: ingest rate, peak RSS, store size, `stories` and `show` time
+//! - `cargo xtask bench-scale N [--db postgres://...] [--stream]`: ingest rate, peak RSS, store size, `stories` and `show` time,
+//!   and the stories scored against the generator's (B-cubed); `score-scale STORE` scores a store it made
 //!   on such a corpus, and the Python reference's rate on a sample.
 //! - `cargo xtask fuzz [--budget SECONDS] [--seed N] [--corpus DIR]`: mutates real samples of
 //!   every input format and feeds them through reading, digest, every renderer and ingest,
@@ -101,6 +102,13 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Some("score-scale") => match args.get(1) {
+            Some(db) => scale::score_store(&shared(), &PathBuf::from(db)),
+            None => {
+                eprintln!("usage: cargo xtask score-scale STORE (a store bench-scale made)");
+                ExitCode::from(2)
+            }
+        },
         Some("bench") => bench(args.iter().any(|a| a == "--articles")),
         Some("bench-serve") => bench_serve::run(&shared(), &args[1..]),
         Some("distill") => distill::run(&args[1..]),
@@ -108,7 +116,7 @@ fn main() -> ExitCode {
         Some("fuzz") => fuzz::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask train-tagger [--epochs N] [--prune X] [--out PATH] [--no-write] | eval-entities [CONLL] | eval-quotes | eval-duc [DIR] | eval-similar [--model M] [--fit] | eval-stories | eval-meantime | eval-extract [--quick] [--worst N] | gate [--baseline PATH] [--raise] | gen-corpus N OUT | bench-scale N [--db URL] [--stream] | bench-serve [--clients N] [--secs S] [--reuse] [--with-ingest] | bench | fuzz [--budget SECONDS] [--seed N] [--corpus DIR]"
+                "usage: cargo xtask train-tagger [--epochs N] [--prune X] [--out PATH] [--no-write] | eval-entities [CONLL] | eval-quotes | eval-duc [DIR] | eval-similar [--model M] [--fit] | eval-stories | eval-meantime | eval-extract [--quick] [--worst N] | gate [--baseline PATH] [--raise] | gen-corpus N OUT | bench-scale N [--db URL] [--stream] | score-scale STORE | bench-serve [--clients N] [--secs S] [--reuse] [--with-ingest] | bench | fuzz [--budget SECONDS] [--seed N] [--corpus DIR]"
             );
             ExitCode::from(2)
         }

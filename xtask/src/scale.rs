@@ -277,6 +277,77 @@ pub fn generate(shared: &Path, n: usize, out: &mut dyn Write) -> std::io::Result
     Ok(())
 }
 
+/// Print how the stories of a store that `bench-scale` made compare with the generator's.
+pub fn score_store(shared: &Path, db: &Path) -> ExitCode {
+    let t = Instant::now();
+    match corroborate_store::Store::open_existing(db)
+        .and_then(|s| s.stories(0))
+        .map(|rows| {
+            let pred = rows
+                .into_iter()
+                .flat_map(|r| r.articles.into_iter().map(move |a| (a, r.id.clone())));
+            quality(&load_base(shared), pred)
+        }) {
+        Ok((p, r, f1, articles, stories)) => {
+            println!(
+                "stories against the generator's: {articles} articles in {stories} stories, \
+                 B-cubed P {p:.3} R {r:.3} F1 {f1:.3} (scored in {:.0} s)",
+                t.elapsed().as_secs_f64()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("stories not scored: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The story the generator wrote an article id into (`{base id}-g{v}`, a wire copy with
+/// `-copy` after it), given the real stories the variants come from.
+fn generated_story(base: &HashMap<&str, &str>, id: &str) -> Option<String> {
+    let id = id.strip_suffix("-copy").unwrap_or(id);
+    let (stem, v) = id.rsplit_once("-g")?;
+    Some(format!("{}-g{v}", base.get(stem)?))
+}
+
+/// B-cubed precision, recall and F1 of predicted (article, story) pairs against the stories
+/// the generator wrote, with the numbers of articles scored and predicted stories; counts
+/// only (linear in the articles, whatever the story sizes).
+fn quality(
+    base: &[(String, Vec<Base>)],
+    pred: impl Iterator<Item = (String, String)>,
+) -> (f64, f64, f64, usize, usize) {
+    let stem: HashMap<&str, &str> = base
+        .iter()
+        .flat_map(|(story, arts)| arts.iter().map(move |a| (a.id.as_str(), story.as_str())))
+        .collect();
+    let mut pair: HashMap<(String, String), f64> = HashMap::new();
+    let (mut in_pred, mut in_gold) = (HashMap::new(), HashMap::<String, f64>::new());
+    for (article, story) in pred {
+        let Some(gold) = generated_story(&stem, &article) else {
+            continue;
+        };
+        *in_pred.entry(story.clone()).or_insert(0.0) += 1.0;
+        *in_gold.entry(gold.clone()).or_default() += 1.0;
+        *pair.entry((story, gold)).or_default() += 1.0;
+    }
+    // Each of the `both` articles in a (predicted, gold) cell shares both clusters with `both`.
+    let (mut p, mut r, mut n) = (0.0, 0.0, 0.0);
+    for ((story, gold), both) in &pair {
+        p += both * both / in_pred[story];
+        r += both * both / in_gold[gold];
+        n += both;
+    }
+    let (p, r) = (p / f64::max(n, 1.0), r / f64::max(n, 1.0));
+    let f1 = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
+    (p, r, f1, n as usize, in_pred.len())
+}
+
 /// `cargo xtask gen-corpus N OUT`.
 pub fn gen_corpus(shared: &Path, n: usize, out: &Path) -> ExitCode {
     let t = Instant::now();
@@ -507,6 +578,7 @@ fn measure(shared: &Path, n: usize, bin: &Path, dir: &Path, corpus: &Path, db: &
     }
     let size = store_size(db);
     let rate = n as f64 / took.as_secs_f64();
+    score_store(shared, db);
     println!(
         "ingest {n} articles: {:.1} s, {rate:.0} articles/s ({:.0} per core on {} cores), peak RSS {:.0} MiB, store {:.0} MiB",
         took.as_secs_f64(),
