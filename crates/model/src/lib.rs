@@ -610,12 +610,11 @@ pub struct SeenRecord {
 pub struct Snapshot {
     /// The store's generation: it grows by one with every committed batch.
     pub generation: u64,
-    /// Articles counted in the document frequencies.
+    /// Articles counted in the document frequencies: every stored article (an invariant the
+    /// store checks), so also the number the next article gets.
     pub docs: u64,
     /// Document frequency per term key.
     pub df: Vec<(u64, u32)>,
-    /// Articles stored in all.
-    pub articles: u64,
     /// Stories stored in all (the next story's index).
     pub story_count: u32,
     /// The state of each story `seen` names, with its index, by index.

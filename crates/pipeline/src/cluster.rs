@@ -274,9 +274,6 @@ pub struct StoryState {
     pub days: Option<(i64, i64)>,
     /// Years its members' texts name, with counts.
     pub years: Vec<(u16, u32)>,
-    /// Number of its latest member a clusterer remembers (not stored: a snapshot's articles
-    /// tell it again).
-    pub last: u64,
 }
 
 impl StoryState {
@@ -323,7 +320,6 @@ impl StoryState {
             copies,
             days: (lo != i64::MIN).then_some((lo, hi)),
             years,
-            last: 0,
         })
     }
 }
@@ -493,6 +489,14 @@ pub struct Seen {
     pub minhash: Box<[u32]>,
 }
 
+/// An open story: its state and the number of its latest remembered member (it closes when
+/// that one is forgotten).
+#[derive(Debug, Default)]
+struct Open {
+    state: StoryState,
+    last: u64,
+}
+
 /// A remembered article with its place among the exact copies of its text.
 #[derive(Debug)]
 struct Remembered {
@@ -510,7 +514,7 @@ pub struct Clusterer {
     /// Weights come from here; callers add a batch before assigning it.
     pub df: DocFreq,
     /// Open stories (those with a remembered member), by index.
-    stories: FxHashMap<u32, StoryState>,
+    stories: FxHashMap<u32, Open>,
     /// Stories ever opened: the next story's index.
     story_count: u32,
     /// Remembered articles, oldest first; the first is article number `base`.
@@ -551,7 +555,10 @@ impl Clusterer {
 
     /// An open story's state; `None` for a closed or unknown one.
     pub fn story(&self, index: usize) -> Option<&StoryState> {
-        u32::try_from(index).ok().and_then(|i| self.stories.get(&i))
+        u32::try_from(index)
+            .ok()
+            .and_then(|i| self.stories.get(&i))
+            .map(|o| &o.state)
     }
 
     /// Rebuild the clusterer from a store's snapshot; `None` when a story's state is not one
@@ -574,10 +581,10 @@ impl Clusterer {
                 c.index.entry(*t).or_default().push(i);
                 c.index_entries += 1;
             }
-            c.stories.insert(i, st);
+            c.stories.insert(i, Open { state: st, last: 0 });
         }
         c.swept_entries = c.index_entries;
-        c.base = s.articles.checked_sub(s.seen.len() as u64)?;
+        c.base = s.docs.checked_sub(s.seen.len() as u64)?;
         for r in &s.seen {
             if !c.stories.contains_key(&r.story) {
                 return None;
@@ -728,8 +735,8 @@ impl Clusterer {
                 self.bands.insert(key, n);
             }
         }
-        if let Some(s) = self.stories.get_mut(&seen.story) {
-            s.last = s.last.max(n);
+        if let Some(o) = self.stories.get_mut(&seen.story) {
+            o.last = o.last.max(n);
         }
         self.seen.push_back(Remembered {
             seen,
@@ -788,8 +795,8 @@ impl Clusterer {
         };
         if let Some((id, story, j)) = self.copy_of(f) {
             // The original is remembered, so its story is open.
-            if let Some(s) = self.stories.get_mut(&story) {
-                s.copies += 1;
+            if let Some(o) = self.stories.get_mut(&story) {
+                o.state.copies += 1;
             }
             self.remember(seen(story as usize), f.exact);
             return Assignment {
@@ -825,7 +832,7 @@ impl Clusterer {
             let Some(story) = self.stories.get(&c) else {
                 continue;
             };
-            let s = self.score(&v, f, story);
+            let s = self.score(&v, f, &story.state);
             if s >= JOIN as f32
                 && best.is_none_or(|(bs, bi)| s > bs || (s == bs && (c as usize) < bi))
             {
@@ -837,7 +844,7 @@ impl Clusterer {
             None => {
                 let i = self.story_count;
                 self.story_count += 1;
-                self.stories.insert(i, StoryState::default());
+                self.stories.insert(i, Open::default());
                 i as usize
             }
         };
@@ -850,7 +857,7 @@ impl Clusterer {
     }
 
     fn absorb(&mut self, story: usize, v: &[(u64, f32)], f: &Features) {
-        let Some(s) = self.stories.get_mut(&(story as u32)) else {
+        let Some(Open { state: s, .. }) = self.stories.get_mut(&(story as u32)) else {
             return;
         };
         // Both are sorted by term: merge them.

@@ -631,7 +631,6 @@ mod tests {
             copies: 1,
             days: Some((10, 12)),
             years: vec![(2020, 2)],
-            last: 0,
         };
         let back = StoryState::decode(&s.encode()).unwrap();
         assert_eq!(back.centroid, s.centroid);
