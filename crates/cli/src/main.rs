@@ -205,6 +205,12 @@ enum Command {
         /// may run beside further ingests), so a bulk load runs at assignment speed.
         #[arg(long)]
         defer_analysis: bool,
+        /// How many of the latest articles assignment remembers (copies are found among them,
+        /// and a story grows only while one of its members is among them); the store's first
+        /// ingest records it and later ones must give the same or none [default: the store's,
+        /// else 1000000].
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+        horizon: Option<u64>,
     },
     /// Analyse every stored story whose kept analysis is missing or does not cover all its
     /// members (after `ingest --defer-analysis`, or an ingest killed before it analysed).
@@ -335,6 +341,7 @@ fn main() -> ExitCode {
             words,
             model,
             defer_analysis,
+            horizon,
         } => match model.load_flag_or(ModelChoice::Static) {
             Ok(embedder) => {
                 let options = corroborate_pipeline::run::Options {
@@ -344,7 +351,15 @@ fn main() -> ExitCode {
                 };
                 let analyse = !defer_analysis;
                 let db = store::db_path(db);
-                store::ingest(&paths, &db, quiet, batch as usize, &options, analyse)
+                store::ingest(
+                    &paths,
+                    &db,
+                    quiet,
+                    batch as usize,
+                    horizon,
+                    &options,
+                    analyse,
+                )
             }
             Err(e) => usage_error(&e),
         },

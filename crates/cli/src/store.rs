@@ -77,13 +77,18 @@ pub fn ingest(
     db: &Path,
     quiet: bool,
     batch: usize,
+    horizon: Option<u64>,
     options: &Options,
     analyse: bool,
 ) -> ExitCode {
     let Some(store) = open(db) else {
         return ExitCode::from(2);
     };
-    let mut ing = match Ingest::new(store) {
+    let ing = match horizon {
+        Some(h) => Ingest::with_horizon(store, h),
+        None => Ingest::new(store),
+    };
+    let mut ing = match ing {
         Ok(i) => i,
         Err(e) => {
             eprintln!("corroborate: {}: {e}", location_display(db));

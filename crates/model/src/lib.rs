@@ -621,6 +621,9 @@ pub struct Snapshot {
     pub stories: Vec<(u32, Vec<u8>)>,
     /// The latest stored articles (as many as asked for), in storing order.
     pub seen: Vec<SeenRecord>,
+    /// The horizon the store's stories are assigned with (how many of the latest articles
+    /// assignment remembers), recorded by the first batch written; `None` before that.
+    pub horizon: Option<u64>,
 }
 
 /// One batch as assignment produced it: written in one transaction or not at all.
@@ -634,6 +637,8 @@ pub struct BatchWrite {
     pub df: Vec<(u64, u32)>,
     /// Articles counted in the document frequencies after the batch.
     pub docs: u64,
+    /// The horizon assignment ran with: recorded by the store when it has none yet.
+    pub horizon: u64,
 }
 
 /// A story's full analysis as kept by the store, so listings and `show` need not recompute it.
@@ -680,6 +685,9 @@ pub trait StoryStore {
     type Error: std::error::Error + Send + Sync + 'static;
     /// The generation committed last (grows by one per batch, whoever wrote it).
     fn generation(&self) -> Result<u64, Self::Error>;
+    /// The horizon recorded by the first batch written ([`BatchWrite::horizon`]); `None` for
+    /// a store no batch has been written to.
+    fn horizon(&self) -> Result<Option<u64>, Self::Error>;
     /// Start the write transaction, waiting while another writer holds it (calling `waiting`
     /// once when it has to wait); returns the generation it sees.
     fn begin_write(&mut self, waiting: &mut dyn FnMut()) -> Result<u64, Self::Error>;

@@ -579,6 +579,18 @@ pub enum IngestError<E: std::error::Error + 'static> {
     /// The store's clustering state was not written by this pipeline.
     #[error("the store's clustering state is not one this corroborate reads")]
     State,
+    /// The store's stories were assigned with another horizon: assigning with this one would
+    /// make its stories depend on which process wrote them.
+    #[error(
+        "the store's stories are assigned remembering the latest {stored} articles (its horizon); \
+         a horizon of {asked} would give other stories: leave the horizon out or give {stored}"
+    )]
+    Horizon {
+        /// The horizon the store recorded.
+        stored: u64,
+        /// The horizon asked for.
+        asked: u64,
+    },
 }
 
 /// Ingest into a store: batches are prepared ([`prepare`]), then each is assigned and written
@@ -595,17 +607,26 @@ pub struct Ingest<S: StoryStore> {
 }
 
 impl<S: StoryStore> Ingest<S> {
-    /// Start ingesting into `store` (loads its clustering state: the latest
-    /// [`cluster::HORIZON`] articles and their stories).
+    /// Start ingesting into `store` (loads its clustering state: the latest articles and
+    /// their stories) with the horizon the store recorded, else [`cluster::HORIZON`].
     pub fn new(store: S) -> Result<Self, IngestError<S::Error>> {
-        Self::with_horizon(store, cluster::HORIZON)
+        let horizon = store.horizon()?.unwrap_or(cluster::HORIZON);
+        Self::with_horizon(store, horizon)
     }
 
-    /// [`Ingest::new`] remembering the latest `horizon` articles instead (at least one): a
-    /// smaller horizon closes stories sooner and holds less in memory. Every ingest into one
-    /// store should use the same horizon, or its stories depend on which process wrote them.
+    /// [`Ingest::new`] remembering the latest `horizon` articles (at least one): a smaller
+    /// horizon closes stories sooner and holds less in memory. The first batch written records
+    /// it in the store, and every later ingest must use the same one
+    /// ([`IngestError::Horizon`] otherwise), so a store's stories never depend on which
+    /// process wrote them.
     pub fn with_horizon(store: S, horizon: u64) -> Result<Self, IngestError<S::Error>> {
         let horizon = horizon.max(1);
+        if let Some(stored) = store.horizon()?.filter(|&h| h != horizon) {
+            return Err(IngestError::Horizon {
+                stored,
+                asked: horizon,
+            });
+        }
         let snap = store.snapshot(horizon)?;
         let clusterer = Clusterer::from_snapshot(&snap).ok_or(IngestError::State)?;
         Ok(Ingest {
@@ -658,6 +679,13 @@ impl<S: StoryStore> Ingest<S> {
     ) -> Result<BatchReport, IngestError<S::Error>> {
         if generation != self.generation {
             let snap = self.store.snapshot(self.horizon)?;
+            // Another process may have written the store's first batch meanwhile.
+            if let Some(stored) = snap.horizon.filter(|&h| h != self.horizon) {
+                return Err(IngestError::Horizon {
+                    stored,
+                    asked: self.horizon,
+                });
+            }
             self.clusterer = Clusterer::from_snapshot(&snap).ok_or(IngestError::State)?;
         }
         let mut report = BatchReport {
@@ -697,7 +725,8 @@ impl<S: StoryStore> Ingest<S> {
             self.generation = generation;
             return Ok(report);
         }
-        let (write, new_stories) = assign(&mut self.clusterer, p, &keep);
+        let (mut write, new_stories) = assign(&mut self.clusterer, p, &keep);
+        write.horizon = self.horizon;
         report.stored = write.articles.len();
         report.copies = write
             .articles

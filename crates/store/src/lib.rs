@@ -550,6 +550,10 @@ impl StoryStore for Store {
         dispatch!(self, s => s.generation())
     }
 
+    fn horizon(&self) -> Result<Option<u64>> {
+        dispatch!(self, s => s.horizon())
+    }
+
     fn begin_write(&mut self, waiting: &mut dyn FnMut()) -> Result<u64> {
         dispatch!(mut self, s => s.begin_write(waiting))
     }
@@ -1025,6 +1029,47 @@ mod tests {
             "q2".into(),
             "q2-copy".into()
         ]));
+    }
+
+    #[test]
+    fn the_first_batch_records_the_horizon_and_another_is_refused() {
+        use corroborate_pipeline::run::IngestError;
+        on_both(|path| {
+            // Two processes open the new store with different horizons; the first to write
+            // records its own, and the other's next batch is refused with nothing stored.
+            let mut first = Ingest::with_horizon(Store::open(path).unwrap(), 2).unwrap();
+            let mut second = Ingest::with_horizon(Store::open(path).unwrap(), 3).unwrap();
+            assert_eq!(Store::open(path).unwrap().horizon().unwrap(), None);
+            add(&mut first, vec![raw("q1", "2020-03-02", QUAKE)]);
+            let store = Store::open_existing(path).unwrap();
+            assert_eq!(store.horizon().unwrap(), Some(2));
+            let generation = store.generation().unwrap();
+            match second.add(prepare(vec![raw("v1", "2020-03-03", VOTE)]), &mut || {}) {
+                Err(IngestError::Horizon {
+                    stored: 2,
+                    asked: 3,
+                }) => {}
+                other => panic!("expected the horizon to be refused, got {other:?}"),
+            }
+            assert_eq!(store.generation().unwrap(), generation);
+            assert!(store.article("v1").unwrap().is_none());
+            // A later process asking for another horizon is refused at once, naming both...
+            let err = Ingest::with_horizon(Store::open(path).unwrap(), 1_000_000)
+                .err()
+                .expect("another horizon is refused");
+            let msg = err.to_string();
+            assert!(
+                msg.contains("latest 2 articles") && msg.contains("1000000"),
+                "{msg}"
+            );
+            // ... and one asking for none takes the store's, as does a second batch of the
+            // first process.
+            let mut later = Ingest::new(Store::open(path).unwrap()).unwrap();
+            add(&mut later, vec![raw("v1", "2020-03-03", VOTE)]);
+            add(&mut first, vec![raw("q2", "2020-03-04", QUAKE2)]);
+            assert_eq!(store.horizon().unwrap(), Some(2));
+            assert_eq!(store.article_count().unwrap(), 3);
+        });
     }
 
     #[test]

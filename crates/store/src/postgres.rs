@@ -732,6 +732,11 @@ impl PgStore {
              ON CONFLICT(key) DO UPDATE SET value = meta.value + 1",
             &[],
         )?;
+        // The first batch records the horizon; later ones were checked against it.
+        c.exec(
+            "INSERT INTO meta(key, value) VALUES ('horizon', $1) ON CONFLICT(key) DO NOTHING",
+            &[&(b.horizon.max(1) as i64)],
+        )?;
         Ok(())
     }
 
@@ -783,6 +788,7 @@ impl PgStore {
         let mut snap = Snapshot {
             generation: c.meta("generation").map_err(pg)? as u64,
             docs: c.meta("docs").map_err(pg)? as u64,
+            horizon: Some(c.meta("horizon").map_err(pg)? as u64).filter(|&h| h > 0),
             ..Snapshot::default()
         };
         let none: [&str; 0] = [];
@@ -859,6 +865,13 @@ impl StoryStore for PgStore {
         let mut c = self.conn.borrow_mut();
         c.meta("generation")
             .map(|g| g as u64)
+            .map_err(|e| self.pg(e))
+    }
+
+    fn horizon(&self) -> Result<Option<u64>> {
+        let mut c = self.conn.borrow_mut();
+        c.meta("horizon")
+            .map(|h| (h > 0).then_some(h as u64))
             .map_err(|e| self.pg(e))
     }
 

@@ -828,6 +828,11 @@ impl SqliteStore {
              ON CONFLICT(key) DO UPDATE SET value = value + 1",
             [],
         )?;
+        // The first batch records the horizon; later ones were checked against it.
+        tx.execute(
+            "INSERT INTO meta(key, value) VALUES ('horizon', ?1) ON CONFLICT(key) DO NOTHING",
+            [b.horizon.max(1) as i64],
+        )?;
         Ok(())
     }
 }
@@ -838,6 +843,12 @@ impl StoryStore for SqliteStore {
     fn generation(&self) -> Result<u64> {
         meta(&self.conn, "generation")
             .map(|g| g as u64)
+            .map_err(|e| self.sql(e))
+    }
+
+    fn horizon(&self) -> Result<Option<u64>> {
+        meta(&self.conn, "horizon")
+            .map(|h| (h > 0).then_some(h as u64))
             .map_err(|e| self.sql(e))
     }
 
@@ -1069,6 +1080,7 @@ impl SqliteStore {
         let mut snap = Snapshot {
             generation: meta(c, "generation")? as u64,
             docs: meta(c, "docs")? as u64,
+            horizon: Some(meta(c, "horizon")? as u64).filter(|&h| h > 0),
             ..Snapshot::default()
         };
         let mut st = c.prepare("SELECT term, n FROM df")?;

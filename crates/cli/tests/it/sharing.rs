@@ -475,3 +475,53 @@ fn serve_reads_a_postgres_store() {
     );
     assert!(none.starts_with("HTTP/1.1 200") && !none.contains(id));
 }
+
+#[test]
+fn a_store_keeps_the_horizon_its_first_ingest_gave() {
+    on_both(|db| {
+        let d = db.to_str().unwrap();
+        let seeds = seeds();
+        let ingest = |extra: &[&str]| {
+            let mut args = vec!["ingest", "--quiet", "--defer-analysis", "--db", d];
+            args.extend_from_slice(extra);
+            run(&args)
+        };
+        let first = ingest(&["--horizon", "5", seeds.to_str().unwrap()]);
+        assert!(first.status.success(), "{first:?}");
+        let before = fingerprint(db);
+        // Another horizon would give other stories: refused, naming the store and both
+        // horizons, with nothing written.
+        let other = tempfile::tempdir().unwrap();
+        let page = other.path().join("quake.txt");
+        std::fs::write(
+            &page,
+            "Quake hits Chile\n\nA magnitude 6.1 earthquake struck off the coast of Chile on \
+             Monday, officials said.\n",
+        )
+        .unwrap();
+        let refused = ingest(&["--horizon", "6", page.to_str().unwrap()]);
+        assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+        let err = String::from_utf8_lossy(&refused.stderr);
+        assert!(
+            err.contains(&corroborate_store::location_display(db))
+                && err.contains("latest 5 articles")
+                && err.contains("horizon of 6"),
+            "{err}"
+        );
+        assert_eq!(fingerprint(db), before);
+        // The same horizon, or none (the store's is used), is accepted.
+        for extra in [&["--horizon", "5"][..], &[][..]] {
+            let mut args = extra.to_vec();
+            args.push(page.to_str().unwrap());
+            let out = ingest(&args);
+            assert!(out.status.success(), "{extra:?}: {out:?}");
+        }
+        // `--horizon 0` is a usage error.
+        assert_eq!(
+            ingest(&["--horizon", "0", page.to_str().unwrap()])
+                .status
+                .code(),
+            Some(2)
+        );
+    });
+}
