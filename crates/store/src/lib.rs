@@ -691,6 +691,88 @@ mod tests {
     }
 
     #[test]
+    fn postgres_indexes_the_words_it_searches_and_reads_stores_that_stored_them() {
+        let Some(url) = testing::fresh_database() else {
+            return;
+        };
+        let mut ing = Ingest::new(Store::open(&url).unwrap()).unwrap();
+        add(
+            &mut ing,
+            vec![
+                raw("q1", "2020-03-02", QUAKE),
+                raw("v1", "2020-03-01", VOTE),
+            ],
+        );
+        drop(ing);
+        let q = |q: &str| StoryFilter {
+            q: Some(q.into()),
+            ..StoryFilter::default()
+        };
+        let searched = |store: &Store| {
+            let found = find(store, q("valparaiso RESCUE"));
+            assert!(
+                found.len() == 1 && found[0].contains(&"q1".to_string()),
+                "{found:?}"
+            );
+            let hit = store.find_stories(&q("rescue")).unwrap()[0]
+                .hit
+                .clone()
+                .unwrap();
+            assert_eq!(hit.article, "q1");
+            assert!(
+                hit.snippet.contains("\u{E000}Rescue\u{E001}"),
+                "{}",
+                hit.snippet
+            );
+            assert!(find(store, q("valparaiso oslo")).is_empty());
+        };
+        searched(&Store::open_existing(&url).unwrap());
+        // No tsvector is stored...
+        let column = "SELECT count(*) FROM pg_catalog.pg_attribute \
+            WHERE attrelid = 'articles'::regclass AND attname = 'words' AND NOT attisdropped";
+        assert_eq!(
+            testing::execute(&url, column).unwrap()[0][0].as_deref(),
+            Some("0")
+        );
+        // ... and the search's expression is the index's: with sequential scans off the
+        // planner takes the index, which it could not for any other expression.
+        let plan = testing::execute(
+            &url,
+            &format!(
+                "SET enable_seqscan = off; EXPLAIN SELECT a.story FROM articles a \
+                 WHERE {} @@ plainto_tsquery('english', 'rescue')",
+                postgres::WORDS_OF_A
+            ),
+        )
+        .unwrap();
+        let plan: Vec<String> = plan.into_iter().filter_map(|r| r[0].clone()).collect();
+        assert!(
+            plan.iter().any(|l| l.contains("articles_words")),
+            "{plan:#?}"
+        );
+        // A store made when the tsvector was a stored column is searched by that column and
+        // still written to.
+        behind(
+            &url,
+            "DROP INDEX articles_words; \
+             ALTER TABLE articles ADD COLUMN words tsvector GENERATED ALWAYS AS \
+             (to_tsvector('english'::regconfig, title || ' ' || text)) STORED; \
+             CREATE INDEX articles_words ON articles USING GIN(words);",
+        );
+        assert_eq!(
+            testing::execute(&url, column).unwrap()[0][0].as_deref(),
+            Some("1")
+        );
+        let mut ing = Ingest::new(Store::open(&url).unwrap()).unwrap();
+        add(&mut ing, vec![raw("q2", "2020-03-03", QUAKE2)]);
+        drop(ing);
+        let store = Store::open_existing(&url).unwrap();
+        store.check().unwrap();
+        searched(&store);
+        assert_eq!(find(&store, q("survivors")), [vec!["q1", "q2"]]);
+    }
+
+    #[test]
     fn search_dates_outlets_and_entities_filter_the_listing() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.db");

@@ -1,7 +1,7 @@
 //! The PostgreSQL backend of the store: one database that ingest workers on several machines,
 //! `serve` and the other readers share. Its schema (the same tables' meaning as `sqlite.rs`,
-//! plus a generated `tsvector` column with a GIN index for the full-text search and the
-//! outlet name kept beside each article), the [`StoryStore`] implementation and the readers
+//! plus a GIN index on the `tsvector` of each article's title and text for the full-text
+//! search, and the outlet name kept beside each article), the [`StoryStore`] implementation and the readers
 //! behind [`crate::Store`]. In: a libpq URL. Out: the shared row types of `lib.rs`.
 //!
 //! Writers serialise on a transaction-scoped advisory lock taken right after `BEGIN` (READ
@@ -74,12 +74,11 @@ CREATE TABLE articles(
     exact BIGINT NOT NULL,
     minhash BYTEA NOT NULL,
     about TEXT NOT NULL DEFAULT '{}',
-    body_hash TEXT,
-    words tsvector GENERATED ALWAYS AS
-        (to_tsvector('english'::regconfig, title || ' ' || text)) STORED);
+    body_hash TEXT);
 CREATE INDEX articles_story ON articles(story, id);
 CREATE INDEX articles_outlet ON articles(outlet_name);
-CREATE INDEX articles_words ON articles USING GIN(words);
+CREATE INDEX articles_words ON articles
+    USING GIN((to_tsvector('english'::regconfig, title || ' ' || text)));
 CREATE TABLE df(term BIGINT PRIMARY KEY, n BIGINT NOT NULL);
 CREATE TABLE story_entities(
     name TEXT NOT NULL,
@@ -222,7 +221,17 @@ pub(crate) struct PgStore {
     /// The URL without its password, for messages.
     location: String,
     writing: bool,
+    /// The store keeps each article's `tsvector` in a stored column `words` (stores made
+    /// before 2026-12-01, still read and written as they are); newer ones index the
+    /// expression [`WORDS_OF_A`] and store nothing.
+    stored_words: bool,
 }
+
+/// The searchable words of an article `a`: the expression the full-text index
+/// `articles_words` is built on (the same expression, so the planner uses the index). The
+/// `tsvector` is not stored: it was larger than the compressed text itself (about 2.4 KB an
+/// article).
+pub(crate) const WORDS_OF_A: &str = "to_tsvector('english'::regconfig, a.title || ' ' || a.text)";
 
 /// Text as PostgreSQL can hold it: NUL characters become U+FFFD.
 fn pg_text(s: &str) -> Cow<'_, str> {
@@ -301,13 +310,14 @@ impl PgStore {
         // Notices (an empty search, for one) are not for the user.
         config.notice_callback(|_| {});
         let client = config.connect(NoTls).map_err(named)?;
-        let store = PgStore {
+        let mut store = PgStore {
             conn: RefCell::new(Conn {
                 open: Some(client),
                 prepared: HashMap::new(),
             }),
             location,
             writing: false,
+            stored_words: false,
         };
         let found = store.conn.borrow_mut().found().map_err(|e| store.pg(e))?;
         match found {
@@ -316,7 +326,29 @@ impl PgStore {
             Found::Empty if !create => return Err(StoreError::Empty(store.path())),
             Found::Empty => store.create()?,
         }
+        let stored: bool = store
+            .conn
+            .borrow_mut()
+            .client()
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute \
+                 WHERE attrelid = 'articles'::regclass AND attname = 'words' \
+                 AND NOT attisdropped)",
+                &[],
+            )
+            .map_err(|e| store.pg(e))?
+            .get(0);
+        store.stored_words = stored;
         Ok(store)
+    }
+
+    /// The searchable words of an article `a` in this store's layout.
+    fn words_of(&self) -> &'static str {
+        if self.stored_words {
+            "a.words"
+        } else {
+            WORDS_OF_A
+        }
     }
 
     fn path(&self) -> PathBuf {
@@ -414,7 +446,7 @@ impl PgStore {
     }
 
     /// The invariants `sqlite.rs` checks, less the file and full-text checks (PostgreSQL
-    /// keeps its own pages; the search column is generated from the row, never out of step).
+    /// keeps its own pages; the search index is computed from the row, never out of step).
     pub(crate) fn check(&self) -> Result<()> {
         let bad = |what: String| StoreError::Inconsistent {
             path: self.path(),
@@ -457,7 +489,8 @@ impl PgStore {
             let n = arg(w.clone(), &mut args);
             clauses.push(format!(
                 "s.idx IN (SELECT a.story FROM articles a \
-                 WHERE a.words @@ plainto_tsquery('english', {n}))"
+                 WHERE {} @@ plainto_tsquery('english', {n}))",
+                self.words_of()
             ));
         } else if filter.q.as_deref().is_some_and(|q| !q.trim().is_empty()) {
             // Only punctuation: nothing can match.
@@ -525,13 +558,19 @@ impl PgStore {
     /// every word of `words`, with a headline of its text.
     fn first_hit(&self, c: &mut Conn, idx: i64, words: &str) -> Result<Option<SearchHit>> {
         let options = format!("StartSel={HIT_START}, StopSel={HIT_END}, MaxWords=16, MinWords=8");
+        let sql = if self.stored_words {
+            "SELECT m.id, ts_headline('english', m.text, q, $3), m.text FROM \
+             (SELECT id, text, words FROM articles WHERE story = $1 ORDER BY id LIMIT 64) m, \
+             plainto_tsquery('english', $2) q WHERE m.words @@ q ORDER BY m.id LIMIT 1"
+        } else {
+            "SELECT m.id, ts_headline('english', m.text, q, $3), m.text FROM \
+             (SELECT id, title, text FROM articles WHERE story = $1 ORDER BY id LIMIT 64) m, \
+             plainto_tsquery('english', $2) q \
+             WHERE to_tsvector('english'::regconfig, m.title || ' ' || m.text) @@ q \
+             ORDER BY m.id LIMIT 1"
+        };
         let row = c
-            .opt(
-                "SELECT m.id, ts_headline('english', m.text, q, $3), m.text FROM \
-                 (SELECT id, text, words FROM articles WHERE story = $1 ORDER BY id LIMIT 64) m, \
-                 plainto_tsquery('english', $2) q WHERE m.words @@ q ORDER BY m.id LIMIT 1",
-                &[&idx, &words, &options],
-            )
+            .opt(sql, &[&idx, &words, &options])
             .map_err(|e| self.pg(e))?;
         Ok(row.map(|r| SearchHit {
             article: r.get(0),
