@@ -98,7 +98,7 @@ fn main() -> ExitCode {
         Some("bench-scale") => match args.get(1).and_then(|n| n.parse().ok()) {
             Some(n) => scale::bench_scale(&shared(), n),
             None => {
-                eprintln!("usage: cargo xtask bench-scale N [--db URL] [--stream]");
+                eprintln!("usage: cargo xtask bench-scale N [--db URL] [--stream [--minutes M]]");
                 ExitCode::from(2)
             }
         },
@@ -116,7 +116,7 @@ fn main() -> ExitCode {
         Some("fuzz") => fuzz::run(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask train-tagger [--epochs N] [--prune X] [--out PATH] [--no-write] | eval-entities [CONLL] | eval-quotes | eval-duc [DIR] | eval-similar [--model M] [--fit] | eval-stories | eval-meantime | eval-extract [--quick] [--worst N] | gate [--baseline PATH] [--raise] | gen-corpus N OUT | bench-scale N [--db URL] [--stream] | score-scale STORE | bench-serve [--clients N] [--secs S] [--reuse] [--with-ingest] | bench | fuzz [--budget SECONDS] [--seed N] [--corpus DIR]"
+                "usage: cargo xtask train-tagger [--epochs N] [--prune X] [--out PATH] [--no-write] | eval-entities [CONLL] | eval-quotes | eval-duc [DIR] | eval-similar [--model M] [--fit] | eval-stories | eval-meantime | eval-extract [--quick] [--worst N] | gate [--baseline PATH] [--raise] | gen-corpus N OUT | bench-scale N [--db URL] [--stream [--minutes M]] | score-scale STORE | bench-serve [--clients N] [--secs S] [--reuse] [--with-ingest] | bench | fuzz [--budget SECONDS] [--seed N] [--corpus DIR]"
             );
             ExitCode::from(2)
         }

@@ -16,7 +16,9 @@
 //! the PostgreSQL server of URL and drops at the end; it never touches URL's own database.
 //! With `--stream` no corpus file is written: the generator feeds `ingest -` directly (a
 //! 10-million-article corpus would be tens of GB), `analyse` of every story is left out, and
-//! the ingest's RSS and store size are printed every minute.
+//! the ingest's RSS and store size are printed every minute; `--minutes M` stops the feed
+//! after M minutes (at a story's end), so a run too long for the machine ends with the
+//! figures of what it stored (the ingest finishes its last batch and exits normally).
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -229,6 +231,17 @@ fn perturb(text: &str, r: &mut Rng) -> String {
 
 /// Write `n` articles to `out` (JSONL with gold `story`).
 pub fn generate(shared: &Path, n: usize, out: &mut dyn Write) -> std::io::Result<()> {
+    generate_while(shared, n, out, &mut || true).map(|_| ())
+}
+
+/// [`generate`], stopping early (between stories) once `more` says no; returns how many
+/// articles were written.
+fn generate_while(
+    shared: &Path,
+    n: usize,
+    out: &mut dyn Write,
+    more: &mut dyn FnMut() -> bool,
+) -> std::io::Result<usize> {
     let base = load_base(shared);
     if base.is_empty() {
         return Err(std::io::Error::other(
@@ -237,7 +250,7 @@ pub fn generate(shared: &Path, n: usize, out: &mut dyn Write) -> std::io::Result
     }
     let mut written = 0usize;
     let mut k = 0u64;
-    while written < n {
+    while written < n && more() {
         let (story, arts) = &base[(k as usize) % base.len()];
         let v = k / base.len() as u64;
         let mut r = Rng(k.wrapping_mul(0x2545f4914f6cdd1d) ^ 0x5bd1e995);
@@ -274,7 +287,7 @@ pub fn generate(shared: &Path, n: usize, out: &mut dyn Write) -> std::io::Result
         }
         k += 1;
     }
-    Ok(())
+    Ok(written)
 }
 
 /// Print how the stories of a store that `bench-scale` made compare with the generator's.
@@ -449,6 +462,14 @@ fn best_of(n: usize, mut f: impl FnMut() -> bool) -> f64 {
     best * 1e3
 }
 
+/// `--minutes M` among the process's arguments: with `--stream`, the generator stops feeding
+/// after M minutes (at a story's end) and the figures are those of the articles fed so far.
+fn minutes_flag() -> Option<f64> {
+    let args: Vec<String> = std::env::args().collect();
+    let at = args.iter().position(|a| a == "--minutes")?;
+    args.get(at + 1)?.parse().ok().filter(|m: &f64| *m > 0.0)
+}
+
 /// `--db URL` among the process's arguments (`cargo xtask bench-scale N --db URL`).
 fn db_flag() -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
@@ -555,13 +576,18 @@ fn measure(shared: &Path, n: usize, bin: &Path, dir: &Path, corpus: &Path, db: &
     // Assignment alone; the stories' analyses are measured apart below.
     cmd.args(["ingest", "--quiet", "--defer-analysis", "--db"])
         .arg(db);
+    let fed = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(n));
     let feed: Option<Box<dyn FnOnce(std::process::ChildStdin) + Send>> = if stream {
         cmd.arg("-");
         let shared = shared.to_path_buf();
+        let fed = fed.clone();
+        let deadline = minutes_flag().map(|m| Instant::now() + Duration::from_secs_f64(m * 60.0));
         Some(Box::new(move |stdin| {
             let mut w = std::io::BufWriter::with_capacity(1 << 20, stdin);
-            if let Err(e) = generate(&shared, n, &mut w).and_then(|_| w.flush()) {
-                eprintln!("generating the corpus: {e}");
+            let mut more = || deadline.is_none_or(|d| Instant::now() < d);
+            match generate_while(&shared, n, &mut w, &mut more).and_then(|k| w.flush().map(|_| k)) {
+                Ok(k) => fed.store(k, std::sync::atomic::Ordering::SeqCst),
+                Err(e) => eprintln!("generating the corpus: {e}"),
             }
         }))
     } else {
@@ -577,6 +603,11 @@ fn measure(shared: &Path, n: usize, bin: &Path, dir: &Path, corpus: &Path, db: &
         return ExitCode::from(2);
     }
     let size = store_size(db);
+    let asked = n;
+    let n = fed.load(std::sync::atomic::Ordering::SeqCst);
+    if n < asked {
+        println!("the feed stopped at --minutes: {n} of {asked} articles");
+    }
     let rate = n as f64 / took.as_secs_f64();
     score_store(shared, db);
     println!(
