@@ -26,7 +26,8 @@
 //!   `xtask/gate-baseline.json`; exit 1 naming each figure below its floor (`gate.rs`).
 //! - `cargo xtask gen-corpus N OUT.jsonl`: a deterministic corpus of N articles grown from the
 //!   real ones (renamed variants of real stories, perturbed, with wire copies).
-//! - `cargo xtask bench-scale N [--db postgres://...] [--stream]`: ingest rate, peak RSS, store size, `stories` and `show` time,
+//! - `cargo xtask bench-scale N [--db postgres://...] [--stream [--minutes M]]`: ingest rate, peak RSS,
+//!   store size, `stories` and `show` time (`--minutes`: the feed stops after M minutes),
 //!   and the stories scored against the generator's (B-cubed); `score-scale STORE` scores a store it made
 //!   on such a corpus, and the Python reference's rate on a sample.
 //! - `cargo xtask fuzz [--budget SECONDS] [--seed N] [--corpus DIR]`: mutates real samples of

@@ -500,6 +500,11 @@ fn fresh_pg_database(url: &str, n: usize) -> Result<PathBuf, String> {
 
 /// `cargo xtask bench-scale N [--db URL]`.
 pub fn bench_scale(shared: &Path, n: usize) -> ExitCode {
+    let minutes_given = std::env::args().any(|a| a == "--minutes");
+    if minutes_given && (!stream_flag() || minutes_flag().is_none()) {
+        eprintln!("--minutes takes a positive number of minutes, and only with --stream");
+        return ExitCode::from(2);
+    }
     let pg = db_flag();
     if let Some(url) = &pg {
         if !corroborate_store::is_postgres(Path::new(url)) {
@@ -576,7 +581,12 @@ fn measure(shared: &Path, n: usize, bin: &Path, dir: &Path, corpus: &Path, db: &
     // Assignment alone; the stories' analyses are measured apart below.
     cmd.args(["ingest", "--quiet", "--defer-analysis", "--db"])
         .arg(db);
-    let fed = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(n));
+    // Articles fed: all `n` from a corpus file; from the generator, what it wrote.
+    let fed = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(if stream {
+        0
+    } else {
+        n
+    }));
     let feed: Option<Box<dyn FnOnce(std::process::ChildStdin) + Send>> = if stream {
         cmd.arg("-");
         let shared = shared.to_path_buf();
@@ -585,6 +595,7 @@ fn measure(shared: &Path, n: usize, bin: &Path, dir: &Path, corpus: &Path, db: &
         Some(Box::new(move |stdin| {
             let mut w = std::io::BufWriter::with_capacity(1 << 20, stdin);
             let mut more = || deadline.is_none_or(|d| Instant::now() < d);
+            // On an error `fed` stays 0: the run gives no figures.
             match generate_while(&shared, n, &mut w, &mut more).and_then(|k| w.flush().map(|_| k)) {
                 Ok(k) => fed.store(k, std::sync::atomic::Ordering::SeqCst),
                 Err(e) => eprintln!("generating the corpus: {e}"),
@@ -605,6 +616,10 @@ fn measure(shared: &Path, n: usize, bin: &Path, dir: &Path, corpus: &Path, db: &
     let size = store_size(db);
     let asked = n;
     let n = fed.load(std::sync::atomic::Ordering::SeqCst);
+    if n == 0 {
+        eprintln!("nothing was fed: no figures");
+        return ExitCode::from(2);
+    }
     if n < asked {
         println!("the feed stopped at --minutes: {n} of {asked} articles");
     }

@@ -1,6 +1,8 @@
 //! The `corroborate` binary: parses arguments, reads inputs through `corroborate-read`, runs the
-//! pipeline and writes the chosen rendering. Exit codes: 0 every input read, 1 some inputs rejected, 2 nothing
-//! usable or a usage error. A closed output pipe counts as success.
+//! pipeline and writes the chosen rendering. Exit codes: 0 every input read, 1 some inputs
+//! rejected, 2 nothing usable or a usage error. A closed output pipe counts as success.
+//! Never analyses anything itself (every stage runs through the pipeline's orchestrator) and
+//! never panics on input: a bad file is reported by name and the rest of the batch goes on.
 
 mod models;
 mod store;

@@ -7,7 +7,7 @@
 use crate::{write_stdout, Format};
 use anyhow::Context;
 use corroborate_model::{RawArticle, StoryStore};
-use corroborate_pipeline::run::{self, Ingest, Options, Prepared};
+use corroborate_pipeline::run::{self, Ingest, IngestError, Options, Prepared};
 use corroborate_read::{self as input, Item};
 use corroborate_render::{html, json, markdown, text, View};
 use corroborate_store::{location_display, Store};
@@ -100,6 +100,7 @@ pub fn ingest(
     let mut total = run::BatchReport::default();
     let (mut rejected, mut read, mut skipped, mut analysed) = (0usize, 0usize, 0usize, 0usize);
     let mut failed = false;
+    let fatal = std::cell::Cell::new(false);
     let mut pending: Vec<RawArticle> = Vec::with_capacity(batch.min(10_000));
     // Batches are prepared (cleaned, featurized) on a worker thread while the previous one
     // is assigned and committed here.
@@ -144,11 +145,16 @@ pub fn ingest(
                         location_display(db)
                     )
                 });
+                // No later batch can be stored either: the rest of the input is skipped unprepared.
+                if matches!(e, IngestError::Horizon { .. } | IngestError::State) {
+                    fatal.set(true);
+                }
                 false
             }
         }
     };
     input::stream(paths, &mut |item| match item {
+        Item::Article(_) if fatal.get() => {}
         Item::Article(a) => {
             read += 1;
             // Skip what is stored already (same id, same text) before any work is spent on it.

@@ -622,7 +622,8 @@ pub struct Snapshot {
     /// The latest stored articles (as many as asked for), in storing order.
     pub seen: Vec<SeenRecord>,
     /// The horizon the store's stories are assigned with (how many of the latest articles
-    /// assignment remembers), recorded by the first batch written; `None` before that.
+    /// assignment remembers), recorded by the first batch written; `None` before that (and
+    /// for a store written before horizons were recorded).
     pub horizon: Option<u64>,
 }
 
@@ -637,7 +638,8 @@ pub struct BatchWrite {
     pub df: Vec<(u64, u32)>,
     /// Articles counted in the document frequencies after the batch.
     pub docs: u64,
-    /// The horizon assignment ran with: recorded by the store when it has none yet.
+    /// The horizon assignment ran with: recorded by the store when it has none yet (0: none
+    /// to record).
     pub horizon: u64,
 }
 
@@ -686,7 +688,7 @@ pub trait StoryStore {
     /// The generation committed last (grows by one per batch, whoever wrote it).
     fn generation(&self) -> Result<u64, Self::Error>;
     /// The horizon recorded by the first batch written ([`BatchWrite::horizon`]); `None` for
-    /// a store no batch has been written to.
+    /// a store no batch has been written to, or one written before horizons were recorded.
     fn horizon(&self) -> Result<Option<u64>, Self::Error>;
     /// Start the write transaction, waiting while another writer holds it (calling `waiting`
     /// once when it has to wait); returns the generation it sees.

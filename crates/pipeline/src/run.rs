@@ -582,8 +582,9 @@ pub enum IngestError<E: std::error::Error + 'static> {
     /// The store's stories were assigned with another horizon: assigning with this one would
     /// make its stories depend on which process wrote them.
     #[error(
-        "the store's stories are assigned remembering the latest {stored} articles (its horizon); \
-         a horizon of {asked} would give other stories: leave the horizon out or give {stored}"
+        "the store's stories are assigned remembering the latest {stored} articles (its \
+         horizon); a horizon of {asked} would give other stories: ingest with a horizon of \
+         {stored} (`--horizon {stored}`) or without one"
     )]
     Horizon {
         /// The horizon the store recorded.
@@ -591,6 +592,17 @@ pub enum IngestError<E: std::error::Error + 'static> {
         /// The horizon asked for.
         asked: u64,
     },
+}
+
+/// The horizon a store's stories are assigned with: the one its first batch recorded; for a
+/// store written before horizons were recorded, the default every ingest used then
+/// ([`cluster::HORIZON`]); `None` for a store nothing was written to.
+fn stored_horizon<S: StoryStore>(store: &S) -> Result<Option<u64>, S::Error> {
+    Ok(match store.horizon()? {
+        Some(h) => Some(h),
+        None if store.generation()? > 0 => Some(cluster::HORIZON),
+        None => None,
+    })
 }
 
 /// Ingest into a store: batches are prepared ([`prepare`]), then each is assigned and written
@@ -610,7 +622,7 @@ impl<S: StoryStore> Ingest<S> {
     /// Start ingesting into `store` (loads its clustering state: the latest articles and
     /// their stories) with the horizon the store recorded, else [`cluster::HORIZON`].
     pub fn new(store: S) -> Result<Self, IngestError<S::Error>> {
-        let horizon = store.horizon()?.unwrap_or(cluster::HORIZON);
+        let horizon = stored_horizon(&store)?.unwrap_or(cluster::HORIZON);
         Self::with_horizon(store, horizon)
     }
 
@@ -621,7 +633,7 @@ impl<S: StoryStore> Ingest<S> {
     /// process wrote them.
     pub fn with_horizon(store: S, horizon: u64) -> Result<Self, IngestError<S::Error>> {
         let horizon = horizon.max(1);
-        if let Some(stored) = store.horizon()?.filter(|&h| h != horizon) {
+        if let Some(stored) = stored_horizon(&store)?.filter(|&h| h != horizon) {
             return Err(IngestError::Horizon {
                 stored,
                 asked: horizon,
@@ -677,15 +689,16 @@ impl<S: StoryStore> Ingest<S> {
         p: &mut Prepared,
         generation: u64,
     ) -> Result<BatchReport, IngestError<S::Error>> {
+        // Checked under the write lock, batch by batch: another process may have written the
+        // store's first batch since this one opened it (one row read).
+        if let Some(stored) = stored_horizon(&self.store)?.filter(|&h| h != self.horizon) {
+            return Err(IngestError::Horizon {
+                stored,
+                asked: self.horizon,
+            });
+        }
         if generation != self.generation {
             let snap = self.store.snapshot(self.horizon)?;
-            // Another process may have written the store's first batch meanwhile.
-            if let Some(stored) = snap.horizon.filter(|&h| h != self.horizon) {
-                return Err(IngestError::Horizon {
-                    stored,
-                    asked: self.horizon,
-                });
-            }
             self.clusterer = Clusterer::from_snapshot(&snap).ok_or(IngestError::State)?;
         }
         let mut report = BatchReport {

@@ -1155,6 +1155,30 @@ mod tests {
     }
 
     #[test]
+    fn a_store_written_before_horizons_were_recorded_keeps_the_default() {
+        use corroborate_pipeline::cluster::HORIZON;
+        use corroborate_pipeline::run::IngestError;
+        on_both(|path| {
+            let mut ing = Ingest::new(Store::open(path).unwrap()).unwrap();
+            add(&mut ing, vec![raw("q1", "2020-03-02", QUAKE)]);
+            drop(ing);
+            // As a store written before the horizon was recorded: every ingest then used
+            // the default, so another one is refused...
+            behind(path, "DELETE FROM meta WHERE key = 'horizon'");
+            assert_eq!(Store::open(path).unwrap().horizon().unwrap(), None);
+            let err = Ingest::with_horizon(Store::open(path).unwrap(), 5).err();
+            assert!(
+                matches!(err, Some(IngestError::Horizon { stored, asked: 5 }) if stored == HORIZON),
+                "{err:?}"
+            );
+            // ... and an ingest without one uses the default and records it.
+            let mut ing = Ingest::new(Store::open(path).unwrap()).unwrap();
+            add(&mut ing, vec![raw("v1", "2020-03-03", VOTE)]);
+            assert_eq!(Store::open(path).unwrap().horizon().unwrap(), Some(HORIZON));
+        });
+    }
+
+    #[test]
     fn a_batch_that_fails_leaves_nothing_and_the_lock_free() {
         on_both(|path| {
             let mut store = Store::open(path).unwrap();

@@ -1,8 +1,9 @@
 //! The PostgreSQL backend of the store: one database that ingest workers on several machines,
 //! `serve` and the other readers share. Its schema (the same tables' meaning as `sqlite.rs`,
 //! plus a GIN index on the `tsvector` of each article's title and text for the full-text
-//! search, and the outlet name kept beside each article), the [`StoryStore`] implementation and the readers
-//! behind [`crate::Store`]. In: a libpq URL. Out: the shared row types of `lib.rs`.
+//! search, and the outlet name kept beside each article), the [`StoryStore`] implementation
+//! and the readers behind [`crate::Store`]. In: a libpq URL. Out: the shared row types of
+//! `lib.rs`.
 //!
 //! Writers serialise on a transaction-scoped advisory lock taken right after `BEGIN` (READ
 //! COMMITTED), before the generation and the snapshot are read, so every earlier batch is
@@ -772,10 +773,12 @@ impl PgStore {
             &[],
         )?;
         // The first batch records the horizon; later ones were checked against it.
-        c.exec(
-            "INSERT INTO meta(key, value) VALUES ('horizon', $1) ON CONFLICT(key) DO NOTHING",
-            &[&(b.horizon.max(1) as i64)],
-        )?;
+        if b.horizon > 0 {
+            c.exec(
+                "INSERT INTO meta(key, value) VALUES ('horizon', $1) ON CONFLICT(key) DO NOTHING",
+                &[&(b.horizon as i64)],
+            )?;
+        }
         Ok(())
     }
 

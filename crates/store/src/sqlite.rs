@@ -829,10 +829,12 @@ impl SqliteStore {
             [],
         )?;
         // The first batch records the horizon; later ones were checked against it.
-        tx.execute(
-            "INSERT INTO meta(key, value) VALUES ('horizon', ?1) ON CONFLICT(key) DO NOTHING",
-            [b.horizon.max(1) as i64],
-        )?;
+        if b.horizon > 0 {
+            tx.execute(
+                "INSERT INTO meta(key, value) VALUES ('horizon', ?1) ON CONFLICT(key) DO NOTHING",
+                [b.horizon as i64],
+            )?;
+        }
         Ok(())
     }
 }
