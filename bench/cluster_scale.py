@@ -8,7 +8,9 @@ noisy machine.
         --bin target/release/corroborate
 
 The corpus is a ``cargo xtask gen-corpus N OUT.jsonl`` file; it is split into ``--shards``
-JSON Lines files (a crawl's many WARC files). Prints articles/s and peak memory of each stage,
+JSON Lines files (a crawl's many WARC files; ``--gzip`` gzips them). ``--stages`` runs a subset
+of ``ingest,one,web,spark,dask,assign`` and ``--discard`` deletes each stage's Parquet once it
+is measured (all but the one assignment reads), so a corpus of millions fits on a small disk. Prints articles/s and peak memory of each stage,
 checks that every path gives the same stories, and prints the figures as a Markdown table.
 Needs the ``corroborate`` wheel, PySpark (``PYSPARK_PYTHON`` set to this python), Dask,
 pyarrow and ``pandas<3``.
@@ -32,17 +34,37 @@ import corroborate
 REPO = Path(__file__).resolve().parents[1]
 
 
-def split(corpus: Path, shards: int, out: Path) -> Tuple[List[str], int]:
-    """The corpus as `shards` JSON Lines files of consecutive lines (names sort in order)."""
-    lines = corpus.read_text(encoding="utf-8").splitlines(keepends=True)
+def split(corpus: Path, shards: int, out: Path, compress: bool = False) -> Tuple[List[str], int]:
+    """The corpus as `shards` JSON Lines files of consecutive lines (names sort in order),
+    streamed (a 10-million-article corpus does not fit in memory); gzipped with `compress`
+    (a crawl's files usually are, and the corpus takes a quarter of the disk)."""
+    import gzip
+
+    with open(corpus, "rb") as f:
+        n = sum(1 for _ in f)
     out.mkdir(parents=True, exist_ok=True)
-    size = -(-len(lines) // shards)
-    files = []
-    for i in range(shards):
-        f = out / f"shard-{i:04d}.jsonl"
-        f.write_text("".join(lines[i * size:(i + 1) * size]), encoding="utf-8")
-        files.append(str(f))
-    return files, len(lines)
+    size = max(1, -(-n // shards))
+    files: List[str] = []
+    dst = None
+    with open(corpus, "rb") as src:
+        for i, line in enumerate(src):
+            if i % size == 0:
+                if dst:
+                    dst.close()
+                name = out / f"shard-{i // size:04d}.jsonl{'.gz' if compress else ''}"
+                dst = gzip.open(name, "wb", compresslevel=1) if compress else open(name, "wb")
+                files.append(str(name))
+            dst.write(line)
+    if dst:
+        dst.close()
+    return files, n
+
+
+def size_mb(path: Path) -> float:
+    """Bytes under a file or directory, in MB."""
+    if path.is_file():
+        return path.stat().st_size / 2**20
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
 
 
 def tree_rss_mb(root: int) -> float:
@@ -125,18 +147,29 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--bin", default=str(REPO / "target" / "release" / "corroborate"))
     ap.add_argument("--keep", type=Path, default=None, help="work directory to keep")
+    ap.add_argument("--stages", default="ingest,one,web,spark,dask,assign",
+                    help="comma-separated subset of ingest,one,web,spark,dask,assign")
+    ap.add_argument("--gzip", action="store_true", help="gzip the shards")
+    ap.add_argument("--discard", action="store_true",
+                    help="delete each stage's Parquet once measured (but the one assign reads)")
     args = ap.parse_args()
+    stages = set(args.stages.split(","))
+    unknown = stages - {"ingest", "one", "web", "spark", "dask", "assign"}
+    if unknown:
+        sys.exit(f"unknown stages: {sorted(unknown)}")
     work = args.keep or Path(tempfile.mkdtemp(prefix="cluster-scale-"))
-    files, n = split(args.corpus, args.shards, work / "shards")
+    files, n = split(args.corpus, args.shards, work / "shards", args.gzip)
+    print(f"{n} articles in {len(files)} shards, {size_mb(work / 'shards'):,.0f} MB", flush=True)
     py = sys.executable
     env = dict(os.environ, PYSPARK_PYTHON=py, CORROBORATE_MODEL="static")
     rows: List[Tuple[str, float, float]] = []
 
     # 1. corroborate ingest: both stages in one process (analysis deferred: assignment only).
     cli_db = work / "cli.db"
-    secs, mb = timed([args.bin, "ingest", "--quiet", "--defer-analysis", "--db", str(cli_db),
-                      str(work / "shards")], env)
-    rows.append(("`corroborate ingest` (prepare + assign, one process)", n / secs, mb))
+    if "ingest" in stages:
+        secs, mb = timed([args.bin, "ingest", "--quiet", "--defer-analysis", "--db", str(cli_db),
+                          str(work / "shards")], env)
+        rows.append(("`corroborate ingest` (prepare + assign, one process)", n / secs, mb))
 
     # 2. The per-article stage alone, in one process (its threads use every core).
     code = (
@@ -150,26 +183,43 @@ def main() -> int:
         "w.close()\n"
     )
     one = work / "one.parquet"
-    secs, mb = timed([py, "-c", code, str(work / "shards"), str(one)], env)
-    rows.append(("prepare, one process (`corroborate.prepare` per file)", n / secs, mb))
+    outputs: List[Tuple[str, Path]] = []
+    if "one" in stages:
+        secs, mb = timed([py, "-c", code, str(work / "shards"), str(one)], env)
+        rows.append(("prepare, one process (`corroborate.prepare` per file)", n / secs, mb))
+        outputs.append(("one process", one))
 
     # 2b. Web pages (extraction included): WCXB's pages in a WARC, in one process.
-    warc = work / "wcxb.warc.gz"
-    pages = wcxb_warc(REPO.parent / "shared", warc, 4)
-    secs, mb = timed([py, "-c", code, str(warc), str(work / "pages.parquet")], env)
-    rows.append(("prepare web pages from a WARC (WCXB, extraction included), one process",
-                 pages / secs, mb))
+    if "web" in stages:
+        warc = work / "wcxb.warc.gz"
+        pages = wcxb_warc(REPO.parent / "shared", warc, 4)
+        secs, mb = timed([py, "-c", code, str(warc), str(work / "pages.parquet")], env)
+        rows.append(("prepare web pages from a WARC (WCXB, extraction included), one process",
+                     pages / secs, mb))
 
     # 3. The same on Spark local[W] and on a Dask LocalCluster of W workers (startup included).
     spark_out, dask_out = work / "spark.parquet", work / "dask.parquet"
-    secs, mb = timed([py, str(REPO / "examples" / "spark_ingest.py"), "--no-ingest",
-                      "--master", f"local[{args.workers}]", "--out", str(spark_out),
-                      str(work / "shards")], env)
-    rows.append((f"prepare on Spark `local[{args.workers}]`", n / secs, mb))
-    secs, mb = timed([py, str(REPO / "examples" / "dask_ingest.py"), "--no-ingest",
-                      "--workers", str(args.workers), "--out", str(dask_out),
-                      str(work / "shards")], env)
-    rows.append((f"prepare on Dask `LocalCluster` ({args.workers} workers)", n / secs, mb))
+    if "spark" in stages:
+        secs, mb = timed([py, str(REPO / "examples" / "spark_ingest.py"), "--no-ingest",
+                          "--master", f"local[{args.workers}]", "--out", str(spark_out),
+                          str(work / "shards")], env)
+        rows.append((f"prepare on Spark `local[{args.workers}]`", n / secs, mb))
+        outputs.append(("Spark", spark_out))
+    if "dask" in stages:
+        secs, mb = timed([py, str(REPO / "examples" / "dask_ingest.py"), "--no-ingest",
+                          "--workers", str(args.workers), "--out", str(dask_out),
+                          str(work / "shards")], env)
+        rows.append((f"prepare on Dask `LocalCluster` ({args.workers} workers)", n / secs, mb))
+        outputs.append(("Dask", dask_out))
+    for name, out in outputs:
+        print(f"{name}: Parquet {size_mb(out):,.0f} MB", flush=True)
+    # Assignment reads Spark's output when there is one (else the first made); with
+    # --discard the others are deleted now, so only one is on disk beside the store.
+    reads = [o for o in outputs if o[0] == "Spark"][:1] or outputs[:1]
+    if args.discard:
+        for name, out in outputs:
+            if (name, out) not in reads:
+                shutil.rmtree(out, ignore_errors=True) if out.is_dir() else out.unlink()
 
     # 4. Assignment over the precomputed features, in one process.
     code = (
@@ -178,23 +228,27 @@ def main() -> int:
         "assert r['stored'] == int(sys.argv[3]), r\n"
     )
     same = []
-    for name, out in (("one process", one), ("Spark", spark_out), ("Dask", dask_out)):
+    checked = [o for o in outputs if o in reads or not args.discard]
+    for name, out in checked if "assign" in stages else []:
         db = work / f"assign-{name.split()[0].lower()}.db"
         secs, mb = timed([py, "-c", code, str(db), str(out), str(n)], env)
-        if name == "Spark":
-            rows.append(("assign over precomputed features (`Store.ingest_prepared`)",
-                         n / secs, mb))
-        same.append(listing(args.bin, db) == listing(args.bin, cli_db))
+        if (name, out) in reads:
+            rows.append(("assign over precomputed features (`Store.ingest_prepared`, "
+                         f"from {name}'s Parquet)", n / secs, mb))
+        if "ingest" in stages:
+            same.append(listing(args.bin, db) == listing(args.bin, cli_db))
 
+    # Ratios against `corroborate ingest` when it ran, else against the first stage.
     base = rows[0][1]
     print(f"\n{n} articles in {args.shards} files, {args.workers} workers, "
           f"{os.cpu_count()} cores\n")
-    print("| stage | articles/s | × `ingest` | peak RSS MB |")
+    print(f"| stage | articles/s | × {'`ingest`' if 'ingest' in stages else 'first row'} | peak RSS MB |")
     print("|---|---:|---:|---:|")
     for name, rate, mb in rows:
         print(f"| {name} | {rate:,.0f} | {rate / base:.2f} | {mb:,.0f} |")
-    print(f"\nsame stories as `corroborate ingest`: {all(same)} "
-          "(one process, Spark, Dask)")
+    if same:
+        print(f"\nsame stories as `corroborate ingest`: {all(same)} "
+              f"({', '.join(name for name, _ in checked)})")
     if args.keep is None:
         shutil.rmtree(work, ignore_errors=True)
     return 0 if all(same) else 1
