@@ -621,10 +621,6 @@ pub struct Snapshot {
     pub stories: Vec<(u32, Vec<u8>)>,
     /// The latest stored articles (as many as asked for), in storing order.
     pub seen: Vec<SeenRecord>,
-    /// The horizon the store's stories are assigned with (how many of the latest articles
-    /// assignment remembers), recorded by the first batch written; `None` before that (and
-    /// for a store written before horizons were recorded).
-    pub horizon: Option<u64>,
 }
 
 /// One batch as assignment produced it: written in one transaction or not at all.

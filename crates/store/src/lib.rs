@@ -690,6 +690,28 @@ mod tests {
             .collect()
     }
 
+    /// A search for words.
+    fn words(q: &str) -> StoryFilter {
+        StoryFilter {
+            q: Some(q.into()),
+            ..StoryFilter::default()
+        }
+    }
+
+    /// A search for "rescue" finds q1's story with q1 as its hit, the word highlighted.
+    fn rescue_hits_q1(store: &Store) {
+        let hit = store.find_stories(&words("rescue")).unwrap()[0]
+            .hit
+            .clone()
+            .unwrap();
+        assert_eq!(hit.article, "q1");
+        assert!(
+            hit.snippet.contains("\u{E000}Rescue\u{E001}"),
+            "{}",
+            hit.snippet
+        );
+    }
+
     #[test]
     fn postgres_indexes_the_words_it_searches_and_reads_stores_that_stored_them() {
         let Some(url) = testing::fresh_database() else {
@@ -704,26 +726,14 @@ mod tests {
             ],
         );
         drop(ing);
-        let q = |q: &str| StoryFilter {
-            q: Some(q.into()),
-            ..StoryFilter::default()
-        };
+        let q = words;
         let searched = |store: &Store| {
             let found = find(store, q("valparaiso RESCUE"));
             assert!(
                 found.len() == 1 && found[0].contains(&"q1".to_string()),
                 "{found:?}"
             );
-            let hit = store.find_stories(&q("rescue")).unwrap()[0]
-                .hit
-                .clone()
-                .unwrap();
-            assert_eq!(hit.article, "q1");
-            assert!(
-                hit.snippet.contains("\u{E000}Rescue\u{E001}"),
-                "{}",
-                hit.snippet
-            );
+            rescue_hits_q1(store);
             assert!(find(store, q("valparaiso oslo")).is_empty());
         };
         searched(&Store::open_existing(&url).unwrap());
@@ -789,21 +799,9 @@ mod tests {
         let all = StoryFilter::default();
         assert_eq!(find(store, all.clone()), [vec!["q1"], vec!["v1"]]);
         // Stemmed, any case; every word must be in one article.
-        let q = |q: &str| StoryFilter {
-            q: Some(q.into()),
-            ..StoryFilter::default()
-        };
+        let q = words;
         assert_eq!(find(store, q("valparaiso RESCUE")), [vec!["q1"]]);
-        let hit = store.find_stories(&q("rescue")).unwrap()[0]
-            .hit
-            .clone()
-            .unwrap();
-        assert_eq!(hit.article, "q1");
-        assert!(
-            hit.snippet.contains("\u{E000}Rescue\u{E001}"),
-            "{}",
-            hit.snippet
-        );
+        rescue_hits_q1(store);
         assert!(store.find_stories(&all).unwrap()[0].hit.is_none());
         assert_eq!(find(store, q("polls")), [vec!["v1"]]);
         assert!(find(store, q("valparaiso oslo")).is_empty());

@@ -830,7 +830,6 @@ impl PgStore {
         let mut snap = Snapshot {
             generation: c.meta("generation").map_err(pg)? as u64,
             docs: c.meta("docs").map_err(pg)? as u64,
-            horizon: Some(c.meta("horizon").map_err(pg)? as u64).filter(|&h| h > 0),
             ..Snapshot::default()
         };
         let none: [&str; 0] = [];

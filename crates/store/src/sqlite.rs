@@ -1082,7 +1082,6 @@ impl SqliteStore {
         let mut snap = Snapshot {
             generation: meta(c, "generation")? as u64,
             docs: meta(c, "docs")? as u64,
-            horizon: Some(meta(c, "horizon")? as u64).filter(|&h| h > 0),
             ..Snapshot::default()
         };
         let mut st = c.prepare("SELECT term, n FROM df")?;
