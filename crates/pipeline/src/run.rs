@@ -605,6 +605,15 @@ fn stored_horizon<S: StoryStore>(store: &S) -> Result<Option<u64>, S::Error> {
     })
 }
 
+/// [`IngestError::Horizon`] when the store's stories are assigned with another horizon than
+/// `asked`.
+fn same_horizon<S: StoryStore>(store: &S, asked: u64) -> Result<(), IngestError<S::Error>> {
+    match stored_horizon(store)? {
+        Some(stored) if stored != asked => Err(IngestError::Horizon { stored, asked }),
+        _ => Ok(()),
+    }
+}
+
 /// Ingest into a store: batches are prepared ([`prepare`]), then each is assigned and written
 /// in one transaction on the store's current state: when another process committed since this
 /// one last looked, the state is reloaded first, so two ingests into one store serialise and
@@ -633,12 +642,7 @@ impl<S: StoryStore> Ingest<S> {
     /// process wrote them.
     pub fn with_horizon(store: S, horizon: u64) -> Result<Self, IngestError<S::Error>> {
         let horizon = horizon.max(1);
-        if let Some(stored) = stored_horizon(&store)?.filter(|&h| h != horizon) {
-            return Err(IngestError::Horizon {
-                stored,
-                asked: horizon,
-            });
-        }
+        same_horizon(&store, horizon)?;
         let snap = store.snapshot(horizon)?;
         let clusterer = Clusterer::from_snapshot(&snap).ok_or(IngestError::State)?;
         Ok(Ingest {
@@ -691,12 +695,7 @@ impl<S: StoryStore> Ingest<S> {
     ) -> Result<BatchReport, IngestError<S::Error>> {
         // Checked under the write lock, batch by batch: another process may have written the
         // store's first batch since this one opened it (one row read).
-        if let Some(stored) = stored_horizon(&self.store)?.filter(|&h| h != self.horizon) {
-            return Err(IngestError::Horizon {
-                stored,
-                asked: self.horizon,
-            });
-        }
+        same_horizon(&self.store, self.horizon)?;
         if generation != self.generation {
             let snap = self.store.snapshot(self.horizon)?;
             self.clusterer = Clusterer::from_snapshot(&snap).ok_or(IngestError::State)?;
