@@ -7,7 +7,8 @@ noisy machine.
     python bench/cluster_scale.py --corpus corpus-100000.jsonl --shards 16 --workers 2 \\
         --bin target/release/corroborate
 
-The corpus is a ``cargo xtask gen-corpus N OUT.jsonl`` file; it is split into ``--shards``
+The corpus is a ``cargo xtask gen-corpus N OUT.jsonl`` file, or ``--corpus - --articles N``
+with ``cargo xtask gen-corpus N /dev/stdout`` piped in; it is split into ``--shards``
 JSON Lines files (a crawl's many WARC files; ``--gzip`` gzips them). ``--stages`` runs a subset
 of ``ingest,one,web,spark,dask,assign`` and ``--discard`` deletes each stage's Parquet once it
 is measured (all but the one assignment reads), so a corpus of millions fits on a small disk. Prints articles/s and peak memory of each stage,
@@ -34,19 +35,29 @@ import corroborate
 REPO = Path(__file__).resolve().parents[1]
 
 
-def split(corpus: Path, shards: int, out: Path, compress: bool = False) -> Tuple[List[str], int]:
+def split(corpus: Path, shards: int, out: Path, compress: bool = False,
+          articles: int = 0) -> Tuple[List[str], int]:
     """The corpus as `shards` JSON Lines files of consecutive lines (names sort in order),
     streamed (a 10-million-article corpus does not fit in memory); gzipped with `compress`
-    (a crawl's files usually are, and the corpus takes a quarter of the disk)."""
+    (a crawl's files usually are, and the corpus takes a quarter of the disk). A corpus of
+    `-` is read from stdin (a generator piped in, so the uncompressed corpus never touches the
+    disk), sized by `articles`."""
+    import contextlib
     import gzip
 
-    with open(corpus, "rb") as f:
-        n = sum(1 for _ in f)
+    if str(corpus) == "-":
+        n = articles
+        opened = contextlib.nullcontext(sys.stdin.buffer)
+    else:
+        with open(corpus, "rb") as f:
+            n = sum(1 for _ in f)
+        opened = open(corpus, "rb")
     out.mkdir(parents=True, exist_ok=True)
     size = max(1, -(-n // shards))
     files: List[str] = []
     dst = None
-    with open(corpus, "rb") as src:
+    i = -1
+    with opened as src:
         for i, line in enumerate(src):
             if i % size == 0:
                 if dst:
@@ -57,6 +68,8 @@ def split(corpus: Path, shards: int, out: Path, compress: bool = False) -> Tuple
             dst.write(line)
     if dst:
         dst.close()
+    if i + 1 != n:
+        sys.exit(f"{corpus}: {i + 1} articles, expected {n}")
     return files, n
 
 
@@ -142,7 +155,10 @@ def wcxb_warc(shared: Path, out: Path, copies: int) -> int:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--corpus", required=True, type=Path)
+    ap.add_argument("--corpus", required=True, type=Path,
+                    help="a gen-corpus JSON Lines file, or - for stdin (with --articles)")
+    ap.add_argument("--articles", type=int, default=0,
+                    help="how many articles stdin carries (with --corpus -)")
     ap.add_argument("--shards", type=int, default=16)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--bin", default=str(REPO / "target" / "release" / "corroborate"))
@@ -157,8 +173,10 @@ def main() -> int:
     unknown = stages - {"ingest", "one", "web", "spark", "dask", "assign"}
     if unknown:
         sys.exit(f"unknown stages: {sorted(unknown)}")
+    if str(args.corpus) == "-" and args.articles <= 0:
+        sys.exit("--corpus - needs --articles N")
     work = args.keep or Path(tempfile.mkdtemp(prefix="cluster-scale-"))
-    files, n = split(args.corpus, args.shards, work / "shards", args.gzip)
+    files, n = split(args.corpus, args.shards, work / "shards", args.gzip, args.articles)
     print(f"{n} articles in {len(files)} shards, {size_mb(work / 'shards'):,.0f} MB", flush=True)
     py = sys.executable
     env = dict(os.environ, PYSPARK_PYTHON=py, CORROBORATE_MODEL="static")
