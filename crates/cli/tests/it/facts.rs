@@ -354,3 +354,77 @@ fn two_outlets_alone_share_their_facts_directly() {
     assert_eq!(strs(&deter[0]["articles"]), ["x003", "x004"]);
     assert_eq!(date_conflict(s), ["2027", "2027-04"]);
 }
+
+/// The founding case's facts ("Done when" of issue 12), with article ids mapped back to the
+/// seed numbers by `seed_of`.
+fn founding_facts_hold(s: &Value, seed_of: &dyn Fn(&str) -> String) {
+    let seeds_of = |f: &Value| {
+        let mut v: Vec<String> = strs(&f["articles"]).iter().map(|a| seed_of(a)).collect();
+        v.sort();
+        v
+    };
+    let one = |words: &str| {
+        let found = facts_with(s, words);
+        assert_eq!(found.len(), 1, "{words}: {found:#?}");
+        found[0]
+    };
+    let refusal = one("eyond very much");
+    assert_eq!(seeds_of(refusal), ["000", "002", "003", "004"]);
+    assert_eq!(refusal["independent_sources"], 3);
+    // 000 and 003 ask Mr Trump to provide a "backstop"; 004 says Starmer "aims to secure a
+    // commitment for a US backstop": one request, three articles.
+    let backstop = one("US backstop to");
+    assert_eq!(seeds_of(backstop), ["000", "003", "004"]);
+    assert_eq!(one("“backstop”"), backstop);
+    let steel = seeds_of(one("British steel"));
+    assert!(
+        steel.contains(&"000".into()) && steel.contains(&"003".into()),
+        "{steel:?}"
+    );
+    assert_ne!(
+        one("requires robust security guarantees"),
+        one("hesitant to commit")
+    );
+    for f in facts_with(s, "Chagos") {
+        let arts = seeds_of(f);
+        assert!(arts.iter().all(|a| a == "001" || a == "004"), "{arts:?}");
+    }
+    let corroborated = s["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["independent_sources"].as_u64().unwrap() >= 2)
+        .count();
+    assert!(corroborated >= 12, "{corroborated}");
+}
+
+#[test]
+fn the_founding_facts_hold_with_the_backstop_request_as_one_fact() {
+    let v = seeds_digest();
+    founding_facts_hold(story(&v), &|id| id[..3].to_string());
+}
+
+#[test]
+fn founding_facts_do_not_depend_on_names_or_order() {
+    // Names that sort in the reverse order of the seeds, so every article changes place.
+    let names = [
+        ("000", "zeta"),
+        ("001", "echo"),
+        ("002", "delta"),
+        ("003", "bravo"),
+        ("004", "alpha"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(seeds()).unwrap() {
+        let p = e.unwrap().path();
+        let stem = p.file_stem().unwrap().to_string_lossy().to_string();
+        let (_, name) = names.iter().find(|(n, _)| stem.starts_with(n)).unwrap();
+        std::fs::copy(&p, dir.path().join(format!("{name}.txt"))).unwrap();
+    }
+    let (v, _) = digest_json(&[dir.path().to_str().unwrap()]);
+    let seed_of = |id: &str| {
+        let (seed, _) = names.iter().find(|(_, n)| *n == id).unwrap();
+        seed.to_string()
+    };
+    founding_facts_hold(story(&v), &seed_of);
+}
