@@ -675,6 +675,12 @@ pub fn align(
     }
 }
 
+/// Facts of more statements than this take no part in the key-word round (bounded work: each
+/// offer is judged against every statement).
+const KEY_FACT_SIZE: usize = 64;
+/// Facts a claim is judged against in the key-word round, those sharing most keys first.
+const KEY_OFFERS: usize = 8;
+
 /// A second-round offer: (mean closeness, claim, fact).
 type Offer = (f64, usize, usize);
 
@@ -721,7 +727,11 @@ fn anchor_round(
     // Each fact's keys, indexed by term; a term that keys very many facts is skipped (bounded
     // work on large stories, and such a word names nothing in particular).
     let mut keyed: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
-    for (g, m) in members.iter().enumerate().filter(|(_, m)| m.len() > 1) {
+    for (g, m) in members
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.len() > 1 && m.len() <= KEY_FACT_SIZE)
+    {
         for &t in &unit_anchors[m[0]] {
             if m[1..]
                 .iter()
@@ -744,7 +754,8 @@ fn anchor_round(
     let mut offers: Vec<Offer> = Vec::new();
     for u in 0..units.len() {
         let own = &members[group[u]];
-        let loose = own.len() >= 3 && own.iter().any(|&m| m != u && !shares(u, m));
+        let loose = (3..=KEY_FACT_SIZE).contains(&own.len())
+            && own.iter().any(|&m| m != u && !shares(u, m));
         if !loose && (own.len() != 1 || !free(u, usage)) {
             continue;
         }
@@ -756,9 +767,17 @@ fn anchor_round(
             .copied()
             .filter(|&g| g != group[u])
             .collect();
+        // The facts sharing most keys with the claim, at most KEY_OFFERS of them.
         facts.sort_unstable();
-        facts.dedup();
+        let mut counted: Vec<(usize, usize)> = Vec::new();
         for g in facts {
+            match counted.last_mut() {
+                Some((h, n)) if *h == g => *n += 1,
+                _ => counted.push((g, 1)),
+            }
+        }
+        counted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        for g in counted.into_iter().take(KEY_OFFERS).map(|(g, _)| g) {
             if members[g]
                 .iter()
                 .any(|&m| units[m].article == units[u].article)
