@@ -7,7 +7,8 @@ noisy machine.
     python bench/cluster_scale.py --corpus corpus-100000.jsonl --shards 16 --workers 2 \\
         --bin target/release/corroborate
 
-The corpus is a ``cargo xtask gen-corpus N OUT.jsonl`` file, or ``--corpus - --articles N``
+The corpus is a ``cargo xtask gen-corpus N OUT.jsonl`` file, a directory of shards an earlier
+``--keep`` run split, or ``--corpus - --articles N``
 with ``cargo xtask gen-corpus N /dev/stdout`` piped in; it is split into ``--shards``
 JSON Lines files (a crawl's many WARC files; ``--gzip`` gzips them). ``--stages`` runs a subset
 of ``ingest,one,web,spark,dask,assign`` and ``--discard`` deletes each stage's Parquet once it
@@ -71,6 +72,14 @@ def split(corpus: Path, shards: int, out: Path, compress: bool = False,
     if i + 1 != n:
         sys.exit(f"{corpus}: {i + 1} articles, expected {n}")
     return files, n
+
+
+def count_lines(path: Path) -> int:
+    """Lines of a JSON Lines file, gzipped or not."""
+    import gzip
+
+    with (gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")) as f:
+        return sum(1 for _ in f)
 
 
 def size_mb(path: Path) -> float:
@@ -176,8 +185,16 @@ def main() -> int:
     if str(args.corpus) == "-" and args.articles <= 0:
         sys.exit("--corpus - needs --articles N")
     work = args.keep or Path(tempfile.mkdtemp(prefix="cluster-scale-"))
-    files, n = split(args.corpus, args.shards, work / "shards", args.gzip, args.articles)
-    print(f"{n} articles in {len(files)} shards, {size_mb(work / 'shards'):,.0f} MB", flush=True)
+    work.mkdir(parents=True, exist_ok=True)
+    shards = work / "shards"
+    if args.corpus.is_dir():
+        # Shards split by an earlier run (`--keep`): used as they are.
+        shards = args.corpus
+        files = sorted(str(p) for p in shards.iterdir() if ".jsonl" in p.name)
+        n = args.articles or sum(count_lines(Path(f)) for f in files)
+    else:
+        files, n = split(args.corpus, args.shards, shards, args.gzip, args.articles)
+    print(f"{n} articles in {len(files)} shards, {size_mb(shards):,.0f} MB", flush=True)
     py = sys.executable
     env = dict(os.environ, PYSPARK_PYTHON=py, CORROBORATE_MODEL="static")
     rows: List[Tuple[str, float, float]] = []
@@ -186,7 +203,7 @@ def main() -> int:
     cli_db = work / "cli.db"
     if "ingest" in stages:
         secs, mb = timed([args.bin, "ingest", "--quiet", "--defer-analysis", "--db", str(cli_db),
-                          str(work / "shards")], env)
+                          str(shards)], env)
         rows.append(("`corroborate ingest` (prepare + assign, one process)", n / secs, mb))
 
     # 2. The per-article stage alone, in one process (its threads use every core).
@@ -202,10 +219,24 @@ def main() -> int:
     )
     one = work / "one.parquet"
     outputs: List[Tuple[str, Path]] = []
+    # Assignment reads Spark's output when Spark runs (else the first made); with --discard
+    # every other output is deleted as soon as it is measured, so at most one Parquet copy of
+    # the corpus is on disk beside the next stage's (or the store).
+    kept = None
+    if "assign" in stages:
+        kept = next(name for stage, name in [("spark", "Spark"), ("one", "one process"),
+                                             ("dask", "Dask")] if stage in stages)
+
+    def made(name: str, out: Path) -> None:
+        print(f"{name}: Parquet {size_mb(out):,.0f} MB", flush=True)
+        outputs.append((name, out))
+        if args.discard and name != kept:
+            shutil.rmtree(out, ignore_errors=True) if out.is_dir() else out.unlink()
+
     if "one" in stages:
-        secs, mb = timed([py, "-c", code, str(work / "shards"), str(one)], env)
+        secs, mb = timed([py, "-c", code, str(shards), str(one)], env)
         rows.append(("prepare, one process (`corroborate.prepare` per file)", n / secs, mb))
-        outputs.append(("one process", one))
+        made("one process", one)
 
     # 2b. Web pages (extraction included): WCXB's pages in a WARC, in one process.
     if "web" in stages:
@@ -220,24 +251,16 @@ def main() -> int:
     if "spark" in stages:
         secs, mb = timed([py, str(REPO / "examples" / "spark_ingest.py"), "--no-ingest",
                           "--master", f"local[{args.workers}]", "--out", str(spark_out),
-                          str(work / "shards")], env)
+                          str(shards)], env)
         rows.append((f"prepare on Spark `local[{args.workers}]`", n / secs, mb))
-        outputs.append(("Spark", spark_out))
+        made("Spark", spark_out)
     if "dask" in stages:
         secs, mb = timed([py, str(REPO / "examples" / "dask_ingest.py"), "--no-ingest",
                           "--workers", str(args.workers), "--out", str(dask_out),
-                          str(work / "shards")], env)
+                          str(shards)], env)
         rows.append((f"prepare on Dask `LocalCluster` ({args.workers} workers)", n / secs, mb))
-        outputs.append(("Dask", dask_out))
-    for name, out in outputs:
-        print(f"{name}: Parquet {size_mb(out):,.0f} MB", flush=True)
-    # Assignment reads Spark's output when there is one (else the first made); with
-    # --discard the others are deleted now, so only one is on disk beside the store.
-    reads = [o for o in outputs if o[0] == "Spark"][:1] or outputs[:1]
-    if args.discard:
-        for name, out in outputs:
-            if (name, out) not in reads:
-                shutil.rmtree(out, ignore_errors=True) if out.is_dir() else out.unlink()
+        made("Dask", dask_out)
+    reads = [o for o in outputs if o[0] == kept]
 
     # 4. Assignment over the precomputed features, in one process.
     code = (
@@ -258,7 +281,7 @@ def main() -> int:
 
     # Ratios against `corroborate ingest` when it ran, else against the first stage.
     base = rows[0][1]
-    print(f"\n{n} articles in {args.shards} files, {args.workers} workers, "
+    print(f"\n{n} articles in {len(files)} files, {args.workers} workers, "
           f"{os.cpu_count()} cores\n")
     print(f"| stage | articles/s | × {'`ingest`' if 'ingest' in stages else 'first row'} | peak RSS MB |")
     print("|---|---:|---:|---:|")
