@@ -114,18 +114,28 @@ def tree_rss_mb(root: int) -> float:
     return total / 2**20
 
 
-def timed(cmd: List[str], env: Dict[str, str] | None = None) -> Tuple[float, float]:
+def timed(cmd: List[str], env: Dict[str, str] | None = None,
+          limit: float | None = None) -> Tuple[float, float]:
     """Wall seconds and the peak resident memory (MB) of the command's whole process tree
-    (a Spark job's JVM and workers included), sampled every 0.2 s."""
+    (a Spark job's JVM and workers included), sampled every 0.2 s. With `limit` (seconds) the
+    command is stopped (SIGTERM) when it runs longer."""
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     peak = 0.0
+    stopped = False
     while proc.poll() is None:
         peak = max(peak, tree_rss_mb(proc.pid))
+        if limit is not None and time.perf_counter() - t > limit:
+            proc.terminate()
+            proc.wait()
+            stopped = True
+            break
         time.sleep(0.2)
     secs = time.perf_counter() - t
     _, err = proc.communicate()
+    if stopped:
+        return secs, peak
     if proc.returncode not in (0, 1):
         sys.exit(f"{' '.join(cmd[:3])} failed:\n{err[-3000:]}")
     return secs, peak
@@ -175,6 +185,9 @@ def main() -> int:
     ap.add_argument("--stages", default="ingest,one,web,spark,dask,assign",
                     help="comma-separated subset of ingest,one,web,spark,dask,assign")
     ap.add_argument("--gzip", action="store_true", help="gzip the shards")
+    ap.add_argument("--assign-minutes", type=float, default=0,
+                    help="stop assignment after this many minutes; its rate is then that of "
+                         "the articles stored so far")
     ap.add_argument("--discard", action="store_true",
                     help="delete each stage's Parquet once measured (but the one assign reads)")
     args = ap.parse_args()
@@ -270,12 +283,25 @@ def main() -> int:
     )
     same = []
     checked = [o for o in outputs if o in reads or not args.discard]
+    limit = args.assign_minutes * 60 if args.assign_minutes else None
     for name, out in checked if "assign" in stages else []:
         db = work / f"assign-{name.split()[0].lower()}.db"
-        secs, mb = timed([py, "-c", code, str(db), str(out), str(n)], env)
+        secs, mb = timed([py, "-c", code, str(db), str(out), str(n)], env, limit)
+        import sqlite3
+
+        try:
+            with sqlite3.connect(db) as c:
+                stored = c.execute("SELECT count(*) FROM articles").fetchone()[0]
+        except sqlite3.OperationalError:  # stopped before the store was made
+            stored = 0
+        print(f"assign from {name}: {stored} articles stored in {secs:,.0f} s, "
+              f"store {size_mb(db):,.0f} MB", flush=True)
         if (name, out) in reads:
+            part = "" if stored == n else f"; stopped after {secs / 60:.0f} min at {stored:,}"
             rows.append(("assign over precomputed features (`Store.ingest_prepared`, "
-                         f"from {name}'s Parquet)", n / secs, mb))
+                         f"from {name}'s Parquet{part})", stored / secs, mb))
+        if stored != n:
+            continue
         if "ingest" in stages:
             same.append(listing(args.bin, db) == listing(args.bin, cli_db))
 
