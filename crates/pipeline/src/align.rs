@@ -691,8 +691,8 @@ type Offer = (f64, usize, usize);
 /// sentence of its article took the best match) joins a multi-article fact when it shares
 /// one of the fact's keys, agrees with its statements on average and is compatible with each,
 /// and the claim and the fact are each other's best such match. A claim held in a fact of three
-/// or more while sharing no key word with one of its members may move the same way, to a fact
-/// whose meaning fits it ([`MUTUAL_MEANING`]), once per fact.
+/// or more while sharing no once-used word with one of its members may move the same way, to
+/// a fact whose meaning fits it ([`MUTUAL_MEANING`]), leaving at least two behind.
 fn anchor_round(
     units: &[Unit],
     pairs: &mut Pairs,
