@@ -6,8 +6,6 @@
 //! their own, or when each is the other's best match between their two articles with fair
 //! evidence, or when they quote the same words; never when their actors differ or one negates
 //! the other; a group grows only while its members agree on average (no chains of near-misses).
-//! A second round joins a claim worded apart to the fact whose key word it shares (a word each
-//! statement uses in the only sentence of its article that uses it).
 //! In: articles (sorted by id), their analyses, the story's merged entities and optionally a
 //! sentence model. Out: [`Alignment`]. Pure; never invents text: every fact text and variant is
 //! a verbatim span of a source sentence.
@@ -564,7 +562,6 @@ pub fn align(
         }
         members[keep].extend(moved);
     }
-    anchor_round(&units, &mut pairs, &mut group, &mut members, &mut usage);
     // Every sentence is stated by some fact: a multi-article one, else its own (whole, or by
     // its clauses when some of them joined others).
     let mut groups: Vec<Vec<usize>> = Vec::new();
@@ -672,186 +669,6 @@ pub fn align(
         vocab,
         vectors,
         calibration,
-    }
-}
-
-/// Facts of more statements than this take no part in the key-word round (bounded work: each
-/// offer is judged against every statement).
-const KEY_FACT_SIZE: usize = 64;
-/// Facts a claim is judged against in the key-word round, those sharing most keys first.
-const KEY_OFFERS: usize = 8;
-
-/// A second-round offer: (mean closeness, claim, fact).
-type Offer = (f64, usize, usize);
-
-/// The second round of grouping, by a fact's keys: words that every one of its statements
-/// uses, each in the only sentence of its article that uses it ("backstop" in the one sentence
-/// of each outlet that asks for it). Such a word names what a claim is about better than
-/// sentence-wide overlap does. A claim that joined nothing in the first round (another
-/// sentence of its article took the best match) joins a multi-article fact when it shares
-/// one of the fact's keys, agrees with its statements on average and is compatible with each,
-/// and the claim and the fact are each other's best such match. A claim held in a fact of three
-/// or more while sharing no once-used word with one of its members may move the same way, to
-/// a fact whose meaning fits it ([`MUTUAL_MEANING`]), leaving at least two behind.
-fn anchor_round(
-    units: &[Unit],
-    pairs: &mut Pairs,
-    group: &mut [usize],
-    members: &mut [Vec<usize>],
-    usage: &mut HashMap<(usize, usize), Use>,
-) {
-    // Per article and term: the one sentence that uses it, or None when several do.
-    let mut once: HashMap<(usize, u32), Option<usize>> = HashMap::new();
-    for u in units.iter().filter(|u| u.whole) {
-        for &t in &u.terms.ids {
-            once.entry((u.article, t))
-                .and_modify(|s| *s = None)
-                .or_insert(Some(u.sentence));
-        }
-    }
-    let anchors = |u: usize| -> Vec<u32> {
-        let un = &units[u];
-        un.terms
-            .ids
-            .iter()
-            .copied()
-            .filter(|&t| once.get(&(un.article, t)) == Some(&Some(un.sentence)))
-            .collect()
-    };
-    let unit_anchors: Vec<Vec<u32>> = (0..units.len()).map(anchors).collect();
-    let shares = |x: usize, y: usize| {
-        unit_anchors[x]
-            .iter()
-            .any(|t| unit_anchors[y].binary_search(t).is_ok())
-    };
-    // Each fact's keys, indexed by term; a term that keys very many facts is skipped (bounded
-    // work on large stories, and such a word names nothing in particular).
-    let mut keyed: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
-    for (g, m) in members
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| m.len() > 1 && m.len() <= KEY_FACT_SIZE)
-    {
-        for &t in &unit_anchors[m[0]] {
-            if m[1..]
-                .iter()
-                .all(|&x| unit_anchors[x].binary_search(&t).is_ok())
-            {
-                keyed.entry(t).or_default().push(g);
-            }
-        }
-    }
-    let sentence_key = |u: usize| (units[u].article, units[u].sentence);
-    let free = |u: usize, usage: &HashMap<(usize, usize), Use>| match usage
-        .get(&sentence_key(u))
-        .copied()
-        .unwrap_or(Use::Free)
-    {
-        Use::Free => true,
-        Use::Whole => false,
-        Use::Parts => !units[u].whole,
-    };
-    let mut offers: Vec<Offer> = Vec::new();
-    for u in 0..units.len() {
-        let own = &members[group[u]];
-        let loose = (3..=KEY_FACT_SIZE).contains(&own.len())
-            && own.iter().any(|&m| m != u && !shares(u, m));
-        if !loose && (own.len() != 1 || !free(u, usage)) {
-            continue;
-        }
-        let mut facts: Vec<usize> = unit_anchors[u]
-            .iter()
-            .filter_map(|t| keyed.get(t))
-            .filter(|gs| gs.len() <= 48)
-            .flatten()
-            .copied()
-            .filter(|&g| g != group[u])
-            .collect();
-        // The facts sharing most keys with the claim, at most KEY_OFFERS of them.
-        facts.sort_unstable();
-        let mut counted: Vec<(usize, usize)> = Vec::new();
-        for g in facts {
-            match counted.last_mut() {
-                Some((h, n)) if *h == g => *n += 1,
-                _ => counted.push((g, 1)),
-            }
-        }
-        counted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        for g in counted.into_iter().take(KEY_OFFERS).map(|(g, _)| g) {
-            if members[g]
-                .iter()
-                .any(|&m| units[m].article == units[u].article)
-            {
-                continue;
-            }
-            let (mut p_sum, mut close, mut ok) = (0.0, 0.0, true);
-            for &m in &members[g] {
-                let (e, p) = pairs.judge(u, m);
-                if !e.compatible() || (p < similarity::CLEAR_PROBABILITY && e.lone_name) {
-                    ok = false;
-                    break;
-                }
-                p_sum += p;
-                close += e.closeness(&pairs.calibration);
-            }
-            let n = members[g].len() as f64;
-            if ok && p_sum / n >= KEEP && (!loose || close / n >= MUTUAL_MEANING) {
-                offers.push((close / n, u, g));
-            }
-        }
-    }
-    // Each other's best: the claim's best fact, and the fact's best claim of that article.
-    let better = |a: &Offer, b: &Offer| {
-        a.0 > b.0 + 1e-12 || ((a.0 - b.0).abs() <= 1e-12 && (a.1, a.2) < (b.1, b.2))
-    };
-    let mut of_unit: BTreeMap<usize, Offer> = BTreeMap::new();
-    let mut of_fact: BTreeMap<(usize, usize), Offer> = BTreeMap::new();
-    for o in &offers {
-        let e = of_unit.entry(o.1).or_insert(*o);
-        if better(o, e) {
-            *e = *o;
-        }
-        let e = of_fact.entry((o.2, units[o.1].article)).or_insert(*o);
-        if better(o, e) {
-            *e = *o;
-        }
-    }
-    let mut chosen: Vec<Offer> = of_unit
-        .values()
-        .filter(|o| of_fact.get(&(o.2, units[o.1].article)) == Some(o))
-        .copied()
-        .collect();
-    chosen.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
-    for (_, u, g) in chosen {
-        let old = group[u];
-        if members[g]
-            .iter()
-            .any(|&m| units[m].article == units[u].article)
-        {
-            continue;
-        }
-        if members[old].len() > 1 {
-            // A move leaves at least two behind.
-            if members[old].len() < 3 {
-                continue;
-            }
-            members[old].retain(|&m| m != u);
-        } else {
-            if !free(u, usage) {
-                continue;
-            }
-            let slot = usage.entry(sentence_key(u)).or_insert(Use::Free);
-            if *slot == Use::Free {
-                *slot = if units[u].whole {
-                    Use::Whole
-                } else {
-                    Use::Parts
-                };
-            }
-            members[old].clear();
-        }
-        group[u] = g;
-        members[g].push(u);
     }
 }
 
@@ -1029,31 +846,6 @@ mod tests {
             ..Options::default()
         };
         digest_with(raws, vec![], &options).stories.remove(0)
-    }
-
-    #[test]
-    fn a_claim_worded_apart_joins_the_fact_whose_key_word_it_shares() {
-        // c asks for the backstop in other words than a and b, which share most of theirs;
-        // "backstop" is in one sentence of each article: the fact's key.
-        let s = story(&[
-            ("a.txt", "Minister flies to capital\n\nThe minister arrived in the capital on Tuesday for two days of talks with the president. \
-                The minister will urge the president to provide a backstop, with air cover from fighter jets, should the rebels breach any truce. \
-                Officials expect a statement on trade after the meeting."),
-            ("b.txt", "Talks in the capital\n\nThe minister began two days of talks with the president in the capital on Tuesday. \
-                The minister will push a reluctant president to provide a backstop, possibly fighter jets giving air cover, to stop the rebels attacking after a truce. \
-                A statement on trade is expected after the meeting."),
-            ("c.txt", "Minister in the capital\n\nThe minister is in the capital for talks with the president this week. \
-                He aims to secure a commitment for a backstop to the peacekeeping operation in the north. \
-                The minister has already offered troops for a peacekeeping operation in the north."),
-        ]);
-        let fact = |words: &str| {
-            s.facts
-                .iter()
-                .find(|f| f.variants.iter().any(|v| v.text.contains(words)))
-                .unwrap()
-        };
-        assert_eq!(fact("backstop").articles, ["a", "b", "c"]);
-        assert_eq!(fact("offered troops").articles, ["c"]);
     }
 
     #[test]
