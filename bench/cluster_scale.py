@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -34,6 +35,14 @@ from typing import Dict, List, Tuple
 import corroborate
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def count_lines(path: Path) -> int:
+    """Lines of a JSON Lines file, gzipped or not."""
+    import gzip
+
+    with (gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")) as f:
+        return sum(1 for _ in f)
 
 
 def split(corpus: Path, shards: int, out: Path, compress: bool = False,
@@ -50,9 +59,8 @@ def split(corpus: Path, shards: int, out: Path, compress: bool = False,
         n = articles
         opened = contextlib.nullcontext(sys.stdin.buffer)
     else:
-        with open(corpus, "rb") as f:
-            n = sum(1 for _ in f)
-        opened = open(corpus, "rb")
+        n = count_lines(corpus)
+        opened = gzip.open(corpus, "rb") if corpus.suffix == ".gz" else open(corpus, "rb")
     out.mkdir(parents=True, exist_ok=True)
     size = max(1, -(-n // shards))
     files: List[str] = []
@@ -72,14 +80,6 @@ def split(corpus: Path, shards: int, out: Path, compress: bool = False,
     if i + 1 != n:
         sys.exit(f"{corpus}: {i + 1} articles, expected {n}")
     return files, n
-
-
-def count_lines(path: Path) -> int:
-    """Lines of a JSON Lines file, gzipped or not."""
-    import gzip
-
-    with (gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")) as f:
-        return sum(1 for _ in f)
 
 
 def size_mb(path: Path) -> float:
@@ -273,8 +273,6 @@ def main() -> int:
                           str(shards)], env)
         rows.append((f"prepare on Dask `LocalCluster` ({args.workers} workers)", n / secs, mb))
         made("Dask", dask_out)
-    reads = [o for o in outputs if o[0] == kept]
-
     # 4. Assignment over the precomputed features, in one process.
     code = (
         "import corroborate, sys\n"
@@ -282,13 +280,11 @@ def main() -> int:
         "assert r['stored'] == int(sys.argv[3]), r\n"
     )
     same = []
-    checked = [o for o in outputs if o in reads or not args.discard]
+    checked = [o for o in outputs if o[0] == kept or not args.discard]
     limit = args.assign_minutes * 60 if args.assign_minutes else None
     for name, out in checked if "assign" in stages else []:
         db = work / f"assign-{name.split()[0].lower()}.db"
         secs, mb = timed([py, "-c", code, str(db), str(out), str(n)], env, limit)
-        import sqlite3
-
         try:
             with sqlite3.connect(db) as c:
                 stored = c.execute("SELECT count(*) FROM articles").fetchone()[0]
@@ -296,11 +292,14 @@ def main() -> int:
             stored = 0
         print(f"assign from {name}: {stored} articles stored in {secs:,.0f} s, "
               f"store {size_mb(db):,.0f} MB", flush=True)
-        if (name, out) in reads:
-            part = "" if stored == n else f"; stopped after {secs / 60:.0f} min at {stored:,}"
+        stopped = limit is not None and secs >= limit and stored != n
+        if stored != n and not stopped:
+            sys.exit(f"assign from {name}: {stored} of {n} articles stored")
+        if name == kept:
+            part = f"; stopped after {secs / 60:.0f} min at {stored:,}" if stopped else ""
             rows.append(("assign over precomputed features (`Store.ingest_prepared`, "
                          f"from {name}'s Parquet{part})", stored / secs, mb))
-        if stored != n:
+        if stopped:
             continue
         if "ingest" in stages:
             same.append(listing(args.bin, db) == listing(args.bin, cli_db))

@@ -260,6 +260,16 @@ fn similar_prints_one_decision_per_line() {
     assert!(lines[0].0 > lines[1].0);
 }
 
+/// Facts that two or more independent sources state.
+fn corroborated_facts(s: &Value) -> usize {
+    s["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["independent_sources"].as_u64().unwrap() >= 2)
+        .count()
+}
+
 /// The one fact whose variants contain `words`, with its articles' short ids.
 fn one_fact<'a>(s: &'a Value, words: &str) -> (&'a Value, Vec<String>) {
     let found = facts_with(s, words);
@@ -292,12 +302,7 @@ fn same_claims_in_other_words_align_and_opposite_ones_do_not() {
     let (hesitant, _) = one_fact(s, "hesitant to commit");
     assert_ne!(requires, hesitant);
     // Corroboration: at least a dozen facts that two or more independent sources state.
-    let corroborated = s["facts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["independent_sources"].as_u64().unwrap() >= 2)
-        .count();
+    let corroborated = corroborated_facts(s);
     assert!(corroborated >= 12, "{corroborated}");
 }
 
@@ -363,11 +368,7 @@ fn founding_facts_hold(s: &Value, seed_of: &dyn Fn(&str) -> String) {
         v.sort();
         v
     };
-    let one = |words: &str| {
-        let found = facts_with(s, words);
-        assert_eq!(found.len(), 1, "{words}: {found:#?}");
-        found[0]
-    };
+    let one = |words: &str| one_fact(s, words).0;
     let refusal = one("eyond very much");
     assert_eq!(seeds_of(refusal), ["000", "002", "003", "004"]);
     assert_eq!(refusal["independent_sources"], 3);
@@ -391,12 +392,7 @@ fn founding_facts_hold(s: &Value, seed_of: &dyn Fn(&str) -> String) {
         let arts = seeds_of(f);
         assert!(arts.iter().all(|a| a == "001" || a == "004"), "{arts:?}");
     }
-    let corroborated = s["facts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["independent_sources"].as_u64().unwrap() >= 2)
-        .count();
+    let corroborated = corroborated_facts(s);
     assert!(corroborated >= 12, "{corroborated}");
 }
 
