@@ -463,7 +463,38 @@ fn normalize_rows(x: &mut [f32], (gamma, beta): &(Vec<f32>, Vec<f32>)) {
     }
 }
 
-/// GELU with the exact erf, as BERT's `hidden_act: gelu`.
+/// GELU with erf, as BERT's `hidden_act: gelu`.
 fn gelu(x: f32) -> f32 {
-    0.5 * x * (1.0 + libm::erff(x * std::f32::consts::FRAC_1_SQRT_2))
+    0.5 * x * (1.0 + erf(x * std::f32::consts::FRAC_1_SQRT_2))
+}
+
+/// The error function by Abramowitz and Stegun's formula 7.1.26 (absolute error at most
+/// 1.5e-7; about 5e-7 in `f32`): one `exp` and a short polynomial, several times faster than
+/// a correctly rounded `erff`, which took a sixth of the forward pass.
+fn erf(x: f32) -> f32 {
+    let a = x.abs();
+    let t = 1.0 / (1.0 + 0.327_591_1 * a);
+    let poly = t
+        * (0.254_829_6
+            + t * (-0.284_496_72 + t * (1.421_413_8 + t * (-1.453_152 + t * 1.061_405_4))));
+    (1.0 - poly * (-a * a).exp()).copysign(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_erf_stays_within_its_bound_of_the_exact_one() {
+        let mut worst = 0.0f32;
+        for i in -600_000..=600_000 {
+            let x = i as f32 * 1e-5;
+            worst = worst.max((erf(x) - libm::erff(x)).abs());
+        }
+        assert!(worst < 6e-7, "largest error {worst}");
+        assert!(erf(0.0).abs() < 2e-7);
+        assert_eq!(erf(10.0), 1.0);
+        assert_eq!(erf(-10.0), -1.0);
+        assert!(erf(f32::NAN).is_nan());
+    }
 }

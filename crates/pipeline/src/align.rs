@@ -408,11 +408,22 @@ pub fn align(
     let embedder = embedder.filter(|_| units.len() <= MAX_EMBEDDED);
     let vectors: Vec<Vec<f32>> = match embedder {
         Some(e) => {
-            let texts: Vec<&str> = units
+            // Each distinct text once: copies and rewrites repeat sentences word for word, and
+            // a text's vector depends on that text only.
+            let mut distinct: Vec<&str> = Vec::new();
+            let mut slot: HashMap<&str, usize> = HashMap::new();
+            let of_unit: Vec<usize> = units
                 .iter()
-                .map(|u| articles[u.article].slice(u.span))
+                .map(|u| {
+                    let t = articles[u.article].slice(u.span);
+                    *slot.entry(t).or_insert_with(|| {
+                        distinct.push(t);
+                        distinct.len() - 1
+                    })
+                })
                 .collect();
-            e.embed(&texts)
+            let vectors = e.embed(&distinct);
+            of_unit.iter().map(|&i| vectors[i].clone()).collect()
         }
         None => Vec::new(),
     };
