@@ -159,7 +159,7 @@ impl<R: BufRead> Read for Members<R> {
                         self.state = State::Decoding(dec, start, true);
                         return Ok(n);
                     }
-                    Err(e) => self.corrupt(dec, start, &e)?,
+                    Err(e) => self.corrupt(dec.into_inner(), start, &e)?,
                 },
                 State::Decoding(mut dec, start, false) => {
                     let had = self.pending.len();
@@ -184,7 +184,7 @@ impl<R: BufRead> Read for Members<R> {
                         Ok(_) => self.state = State::Decoding(dec, start, false),
                         Err(e) => {
                             self.pending.clear();
-                            self.corrupt(dec, start, &e)?;
+                            self.corrupt(dec.into_inner(), start, &e)?;
                         }
                     }
                 }
@@ -197,7 +197,7 @@ impl<R: BufRead> Members<R> {
     /// Record a corrupt member and move past it to the next member header (or the end).
     fn corrupt(
         &mut self,
-        dec: Box<GzDecoder<Counted<R>>>,
+        mut raw: Counted<R>,
         start: u64,
         e: &std::io::Error,
     ) -> std::io::Result<()> {
@@ -205,7 +205,6 @@ impl<R: BufRead> Members<R> {
             start,
             format!("corrupt gzip member ({e}); skipped to the next member"),
         ));
-        let mut raw = dec.into_inner();
         // Past this member's header, then to the next header.
         if *self.consumed.borrow() == start {
             raw.consume(1);
