@@ -20,9 +20,25 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 import corroborate
+
+
+def replaceable(out: str) -> bool:
+    """True when ``out`` may be replaced: missing, or a directory holding only what a Parquet
+    write leaves (never an input directory or anything else a mistyped ``--out`` names)."""
+    if not os.path.lexists(out):
+        return True
+    if not os.path.isdir(out) or os.path.islink(out):
+        return False
+    for entry in os.listdir(out):
+        if entry.startswith(("_", ".")) or entry.endswith((".parquet", ".crc")):
+            if os.path.isfile(os.path.join(out, entry)):
+                continue
+        return False
+    return True
 
 
 def prepared_frame(source: int, path: str) -> "pandas.DataFrame":  # noqa: F821
@@ -44,7 +60,7 @@ def arrow_schema() -> "pyarrow.Schema":  # noqa: F821
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("paths", nargs="+", help="files or directories (any format ingest reads)")
-    ap.add_argument("--out", required=True, help="the Parquet directory to write (replaced)")
+    ap.add_argument("--out", required=True, help="the Parquet directory to write (replaced when it holds only Parquet output)")
     ap.add_argument("--db", default="corroborate.db", help="the store to ingest into")
     ap.add_argument("--scheduler", default=None, help="a dask.distributed scheduler address")
     ap.add_argument("--workers", type=int, default=2, help="LocalCluster worker processes")
@@ -57,6 +73,10 @@ def main() -> int:
     import pandas as pd
     from dask.distributed import Client, LocalCluster
 
+    if not replaceable(args.out):
+        print(f"dask_ingest: {args.out}: exists and holds more than Parquet output; not replaced "
+              "(choose another --out)", file=sys.stderr)
+        return 2
     files = [f for p in args.paths for f in corroborate.files(p)]
     if not files:
         print("dask_ingest: no readable files in " + ", ".join(args.paths), file=sys.stderr)

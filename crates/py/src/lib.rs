@@ -273,5 +273,6 @@ fn _corroborate(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ROW_KEYS", prepare::ROW_KEYS.to_vec())?;
     m.add_function(wrap_pyfunction!(store::store_stories, m)?)?;
     m.add_function(wrap_pyfunction!(store::store_show, m)?)?;
+    m.add_function(wrap_pyfunction!(store::store_location, m)?)?;
     Ok(())
 }

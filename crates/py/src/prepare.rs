@@ -41,13 +41,21 @@ pub const ROW_KEYS: [&str; 14] = [
 /// large WARC is never held twice as raw text.
 const CHUNK: usize = 512;
 
-/// `files`: what reading PATH reads, in order (PATH itself for a file).
+/// `files`: what reading PATH reads, in order: PATH itself for a file, and for a path that is
+/// not there (so that `prepare` reports it as a rejected row, as `ingest` reports it); a
+/// directory's files. Walks the directory with the GIL released.
 #[pyfunction]
-pub fn files(path: String) -> Vec<String> {
-    corroborate_read::files(&path)
-        .into_iter()
-        .map(|p| p.to_string_lossy().into_owned())
-        .collect()
+pub fn files(py: Python<'_>, path: String) -> Vec<String> {
+    py.detach(move || {
+        let found = corroborate_read::files(&path);
+        if found.is_empty() && !std::path::Path::new(&path).is_dir() {
+            return vec![path];
+        }
+        found
+            .into_iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect()
+    })
 }
 
 /// One row: a prepared article or a rejection.

@@ -16,6 +16,13 @@ use corroborate_store::{location_display, Store};
 use pyo3::prelude::*;
 use std::path::{Path, PathBuf};
 
+/// `store_location`: the store's location fit to print (a PostgreSQL URL without its
+/// password), for `Store.__repr__`.
+#[pyfunction]
+pub fn store_location(db: PathBuf) -> String {
+    location_display(&db)
+}
+
 /// A store that must exist already (reading calls never create one).
 fn open_existing(db: &Path) -> Outcome<Store> {
     Store::open_existing(db).map_err(|e| e.to_string())

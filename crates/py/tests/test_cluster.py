@@ -83,6 +83,17 @@ def test_files_are_listed_in_reading_order(inputs):
     assert [Path(f).name for f in warcs] == ["broken.jsonl", "crawl-0.warc.gz", "crawl-1.warc.gz"]
 
 
+def test_a_missing_path_is_listed_and_prepared_as_a_rejection(tmp_path):
+    missing = str(tmp_path / "typo")
+    assert corroborate.files(missing) == [missing]
+    (row,) = corroborate.prepare(missing, source=3)
+    assert row["path"] == missing and row["source"] == 3
+    assert "no such file" in row["rejected"].lower()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert corroborate.files(empty) == []
+
+
 def test_prepared_rows_carry_their_order_columns_and_rejections(inputs):
     rows = corroborate.prepare(Path(inputs[3]) / "broken.jsonl", source=7)
     assert [r["seq"] for r in rows] == [0, 1] and {r["source"] for r in rows} == {7}
@@ -156,6 +167,32 @@ def test_parquet_files_are_checked_for_order_before_anything_is_stored(inputs, t
     (out / "b.parquet").write_text("not parquet")
     with pytest.raises(corroborate.Error, match=r"b.parquet: not a Parquet file of prepared rows"):
         corroborate.Store(tmp_path / "q.db").ingest_prepared(out, model="none")
+    # A later file without a column is refused before the first one's rows are stored.
+    pq.write_table(table.slice(0, 3), out / "a.parquet")
+    pq.write_table(table.slice(3).drop_columns(["features"]), out / "b.parquet")
+    with pytest.raises(corroborate.Error, match=r"b.parquet: .*no column features"):
+        corroborate.Store(tmp_path / "q.db").ingest_prepared(out, model="none")
+    assert not (tmp_path / "q.db").exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(corroborate.Error, match=r"empty: no Parquet files"):
+        corroborate.Store(tmp_path / "q.db").ingest_prepared(empty, model="none")
+
+
+def test_a_job_never_replaces_a_directory_of_articles(inputs, tmp_path):
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "a.txt").write_text("Title\n\nSome article text that must survive.\n")
+    for script in ["dask_ingest.py", "spark_ingest.py"]:
+        repo = Path(__file__).resolve().parents[3]
+        done = subprocess.run(
+            [sys.executable, str(repo / "examples" / script), "--out", str(victim),
+             "--db", str(tmp_path / "v.db"), str(victim)],
+            capture_output=True, text=True, timeout=600,
+        )
+        assert done.returncode == 2, done.stderr
+        assert "not replaced" in done.stderr
+        assert sorted(p.name for p in victim.iterdir()) == ["a.txt"]
 
 
 def _need(module: str) -> None:

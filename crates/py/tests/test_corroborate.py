@@ -251,6 +251,19 @@ def test_store_errors_name_the_store_and_the_id(seeds, tmp_path):
     assert foreign.read_text() == "not a database\n" * 100
 
 
+def test_a_store_location_that_keeps_nothing_is_refused(seeds):
+    for bad in ["", ":memory:"]:
+        with pytest.raises(corroborate.Error, match="not a store location"):
+            corroborate.Store(bad).ingest(seeds[:1])
+
+
+def test_a_store_shows_its_url_without_the_password():
+    shown = repr(corroborate.Store("postgres://news:secretpw@db.example/corr"))
+    assert "secretpw" not in shown
+    assert shown == "Store('postgres://news:***@db.example/corr')"
+    assert repr(corroborate.Store("news.db")) == "Store('news.db')"
+
+
 def test_store_deferred_analysis(seeds, tmp_path, cli):
     store = corroborate.Store(tmp_path / "news.db")
     report = store.ingest(seeds, analyse=False)

@@ -49,14 +49,20 @@ pub enum StoreError {
         /// What SQLite said.
         source: rusqlite::Error,
     },
-    /// PostgreSQL failed (could not connect, or a statement failed).
-    #[error("{location}: {source}")]
+    /// PostgreSQL failed (could not connect, or a statement failed). The message carries what
+    /// the client said and why (the server's own message, or the connection's error), since
+    /// the client's error alone says only "db error" or "error connecting to server".
+    #[error("{location}: {}", with_causes(error))]
     Postgres {
         /// The database URL, without its password.
         location: String,
         /// What the PostgreSQL client said.
-        source: ::postgres::Error,
+        error: ::postgres::Error,
     },
+    /// The location cannot hold a store: an empty path, or SQLite's `:memory:` (a store that
+    /// would vanish when the process ends).
+    #[error("{0:?}: not a store location ({1})")]
+    Location(PathBuf, &'static str),
     /// The file or database exists but is not a corroborate store; it was not changed.
     #[error("{0}: not a corroborate store (left untouched)")]
     Foreign(PathBuf),
@@ -83,6 +89,18 @@ pub enum StoreError {
 }
 
 type Result<T> = std::result::Result<T, StoreError>;
+
+/// An error's message followed by those of its causes, each after ": ".
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        cause = c.source();
+    }
+    out
+}
 
 /// The store's invariants that both backends check in SQL, each a query counting the rows
 /// that break it and what those rows are.
@@ -944,6 +962,22 @@ mod tests {
                 assert_eq!(rows, [[Some("keep me".to_string())]]);
             }
         });
+    }
+
+    #[test]
+    fn a_location_that_keeps_nothing_is_refused() {
+        for bad in ["", ":memory:"] {
+            for open in [Store::open, Store::open_existing] {
+                let e = open(Path::new(bad)).err().expect("refused");
+                assert!(matches!(e, StoreError::Location(..)), "{e}");
+            }
+        }
+        // A URI-looking name is a file of that name, not an in-memory database.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("file:x.db?mode=memory");
+        Store::open(&path).unwrap();
+        assert!(path.is_file());
+        Store::open_existing(&path).unwrap();
     }
 
     #[test]

@@ -299,9 +299,9 @@ impl PgStore {
     /// is refused too.
     pub(crate) fn open(url: &Path, create: bool) -> Result<PgStore> {
         let location = location_display(url);
-        let named = |source| StoreError::Postgres {
+        let named = |error| StoreError::Postgres {
             location: location.clone(),
-            source,
+            error,
         };
         let mut config: postgres::Config =
             url.to_str().unwrap_or_default().parse().map_err(named)?;
@@ -359,7 +359,7 @@ impl PgStore {
     fn pg(&self, source: postgres::Error) -> StoreError {
         StoreError::Postgres {
             location: self.location.clone(),
-            source,
+            error: source,
         }
     }
 

@@ -22,6 +22,21 @@ use std::time::Duration;
 /// SQLite's `application_id` of a corroborate store ("corr").
 const APPLICATION_ID: i64 = 0x636f_7272;
 
+/// A store needs a file: an empty path or `:memory:` would give a database that vanishes
+/// with the process (an ingest reporting articles stored that nothing kept).
+fn usable(path: &Path) -> Result<()> {
+    if path.as_os_str().is_empty() {
+        return Err(StoreError::Location(path.to_path_buf(), "an empty path"));
+    }
+    if path.as_os_str() == ":memory:" {
+        return Err(StoreError::Location(
+            path.to_path_buf(),
+            "an in-memory database keeps nothing",
+        ));
+    }
+    Ok(())
+}
+
 /// Articles written per INSERT statement (15 values each, far below SQLite's 32,766).
 const ROWS_PER_INSERT: usize = 64;
 
@@ -228,6 +243,7 @@ impl SqliteStore {
     /// Open the store at `path`, creating it when no file (or an empty one) is there. A file
     /// that is not a corroborate store is refused and left byte-identical.
     pub(crate) fn open(path: &Path) -> Result<SqliteStore> {
+        usable(path)?;
         let exists = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
         if exists && !is_ours(path) {
             return Err(StoreError::Foreign(path.to_path_buf()));
@@ -236,7 +252,15 @@ impl SqliteStore {
             path: path.to_path_buf(),
             source,
         };
-        let conn = Connection::open(path).map_err(named)?;
+        // Without SQLITE_OPEN_URI: a name like `file:x?mode=memory` is a file of that name,
+        // never an in-memory database.
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(named)?;
         // Readers wait for a checkpoint or schema change briefly; writers wait for each other
         // in `begin_write`.
         conn.busy_timeout(Duration::from_secs(60)).map_err(named)?;
@@ -286,6 +310,7 @@ impl SqliteStore {
 
     /// Open an existing store for reading only: never creates or changes a file.
     pub(crate) fn open_existing(path: &Path) -> Result<SqliteStore> {
+        usable(path)?;
         if !path.exists() {
             return Err(StoreError::Empty(path.to_path_buf()));
         }

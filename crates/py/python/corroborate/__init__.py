@@ -279,7 +279,7 @@ class Store:
         self.path = os.fspath(path)
 
     def __repr__(self) -> str:
-        return f"Store({self.path!r})"
+        return f"Store({_corroborate.store_location(self.path)!r})"
 
     def ingest(
         self,
@@ -366,8 +366,10 @@ class Store:
 
 def files(path: PathLike) -> List[str]:
     """The files reading ``path`` reads, in the order ``corroborate ingest path`` reads them:
-    ``path`` itself for a file, else the article-format files under the directory (sorted by
-    name at every level, hidden files skipped). Number them for ``prepare``'s ``source``."""
+    ``path`` itself for a file (and for a path that does not exist, so that ``prepare`` reports
+    it as a rejected row rather than it being skipped unnoticed), else the article-format files
+    under the directory (sorted by name at every level, hidden files skipped). Number them for
+    ``prepare``'s ``source``."""
     return _corroborate.files(os.fspath(path))
 
 
@@ -406,14 +408,19 @@ def _parquet_rows(path: str) -> Iterable[Dict[str, Any]]:
             for f in names
             if f.endswith(".parquet") and not f.startswith((".", "_"))
         )
+        if not found:
+            raise Error(f"{path}: no Parquet files of prepared rows here")
     else:
         found = [path]
     spans = []
     for f in found:
         try:
+            missing = [c for c in PREPARED_COLUMNS if c not in pq.read_schema(f).names]
             keys = pq.read_table(f, columns=["source", "seq"])
-        except Exception as e:  # pyarrow's errors: not Parquet, no such columns, ...
+        except Exception as e:  # pyarrow's errors: not Parquet, no such file, ...
             raise Error(f"{f}: not a Parquet file of prepared rows ({e})") from None
+        if missing:
+            raise Error(f"{f}: not a Parquet file of prepared rows (no column {', '.join(missing)})")
         if keys.num_rows == 0:
             continue
         src = keys.column("source").to_numpy(zero_copy_only=False)
@@ -432,7 +439,11 @@ def _parquet_rows(path: str) -> Iterable[Dict[str, Any]]:
 
     def rows() -> Iterable[Dict[str, Any]]:
         for _, _, f in spans:
-            for b in pq.ParquetFile(f).iter_batches(batch_size=1024, columns=PREPARED_COLUMNS):
-                yield from b.to_pylist()
+            try:
+                batches = pq.ParquetFile(f).iter_batches(batch_size=1024, columns=PREPARED_COLUMNS)
+                for b in batches:
+                    yield from b.to_pylist()
+            except Exception as e:  # a damaged page: name the file
+                raise Error(f"{f}: {e}") from None
 
     return rows()
