@@ -19,7 +19,11 @@
 use crate::tokenizer::Tokenizer;
 use crate::{l2_normalize, parallel_map, EmbedError};
 use corroborate_model::Embedder;
+use std::borrow::Cow;
 use std::sync::OnceLock;
+
+/// A model's tokens, dimension, row scales and token weights.
+type Parts = (Vec<String>, usize, Vec<f32>, Vec<f32>);
 
 const MAGIC: &[u8; 8] = b"CRBSTAT\0";
 /// The file format version this crate reads and writes.
@@ -36,7 +40,9 @@ pub struct StaticModel {
     weights: Vec<f32>,
     /// `scale · weight` per row: what one occurrence of the token adds, times its values.
     factors: Vec<f32>,
-    values: Vec<i8>,
+    /// The `i8` vector values as bytes: borrowed from the binary for the built-in model (so
+    /// its 7.7 MB are not copied onto the heap), owned for one parsed or built at run time.
+    values: Cow<'static, [u8]>,
 }
 
 impl StaticModel {
@@ -46,12 +52,23 @@ impl StaticModel {
         MODEL.get_or_init(|| {
             // The file is part of the source tree and a test parses it, so this cannot fail on
             // any user input.
-            StaticModel::from_bytes(BUILTIN).expect("the built-in static model parses")
+            let (parts, values) =
+                StaticModel::parse(BUILTIN).expect("the built-in static model parses");
+            StaticModel::assemble(parts, Cow::Borrowed(&BUILTIN[values]))
         })
     }
 
     /// Parses a model file (see the module doc for the format).
     pub fn from_bytes(bytes: &[u8]) -> Result<StaticModel, EmbedError> {
+        let (parts, values) = StaticModel::parse(bytes)?;
+        Ok(StaticModel::assemble(
+            parts,
+            Cow::Owned(bytes[values].to_vec()),
+        ))
+    }
+
+    /// The parts of a model file, and where in it the vector values lie.
+    fn parse(bytes: &[u8]) -> Result<(Parts, std::ops::Range<usize>), EmbedError> {
         let bad = |why: &str| EmbedError::Static(why.to_string());
         let mut r = Reader { bytes, at: 0 };
         if r.take(8).ok_or_else(|| bad("shorter than its header"))? != MAGIC {
@@ -80,19 +97,15 @@ impl StaticModel {
         let n = vocab
             .checked_mul(dim)
             .ok_or_else(|| bad("vocabulary × dimension overflows"))?;
-        let values: Vec<i8> = r
-            .take(n)
-            .ok_or_else(|| bad("truncated vectors"))?
-            .iter()
-            .map(|&b| b as i8)
-            .collect();
+        let start = r.at;
+        r.take(n).ok_or_else(|| bad("truncated vectors"))?;
         if r.at != bytes.len() {
             return Err(bad("trailing bytes after the vectors"));
         }
         if scales.iter().chain(&weights).any(|v| !v.is_finite()) {
             return Err(bad("a scale or weight is not finite"));
         }
-        Ok(StaticModel::assemble(tokens, dim, scales, weights, values))
+        Ok(((tokens, dim, scales, weights), start..r.at))
     }
 
     /// Builds a model from float vectors (`tokens.len()` rows of `dim`), quantizing each row to
@@ -125,22 +138,19 @@ impl StaticModel {
             scales.push(scale);
             values.extend(row.iter().map(|&v| {
                 if scale > 0.0 {
-                    (v / scale).round().clamp(-127.0, 127.0) as i8
+                    (v / scale).round().clamp(-127.0, 127.0) as i8 as u8
                 } else {
                     0
                 }
             }));
         }
-        Ok(StaticModel::assemble(tokens, dim, scales, weights, values))
+        Ok(StaticModel::assemble(
+            (tokens, dim, scales, weights),
+            Cow::Owned(values),
+        ))
     }
 
-    fn assemble(
-        tokens: Vec<String>,
-        dim: usize,
-        scales: Vec<f32>,
-        weights: Vec<f32>,
-        values: Vec<i8>,
-    ) -> StaticModel {
+    fn assemble((tokens, dim, scales, weights): Parts, values: Cow<'static, [u8]>) -> StaticModel {
         let tokenizer = Tokenizer::from_tokens(tokens.iter().map(String::as_str));
         let factors = scales.iter().zip(&weights).map(|(s, w)| s * w).collect();
         StaticModel {
@@ -169,7 +179,7 @@ impl StaticModel {
         for v in self.scales.iter().chain(&self.weights) {
             out.extend_from_slice(&v.to_le_bytes());
         }
-        out.extend(self.values.iter().map(|&v| v as u8));
+        out.extend_from_slice(&self.values);
         out
     }
 
@@ -193,7 +203,7 @@ impl StaticModel {
             let f = self.factors[r];
             let row = &self.values[r * self.dim..][..self.dim];
             for (a, &q) in acc.iter_mut().zip(row) {
-                *a += f * f32::from(q);
+                *a += f * f32::from(q as i8);
             }
         }
         l2_normalize(&mut acc);
