@@ -628,6 +628,12 @@ fn run_similar(path: &str, embedder: Option<Arc<dyn Embedder>>) -> ExitCode {
         let problem = match fields.as_slice() {
             [_] => Some("no tab between the two sentences"),
             [a, b] if a.trim().is_empty() || b.trim().is_empty() => Some("an empty sentence"),
+            [a, b]
+                if a.len() > corroborate_pipeline::run::MAX_SENTENCE_BYTES
+                    || b.len() > corroborate_pipeline::run::MAX_SENTENCE_BYTES =>
+            {
+                Some("a sentence over 64 KB (not judged)")
+            }
             [_, _] => None,
             _ => Some("more than one tab (expected two sentences)"),
         };

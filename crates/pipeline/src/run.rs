@@ -854,6 +854,10 @@ fn parallel_stories(work: Vec<StoryWork>, options: &Options) -> Vec<StoryDone> {
         .collect()
 }
 
+/// The longest sentence `similar` judges: far beyond any real sentence, small enough that one
+/// pair costs milliseconds and a few MB (a 50 MB "sentence" took 25 s and 2.5 GB).
+pub const MAX_SENTENCE_BYTES: usize = 64 << 10;
+
 /// The same-fact decision on pairs of sentences, as the aligner makes it (for `similar`):
 /// one `(probability, same)` per pair, in order.
 pub fn judge_pairs(

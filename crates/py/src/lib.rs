@@ -246,6 +246,9 @@ fn similar(py: Python<'_>, a: String, b: String, model: Option<String>) -> PyRes
         if a.trim().is_empty() || b.trim().is_empty() {
             return Err("similar: an empty sentence".to_string());
         }
+        if a.len().max(b.len()) > corroborate_pipeline::run::MAX_SENTENCE_BYTES {
+            return Err("similar: a sentence over 64 KB (not judged)".to_string());
+        }
         let embedder = model::load(model.as_deref(), model::Default::Environment)?;
         let judged = corroborate_pipeline::run::judge_pairs(&[(a, b)], embedder.as_deref());
         judged

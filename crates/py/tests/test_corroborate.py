@@ -251,6 +251,19 @@ def test_store_errors_name_the_store_and_the_id(seeds, tmp_path):
     assert foreign.read_text() == "not a database\n" * 100
 
 
+def test_an_article_with_a_lone_surrogate_is_named():
+    bad = {"id": "x1", "text": "Some text \ud800 here."}
+    with pytest.raises(corroborate.Error, match=r'articles\[0\] \(id x1\): "text" is not valid Unicode'):
+        corroborate.digest([bad])
+    with pytest.raises(corroborate.Error, match=r'"id" must be a string, not int'):
+        corroborate.digest([{"id": 7, "text": "Some text."}])
+
+
+def test_similar_refuses_an_overlong_sentence():
+    with pytest.raises(corroborate.Error, match="over 64 KB"):
+        corroborate.similar("word " * 20_000, "a sentence")
+
+
 def test_a_store_location_that_keeps_nothing_is_refused(seeds):
     for bad in ["", ":memory:"]:
         with pytest.raises(corroborate.Error, match="not a store location"):

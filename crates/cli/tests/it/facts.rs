@@ -258,6 +258,18 @@ fn similar_prints_one_decision_per_line() {
     assert_eq!(lines[0].1, "1");
     assert_eq!(lines[1].1, "0");
     assert!(lines[0].0 > lines[1].0);
+    // An overlong "sentence" is named and not judged; the other lines are.
+    let long = "word ".repeat(20_000);
+    std::fs::write(&tsv, format!("{long}\t{long}\nA cat sat.\tA cat sat.\n")).unwrap();
+    let out = run(&["similar", "--tsv", tsv.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("pairs.tsv:1: a sentence over 64 KB"), "{err}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("0\t0\n") && text.ends_with("\t1\n"),
+        "{text}"
+    );
 }
 
 /// Facts that two or more independent sources state.

@@ -96,8 +96,10 @@ def _article(item: Mapping[str, Any], index: int) -> Dict[str, Any]:
     """One article given as a mapping, checked and normalised for the native module."""
     where = f"articles[{index}]"
     ident = item.get("id")
-    if _absent(ident) or not isinstance(ident, str) or not ident:
+    if _absent(ident) or ident == "":
         raise Error(f'{where}: no "id" (a non-empty string is needed)')
+    if not isinstance(ident, str):
+        raise Error(f'{where}: "id" must be a string, not {type(ident).__name__}')
     where = f"articles[{index}] (id {ident})"
     text = item.get("text")
     if _absent(text) or not isinstance(text, str):
@@ -124,6 +126,16 @@ def _article(item: Mapping[str, Any], index: int) -> Dict[str, Any]:
         value = item.get(key)
         if not _absent(value):
             out[key] = bool(value)
+    for key, value in out.items():
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(v, str):
+                try:
+                    v.encode("utf-8")
+                except UnicodeEncodeError as e:
+                    raise Error(
+                        f'{where}: "{key}" is not valid Unicode (a lone surrogate at '
+                        f"character {e.start})"
+                    ) from None
     return out
 
 
