@@ -143,6 +143,8 @@ def test_the_types_check_with_mypy(tmp_path):
         "p: float = corroborate.similar('a b', 'c d')\n"
         "rows: list = corroborate.Store('x.db').stories(limit=5)\n"
         "bad: int = corroborate.similar('a b', 'c d')\n"
+        "def rejected(e: corroborate.Error) -> list:\n"
+        "    return e.rejected + e.articles\n"
     )
     out, _, status = api.run(["--strict", "--no-incremental", "--cache-dir", str(tmp_path / "c"),
                               "-p", "corroborate"])
@@ -257,6 +259,12 @@ def test_an_article_with_a_lone_surrogate_is_named():
         corroborate.digest([bad])
     with pytest.raises(corroborate.Error, match=r'"id" must be a string, not int'):
         corroborate.digest([{"id": 7, "text": "Some text."}])
+    # A flag given as text is read as text says it, not as a non-empty string.
+    one = {"id": "x1", "text": "The council approved the budget on Monday."}
+    report = corroborate.digest([dict(one, summary_only="false")])
+    assert report == corroborate.digest([one])
+    with pytest.raises(corroborate.Error, match=r'"summary_only" must be true or false'):
+        corroborate.digest([dict(one, summary_only="maybe")])
 
 
 def test_similar_refuses_an_overlong_sentence():

@@ -124,7 +124,12 @@ def _article(item: Mapping[str, Any], index: int) -> Dict[str, Any]:
             raise Error(f'{where}: "authors" must be a string or a list of strings') from None
     for key in ("summary_only", "headline_in_text"):
         value = item.get(key)
-        if not _absent(value):
+        if isinstance(value, str):
+            flag = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+            if value.strip().lower() not in flag:
+                raise Error(f'{where}: "{key}" must be true or false, not {value!r}')
+            out[key] = flag[value.strip().lower()]
+        elif not _absent(value):
             out[key] = bool(value)
     for key, value in out.items():
         for v in value if isinstance(value, list) else [value]:
@@ -213,8 +218,8 @@ def read(paths: Union[PathLike, Iterable[PathLike]], *, errors: str = "raise") -
         if len(rejected) > 10:
             shown += f"; and {len(rejected) - 10} more"
         err = Error(shown)
-        err.rejected = list(rejected)  # type: ignore[attr-defined]
-        err.articles = articles  # type: ignore[attr-defined]
+        err.rejected = list(rejected)
+        err.articles = articles
         raise err
     return articles
 

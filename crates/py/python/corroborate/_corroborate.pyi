@@ -12,6 +12,10 @@ ROW_KEYS: List[str]
 class Error(ValueError):
     """What corroborate could not do: the message names the path, store or story id."""
 
+    # Set on the Error ``read`` raises: every (path, reason) rejected, and what was read.
+    rejected: List[Tuple[str, str]]
+    articles: List[Dict[str, Any]]
+
 def extract_page(html: bytes, url: Optional[str] = None) -> str: ...
 def read_articles(paths: List[str]) -> Tuple[str, List[Tuple[str, str]], List[str]]: ...
 def digest_json(
