@@ -20,26 +20,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from typing import Iterator
 
 import corroborate
-
-
-def replaceable(out: str) -> bool:
-    """True when ``out`` may be replaced: missing, or a directory holding only what a Parquet
-    write leaves (never an input directory or anything else a mistyped ``--out`` names)."""
-    if not os.path.lexists(out):
-        return True
-    if not os.path.isdir(out) or os.path.islink(out):
-        return False
-    for entry in os.listdir(out):
-        if entry.startswith(("_", ".")) or entry.endswith((".parquet", ".crc")):
-            if os.path.isfile(os.path.join(out, entry)):
-                continue
-        return False
-    return True
 
 
 def prepared_frames(batches: Iterator["pandas.DataFrame"]) -> Iterator["pandas.DataFrame"]:  # noqa: F821
@@ -65,7 +49,7 @@ def main() -> int:
 
     from pyspark.sql import SparkSession
 
-    if not replaceable(args.out):
+    if not corroborate.replaceable_output(args.out):
         print(f"spark_ingest: {args.out}: exists and holds more than Parquet output; not replaced "
               "(choose another --out)", file=sys.stderr)
         return 2

@@ -180,9 +180,17 @@ def test_parquet_files_are_checked_for_order_before_anything_is_stored(inputs, t
 
 
 def test_a_job_never_replaces_a_directory_of_articles(inputs, tmp_path):
+    parquet = tmp_path / "earlier"
+    parquet.mkdir()
+    for name in ["part-0.parquet", "_SUCCESS", ".part-0.parquet.crc"]:
+        (parquet / name).write_bytes(b"")
+    assert corroborate.replaceable_output(parquet)
+    assert corroborate.replaceable_output(tmp_path / "new")
     victim = tmp_path / "victim"
     victim.mkdir()
     (victim / "a.txt").write_text("Title\n\nSome article text that must survive.\n")
+    assert not corroborate.replaceable_output(victim)
+    assert not corroborate.replaceable_output(victim / "a.txt")
     for script in ["dask_ingest.py", "spark_ingest.py"]:
         repo = Path(__file__).resolve().parents[3]
         done = subprocess.run(

@@ -113,6 +113,27 @@ impl<R: BufRead> Members<R> {
             raw.consume(n);
         }
     }
+
+    /// Record a corrupt member and move past it to the next member header (or the end).
+    fn corrupt(
+        &mut self,
+        mut raw: Counted<R>,
+        start: u64,
+        e: &std::io::Error,
+    ) -> std::io::Result<()> {
+        self.damage.borrow_mut().push((
+            start,
+            format!("corrupt gzip member ({e}); skipped to the next member"),
+        ));
+        // Past this member's header, then to the next header.
+        if *self.consumed.borrow() == start {
+            raw.consume(1);
+        }
+        if Self::seek_member(&mut raw)? {
+            self.state = State::Between(raw);
+        }
+        Ok(())
+    }
 }
 
 impl<R: BufRead> Read for Members<R> {
@@ -190,29 +211,6 @@ impl<R: BufRead> Read for Members<R> {
                 }
             }
         }
-    }
-}
-
-impl<R: BufRead> Members<R> {
-    /// Record a corrupt member and move past it to the next member header (or the end).
-    fn corrupt(
-        &mut self,
-        mut raw: Counted<R>,
-        start: u64,
-        e: &std::io::Error,
-    ) -> std::io::Result<()> {
-        self.damage.borrow_mut().push((
-            start,
-            format!("corrupt gzip member ({e}); skipped to the next member"),
-        ));
-        // Past this member's header, then to the next header.
-        if *self.consumed.borrow() == start {
-            raw.consume(1);
-        }
-        if Self::seek_member(&mut raw)? {
-            self.state = State::Between(raw);
-        }
-        Ok(())
     }
 }
 

@@ -47,6 +47,7 @@ __all__ = [
     "DEFAULT_WORDS",
     "files",
     "prepare",
+    "replaceable_output",
     "PREPARED_COLUMNS",
     "PREPARED_SPARK_SCHEMA",
 ]
@@ -388,6 +389,22 @@ def files(path: PathLike) -> List[str]:
     under the directory (sorted by name at every level, hidden files skipped). Number them for
     ``prepare``'s ``source``."""
     return _corroborate.files(os.fspath(path))
+
+
+def replaceable_output(out: PathLike) -> bool:
+    """True when a job may replace ``out`` with its Parquet files: it does not exist, or it is
+    a directory holding only what a Parquet write leaves (``*.parquet``, ``*.crc``, ``_*`` and
+    hidden files); never an input folder or anything else a mistyped ``--out`` names."""
+    out = os.fspath(out)
+    if not os.path.lexists(out):
+        return True
+    if not os.path.isdir(out) or os.path.islink(out):
+        return False
+    return all(
+        (entry.startswith(("_", ".")) or entry.endswith((".parquet", ".crc")))
+        and os.path.isfile(os.path.join(out, entry))
+        for entry in os.listdir(out)
+    )
 
 
 def prepare(path: PathLike, *, source: int = 0) -> List[Dict[str, Any]]:
