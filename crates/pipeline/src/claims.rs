@@ -27,6 +27,23 @@ pub struct Claim {
     /// Which way a quantity moves: 1 up ("rose", "increase"), -1 down ("fell", "cut"), 0 for
     /// neither or both.
     pub direction: i8,
+    /// What its actor does when that is a position news reports (asking for something,
+    /// promising it, refusing it), and the absolute byte where the act's verb ends: what is
+    /// asked for, promised or refused follows it.
+    pub act: Option<(Act, usize)>,
+}
+
+/// A position an actor takes: the same act on the same thing by the same actor is one claim
+/// however each outlet words it ("will urge Mr Trump to provide a backstop", "aims to secure
+/// a commitment for a US backstop").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Act {
+    /// Asks, urges, presses or seeks.
+    Request,
+    /// Promises, pledges or offers.
+    Pledge,
+    /// Refuses, rejects or rules out.
+    Refuse,
 }
 
 /// What one sentence claims: itself, and its clauses when it joins two or more claims.
@@ -198,6 +215,115 @@ const PREPOSITIONS: &[&str] = &[
     "like",
     "including",
 ];
+
+/// Verbs that ask for what follows them ("urge X to provide Y", "press for Y", "seek Y").
+const REQUEST_VERBS: &[&str] = &[
+    "urge",
+    "urges",
+    "urged",
+    "urging",
+    "press",
+    "presses",
+    "pressed",
+    "pressing",
+    "push",
+    "pushes",
+    "pushed",
+    "pushing",
+    "ask",
+    "asks",
+    "asking",
+    "seek",
+    "seeks",
+    "sought",
+    "seeking",
+    "demand",
+    "demands",
+    "demanded",
+    "demanding",
+    "request",
+    "requests",
+    "requested",
+    "requesting",
+    "lobby",
+    "lobbies",
+    "lobbied",
+    "lobbying",
+    "implore",
+    "implores",
+    "implored",
+    "plead",
+    "pleads",
+    "pleaded",
+    "pleading",
+];
+
+/// Verbs that ask for what follows them only with "for" ("call for", "appeal for").
+const REQUEST_FOR: &[&str] = &[
+    "call",
+    "calls",
+    "called",
+    "calling",
+    "appeal",
+    "appeals",
+    "appealed",
+    "appealing",
+];
+
+/// Verbs of aiming that, with "to" and a verb of obtaining, ask for what follows ("aims to
+/// secure", "hopes to win").
+const AIM_VERBS: &[&str] = &[
+    "aim", "aims", "aimed", "aiming", "hope", "hopes", "hoped", "hoping", "want", "wants",
+    "wanted", "wanting", "try", "tries", "tried", "trying", "seek", "seeks", "sought", "seeking",
+    "expected", "set", "looking",
+];
+const OBTAIN_VERBS: &[&str] = &[
+    "secure", "win", "obtain", "get", "extract", "persuade", "convince",
+];
+
+/// Verbs that promise what follows them.
+const PLEDGE_VERBS: &[&str] = &[
+    "pledge",
+    "pledges",
+    "pledged",
+    "pledging",
+    "promise",
+    "promises",
+    "promised",
+    "promising",
+    "vow",
+    "vows",
+    "vowed",
+    "vowing",
+    "commit",
+    "commits",
+    "committed",
+    "committing",
+    "offer",
+    "offers",
+    "offered",
+    "offering",
+];
+
+/// Verbs that refuse what follows them ("decline" only with "to": "declined 3%" is a fall).
+const REFUSE_VERBS: &[&str] = &[
+    "refuse",
+    "refuses",
+    "refused",
+    "refusing",
+    "reject",
+    "rejects",
+    "rejected",
+    "rejecting",
+    "dismiss",
+    "dismisses",
+    "dismissed",
+    "dismissing",
+];
+
+/// Words from the start of a claim's main clause within which its act's verb must stand: the
+/// act is what the subject does, not what a later clause reports.
+const ACT_WINDOW: usize = 10;
 
 /// Shortest clause, in words, that counts as a claim of its own.
 const MIN_CLAUSE_WORDS: usize = 5;
@@ -642,6 +768,58 @@ fn actor(
     None
 }
 
+/// The act of a claim's main clause (outside quotes, after an introductory phrase) and the
+/// absolute byte where its verb ends: the first verb of asking, promising or refusing among
+/// its first [`ACT_WINDOW`] words.
+fn act(article: &Article, span: Span, quotes: &[Span]) -> Option<(Act, usize)> {
+    let start = intro_end(article, span, quotes).unwrap_or(span.start);
+    let toks: Vec<_> = tokenize(article.slice(Span::new(start, span.end)))
+        .into_iter()
+        .filter(|t| t.word && !in_quote(quotes, start + t.span.start))
+        .take(ACT_WINDOW + 3)
+        .collect();
+    let word = |k: usize| toks.get(k).map(|t| lower(t.text)).unwrap_or_default();
+    let end = |k: usize| start + toks[k].span.end;
+    for k in 0..toks.len().min(ACT_WINDOW) {
+        let w = word(k);
+        let w = w.as_str();
+        // "the press", "a push": a noun, not the act.
+        let noun = k > 0
+            && matches!(
+                word(k - 1).as_str(),
+                "the" | "a" | "an" | "this" | "his" | "her" | "their"
+            );
+        if AIM_VERBS.contains(&w)
+            && word(k + 1) == "to"
+            && OBTAIN_VERBS.contains(&word(k + 2).as_str())
+        {
+            return Some((Act::Request, end(k + 2)));
+        }
+        if noun {
+            continue;
+        }
+        if REQUEST_VERBS.contains(&w) {
+            return Some((Act::Request, end(k)));
+        }
+        if REQUEST_FOR.contains(&w) && word(k + 1) == "for" {
+            return Some((Act::Request, end(k + 1)));
+        }
+        if PLEDGE_VERBS.contains(&w) {
+            return Some((Act::Pledge, end(k)));
+        }
+        if REFUSE_VERBS.contains(&w) {
+            return Some((Act::Refuse, end(k)));
+        }
+        if matches!(w, "decline" | "declines" | "declined" | "declining") && word(k + 1) == "to" {
+            return Some((Act::Refuse, end(k + 1)));
+        }
+        if matches!(w, "rule" | "rules" | "ruled" | "ruling") && word(k + 1) == "out" {
+            return Some((Act::Refuse, end(k + 1)));
+        }
+    }
+    None
+}
+
 /// Claims of every sentence of an article, in sentence order (headings get an empty one).
 pub fn sentence_claims(
     article: &Article,
@@ -684,6 +862,7 @@ pub fn sentence_claims(
             negated: negated(article.slice(span)),
             quoted: quoted_trigrams(article.slice(span), span.start, &local_quotes),
             direction: direction(article.slice(span)),
+            act: act(article, span, &local_quotes),
         };
         let whole = claim(s.span, previous.as_ref());
         let clauses = clauses(article, s.span, &local_quotes)
@@ -779,6 +958,45 @@ mod tests {
             ]
         );
         assert!(!c[3].whole.negated && !c[3].whole.quoted.is_empty());
+    }
+
+    #[test]
+    fn acts_are_the_main_clause_asking_promising_or_refusing() {
+        let text = "The Prime Minister will urge Mr Trump to provide a backstop. \
+             As Starmer prepares for talks, he aims to secure a commitment for a US backstop. \
+             Trump has called for a deal on minerals. \
+             The president pledged 5% of output to defence. \
+             Trump declined to give a commitment. \
+             The chancellor ruled out tax rises. \
+             Spending declined 3% last year. \
+             Reporters told the press office that the minister wanted to see the plan. \
+             The minister met the president, who later said the talks went well and he would urge patience.";
+        let (a, c) = claims_of(text);
+        let acts: Vec<Option<(Act, &str)>> = c
+            .iter()
+            .map(|x| {
+                x.whole
+                    .act
+                    .map(|(k, end)| (k, &a.text[x.whole.span.start..end]))
+            })
+            .collect();
+        assert_eq!(
+            acts,
+            [
+                Some((Act::Request, "The Prime Minister will urge")),
+                Some((
+                    Act::Request,
+                    "As Starmer prepares for talks, he aims to secure"
+                )),
+                Some((Act::Request, "Trump has called for")),
+                Some((Act::Pledge, "The president pledged")),
+                Some((Act::Refuse, "Trump declined to")),
+                Some((Act::Refuse, "The chancellor ruled out")),
+                None,
+                None,
+                None,
+            ]
+        );
     }
 
     #[test]

@@ -256,6 +256,17 @@ impl Vocabulary {
             .collect()
     }
 
+    /// Sorted, unique ids of the known terms of a text.
+    pub fn known(&self, text: &str) -> Vec<u32> {
+        let mut ids: Vec<u32> = marked_stems(text)
+            .into_iter()
+            .filter_map(|(w, _)| self.ids.get(&w).copied())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
     /// Inverse document frequency of a term: rare words weigh more.
     pub fn weight(&self, id: u32) -> f64 {
         if let Some(&w) = self.frozen.get(id as usize) {
