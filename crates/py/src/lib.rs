@@ -26,6 +26,7 @@ use corroborate_model::{RawArticle, Rejection};
 use corroborate_pipeline::run::{digest_with, Options};
 use corroborate_render::{json, View};
 use pyo3::prelude::*;
+use std::path::PathBuf;
 
 pyo3::create_exception!(
     _corroborate,
@@ -114,7 +115,7 @@ fn given_articles(
 /// Read PATHs as `digest` does (every format, directories recursively), then append the given
 /// articles. Notes (WARC records skipped, files left unread) are returned as text.
 fn gather(
-    paths: &[String],
+    paths: &[PathBuf],
     articles: &str,
 ) -> Outcome<(Vec<RawArticle>, Vec<Rejection>, Vec<String>)> {
     let mut notes = Vec::new();
@@ -181,7 +182,7 @@ fn extract_page(py: Python<'_>, html: Vec<u8>, url: Option<String>) -> PyResult<
 #[pyfunction]
 fn read_articles(
     py: Python<'_>,
-    paths: Vec<String>,
+    paths: Vec<PathBuf>,
 ) -> PyResult<(String, Vec<(String, String)>, Vec<String>)> {
     raise(py.detach(move || {
         let (raws, rejected, notes) = gather(&paths, "")?;
@@ -206,7 +207,7 @@ fn read_articles(
 #[pyo3(signature = (paths, articles, words, single_story, model=None))]
 fn digest_json(
     py: Python<'_>,
-    paths: Vec<String>,
+    paths: Vec<PathBuf>,
     articles: String,
     words: usize,
     single_story: bool,

@@ -44,17 +44,16 @@ const CHUNK: usize = 512;
 /// `files`: what reading PATH reads, in order: PATH itself for a file, and for a path that is
 /// not there (so that `prepare` reports it as a rejected row, as `ingest` reports it); a
 /// directory's files. Walks the directory with the GIL released.
+/// Paths pass as the operating system's bytes (Python's `os.fsencode`/`os.fsdecode`), so a
+/// file name that is not UTF-8 reaches `prepare` as it is on disk.
 #[pyfunction]
-pub fn files(py: Python<'_>, path: String) -> Vec<String> {
+pub fn files(py: Python<'_>, path: PathBuf) -> Vec<std::ffi::OsString> {
     py.detach(move || {
         let found = corroborate_read::files(&path);
-        if found.is_empty() && !std::path::Path::new(&path).is_dir() {
-            return vec![path];
+        if found.is_empty() && !path.is_dir() {
+            return vec![path.into_os_string()];
         }
-        found
-            .into_iter()
-            .map(|p| p.to_string_lossy().into_owned())
-            .collect()
+        found.into_iter().map(PathBuf::into_os_string).collect()
     })
 }
 
@@ -69,7 +68,7 @@ enum Row {
 #[pyfunction]
 pub fn prepare(
     py: Python<'_>,
-    path: String,
+    path: PathBuf,
     source: i64,
 ) -> PyResult<(Vec<Py<PyDict>>, Vec<String>)> {
     let (rows, notes) = py.detach(move || {
@@ -136,54 +135,101 @@ pub fn prepare(
     Ok((out, notes))
 }
 
-/// A string cell of a row (absent or None: `None`).
-fn text(row: &Bound<'_, PyAny>, key: &str) -> PyResult<Option<String>> {
-    let v = row.get_item(key)?;
-    // A missing cell: None, or NaN from a pandas column.
-    if v.is_none() || v.extract::<f64>().is_ok_and(f64::is_nan) {
-        Ok(None)
-    } else {
-        v.extract::<String>()
-            .map(Some)
-            .map_err(|_| crate::Error::new_err(format!("row: \"{key}\" must be a string or None")))
+/// At most `n` characters of a text shown in a message (an id or path may be megabytes).
+fn clip(s: &str, n: usize) -> String {
+    match s.char_indices().nth(n) {
+        Some((at, _)) => format!("{}…", &s[..at]),
+        None => s.to_string(),
     }
 }
 
-/// A row back as what it holds, with its (source, seq).
-fn read_row(row: &Bound<'_, PyAny>) -> PyResult<((i64, i64), Row)> {
-    let key = |k: &str| -> PyResult<i64> {
-        row.get_item(k)?
-            .extract::<i64>()
-            .map_err(|_| crate::Error::new_err(format!("row: \"{k}\" must be an integer")))
-    };
-    let order = (key("source")?, key("seq")?);
-    let path = text(row, "path")?.unwrap_or_default();
-    if let Some(reason) = text(row, "rejected")? {
+/// An error about the row at `index` (its place among the rows given).
+fn row_error(index: usize, what: impl std::fmt::Display) -> PyErr {
+    crate::Error::new_err(format!(
+        "row {index}: {what} (rows come from corroborate.prepare)"
+    ))
+}
+
+/// A cell of a row, or an error naming the row and the column it lacks.
+fn cell<'py>(index: usize, row: &Bound<'py, PyAny>, key: &str) -> PyResult<Bound<'py, PyAny>> {
+    row.get_item(key)
+        .map_err(|_| row_error(index, format_args!("no \"{key}\" column")))
+}
+
+/// A missing cell: None, or NaN from a pandas column.
+fn missing(v: &Bound<'_, PyAny>) -> bool {
+    v.is_none() || v.extract::<f64>().is_ok_and(f64::is_nan)
+}
+
+/// A string cell of a row (absent or None: `None`).
+fn text(index: usize, row: &Bound<'_, PyAny>, key: &str) -> PyResult<Option<String>> {
+    let v = cell(index, row, key)?;
+    if missing(&v) {
+        return Ok(None);
+    }
+    v.extract::<String>().map(Some).map_err(|_| {
+        let kind = v
+            .get_type()
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_default();
+        row_error(
+            index,
+            format_args!("\"{key}\" must be a string or None, not {kind}"),
+        )
+    })
+}
+
+/// A whole-number cell (`source`, `seq`): an integer, or a float without a fraction (pandas
+/// turns an integer column with a gap into floats).
+fn whole(index: usize, row: &Bound<'_, PyAny>, key: &str) -> PyResult<i64> {
+    let v = cell(index, row, key)?;
+    if let Ok(i) = v.extract::<i64>() {
+        return Ok(i);
+    }
+    if missing(&v) {
+        return Err(row_error(index, format_args!("\"{key}\" is missing")));
+    }
+    match v.extract::<f64>() {
+        Ok(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(f as i64),
+        _ => {
+            let shown = v
+                .repr()
+                .map(|r| clip(&r.to_string(), 40))
+                .unwrap_or_default();
+            Err(row_error(
+                index,
+                format_args!("\"{key}\" must be a whole number, not {shown}"),
+            ))
+        }
+    }
+}
+
+/// A row back as what it holds, with its (source, seq); `index` is its place among the rows
+/// given, for messages.
+fn read_row(index: usize, row: &Bound<'_, PyAny>) -> PyResult<((i64, i64), Row)> {
+    let order = (whole(index, row, "source")?, whole(index, row, "seq")?);
+    let path = text(index, row, "path")?.unwrap_or_default();
+    if let Some(reason) = text(index, row, "rejected")? {
         return Ok((order, Row::Rejected(Rejection { path, reason })));
     }
+    let shown = clip(&path, 200);
     let need = |k: &str| -> PyResult<String> {
-        text(row, k)?.ok_or_else(|| {
-            crate::Error::new_err(format!(
-                "row {}/{} ({path}): no \"{k}\" (rows come from corroborate.prepare)",
-                order.0, order.1
-            ))
-        })
+        text(index, row, k)?.ok_or_else(|| row_error(index, format_args!("{shown}: no \"{k}\"")))
     };
-    let features: Vec<u8> = row.get_item("features")?.extract().map_err(|_| {
-        crate::Error::new_err(format!(
-            "row {}/{} ({path}): \"features\" must be bytes",
-            order.0, order.1
-        ))
-    })?;
+    let features = cell(index, row, "features")?;
+    let features: Vec<u8> = features
+        .extract()
+        .map_err(|_| row_error(index, format_args!("{shown}: \"features\" must be bytes")))?;
     let record = PreparedRecord {
         format: need("format")?,
         id: need("id")?,
-        title: text(row, "title")?.unwrap_or_default(),
-        date: text(row, "date")?,
-        outlet: text(row, "outlet")?,
-        url: text(row, "url")?,
+        title: text(index, row, "title")?.unwrap_or_default(),
+        date: text(index, row, "date")?,
+        outlet: text(index, row, "outlet")?,
+        url: text(index, row, "url")?,
         body_hash: need("body_hash")?,
-        given_title: text(row, "given_title")?,
+        given_title: text(index, row, "given_title")?,
         article: need("article")?,
         features,
         path,
@@ -218,12 +264,13 @@ pub fn store_ingest_prepared(
     let mut run = raise(py.detach(|| Run::open(&db, batch)))?;
     let mut pending: Vec<PreparedArticle> = Vec::new();
     let mut last: Option<(i64, i64)> = None;
-    for row in rows.try_iter()? {
-        let (order, row) = read_row(&row?)?;
+    for (index, row) in rows.try_iter()?.enumerate() {
+        let (order, row) = read_row(index, &row?)?;
         if last.is_some_and(|l| order <= l) {
             return Err(crate::Error::new_err(format!(
-                "row {}/{}: rows must come in ascending (source, seq) order, as prepare numbers \
-                 them (sort them, or read the Parquet files with Store.ingest_prepared)",
+                "row {index} (source {}, seq {}): rows must come in ascending (source, seq) \
+                 order, as prepare numbers them (sort them, or read the Parquet files with \
+                 Store.ingest_prepared)",
                 order.0, order.1
             )));
         }
@@ -238,10 +285,11 @@ pub fn store_ingest_prepared(
         if !run.admit(&record.id, &record.body_hash) {
             continue;
         }
+        let shown = clip(&record.path, 200);
         pending.push(
             record
                 .read()
-                .map_err(|e| crate::Error::new_err(e.to_string()))?,
+                .map_err(|e| row_error(index, format_args!("{shown}: {e}")))?,
         );
         if pending.len() >= run.batch {
             let items = std::mem::take(&mut pending);

@@ -169,7 +169,7 @@ impl Run {
 pub fn store_ingest(
     py: Python<'_>,
     db: PathBuf,
-    paths: Vec<String>,
+    paths: Vec<PathBuf>,
     articles: String,
     words: usize,
     model: Option<String>,

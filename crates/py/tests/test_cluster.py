@@ -94,6 +94,20 @@ def test_a_missing_path_is_listed_and_prepared_as_a_rejection(tmp_path):
     assert corroborate.files(empty) == []
 
 
+def test_a_file_name_that_is_not_utf8_is_listed_and_read_as_it_is_on_disk(tmp_path):
+    # A crawl folder may hold names in another encoding: Python sees them with surrogate
+    # escapes (os.fsdecode); they must reach the reader as the bytes on disk.
+    name = os.fsdecode(b"caf\xe9.txt")
+    (tmp_path / name).write_text("Cafe reopens\n\nThe cafe on the square reopened on Monday.\n")
+    (listed,) = corroborate.files(tmp_path)
+    assert os.fsencode(listed) == os.fsencode(str(tmp_path / name))
+    (row,) = corroborate.prepare(listed, source=0)
+    assert row["rejected"] is None and row["id"] is not None
+    assert "The cafe on the square reopened" in row["article"]
+    (article,) = corroborate.read(listed)
+    assert "The cafe on the square reopened" in article["text"]
+
+
 def test_prepared_rows_carry_their_order_columns_and_rejections(inputs):
     rows = corroborate.prepare(Path(inputs[3]) / "broken.jsonl", source=7)
     assert [r["seq"] for r in rows] == [0, 1] and {r["source"] for r in rows} == {7}
@@ -138,13 +152,31 @@ def test_rows_out_of_order_or_of_another_version_are_refused(inputs, tmp_path):
     rows = corroborate.prepare(inputs[2] + "/000_6b6353b012742a64.txt", source=3)
     rows += corroborate.prepare(inputs[2] + "/001_4d4304c35ad6780e.txt", source=1)
     store = corroborate.Store(tmp_path / "s.db")
-    with pytest.raises(corroborate.Error, match=r"row 1/0: rows must come in ascending"):
+    with pytest.raises(corroborate.Error, match=r"row 1 \(source 1, seq 0\): rows must come in ascending"):
         store.ingest_prepared(rows, model="none")
     old = dict(rows[0], format="corroborate-prepared/0 0.0.1")
-    with pytest.raises(corroborate.Error, match=r"prepared by .*prepare it again"):
+    with pytest.raises(corroborate.Error, match=r"row 0: .*000_6b6353b012742a64.txt: .*prepared by .*prepare it again"):
         store.ingest_prepared([old], model="none")
-    with pytest.raises(corroborate.Error, match=r"\"features\" must be bytes"):
-        store.ingest_prepared([dict(rows[0], features="text")], model="none")
+    # Each bad row is named by its place among the rows given, and by its file.
+    good = rows[1:]
+    with pytest.raises(corroborate.Error, match=r"row 1: .*000_6b.*\"features\" must be bytes"):
+        store.ingest_prepared(good + [dict(rows[0], features="text")], model="none")
+    with pytest.raises(corroborate.Error, match=r"row 1: \"source\" is missing"):
+        store.ingest_prepared(good + [dict(rows[0], source=None)], model="none")
+    with pytest.raises(corroborate.Error, match=r"row 1: \"seq\" must be a whole number, not 'x{39}…"):
+        store.ingest_prepared(good + [dict(rows[0], seq="x" * 10_000)], model="none")
+    with pytest.raises(corroborate.Error, match=r"row 0: no \"features\" column"):
+        store.ingest_prepared([{k: v for k, v in rows[0].items() if k != "features"}], model="none")
+    with pytest.raises(corroborate.Error, match=r"row 0: \"id\" must be a string or None, not int"):
+        store.ingest_prepared([dict(rows[0], id=7)], model="none")
+    # pandas turns an integer column with a gap into floats: 3.0 is taken as 3.
+    report = store.ingest_prepared([dict(rows[1], source=1.0, seq=0.0)], model="none")
+    assert report["stored"] == 1
+    # Numbers out of the engine's range name their argument.
+    with pytest.raises(ValueError, match=r"source: .* out of range"):
+        corroborate.prepare(inputs[2], source=2**70)
+    with pytest.raises(ValueError, match=r"batch: .* out of range"):
+        store.ingest_prepared(good, model="none", batch=-1)
 
 
 def test_parquet_files_are_checked_for_order_before_anything_is_stored(inputs, tmp_path):

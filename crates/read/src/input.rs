@@ -123,8 +123,8 @@ pub fn stream(paths: &[String], sink: &mut dyn FnMut(Item)) {
 /// Read every PATH argument into `sink` (articles, rejections, bytes) and `note`, in order:
 /// the arguments as given, a directory's files sorted by name, a file's articles as they
 /// occur in it.
-pub fn read_paths(
-    paths: &[String],
+pub fn read_paths<P: AsRef<Path>>(
+    paths: &[P],
     options: &Options,
     sink: &mut dyn FnMut(Item),
     note: &mut dyn FnMut(Note),
@@ -136,13 +136,14 @@ pub fn read_paths(
         articles: 0,
     };
     for p in paths {
-        if p == "-" {
+        let p = p.as_ref();
+        if p == Path::new("-") {
             let stdin = std::io::stdin().lock();
             let mut reader = std::io::BufReader::with_capacity(1 << 16, stdin);
             reading.read_one("stdin", &mut reader);
             continue;
         }
-        let is_dir = Path::new(p).is_dir();
+        let is_dir = p.is_dir();
         let before = reading.articles;
         let mut files = 0usize;
         let walk = files_of(p);
@@ -150,11 +151,9 @@ pub fn read_paths(
             match file {
                 Ok(path) => {
                     files += 1;
-                    let label = if is_dir {
-                        path.to_string_lossy().to_string()
-                    } else {
-                        p.clone()
-                    };
+                    let label = if is_dir { &path } else { p }
+                        .to_string_lossy()
+                        .into_owned();
                     reading.read_file(&path, &label);
                 }
                 Err(r) => reading.reject(r),
@@ -172,15 +171,16 @@ pub fn read_paths(
                 )
             };
             match options.accept {
-                Accept::Pages if files == 0 => {
-                    reading.reject(reject(p, format!("no readable files in directory{unread}")))
-                }
+                Accept::Pages if files == 0 => reading.reject(reject(
+                    &p.to_string_lossy(),
+                    format!("no readable files in directory{unread}"),
+                )),
                 Accept::Articles if reading.articles == before => reading.reject(reject(
-                    p,
+                    &p.to_string_lossy(),
                     format!("no readable articles in directory{unread}"),
                 )),
                 _ if !walk.left_out.is_empty() => (reading.note)(Note::LeftOut {
-                    path: p.clone(),
+                    path: p.to_string_lossy().into_owned(),
                     by_extension: walk.left_out,
                 }),
                 _ => {}
@@ -191,8 +191,8 @@ pub fn read_paths(
 
 /// Read every PATH argument into memory: the articles and the rejections, in input order.
 /// Notes go to `note`.
-pub fn gather(
-    paths: &[String],
+pub fn gather<P: AsRef<Path>>(
+    paths: &[P],
     options: &Options,
     note: &mut dyn FnMut(Note),
 ) -> (Vec<RawArticle>, Vec<Rejection>) {
@@ -216,7 +216,7 @@ pub fn total_bytes(paths: &[String]) -> u64 {
     paths
         .iter()
         .filter(|p| *p != "-")
-        .flat_map(|p| files_of(p).files)
+        .flat_map(|p| files_of(Path::new(p)).files)
         .flatten()
         .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
         .sum()
@@ -236,16 +236,17 @@ struct Walk {
 /// else the article-format files under it (sorted by name at every level, hidden files
 /// skipped). What cannot be walked or does not exist is left out here (reading PATH rejects
 /// it). Lets a caller split the work of one PATH by file and keep the reading order.
-pub fn files(p: &str) -> Vec<PathBuf> {
-    files_of(p)
+pub fn files(p: impl AsRef<Path>) -> Vec<PathBuf> {
+    files_of(p.as_ref())
         .files
         .into_iter()
         .filter_map(Result::ok)
         .collect()
 }
 
-fn files_of(p: &str) -> Walk {
-    let path = Path::new(p);
+fn files_of(path: &Path) -> Walk {
+    let p = path.to_string_lossy();
+    let p = p.as_ref();
     let one = |f| Walk {
         files: vec![f],
         left_out: Vec::new(),

@@ -311,10 +311,13 @@ impl SqliteStore {
     /// Open an existing store for reading only: never creates or changes a file.
     pub(crate) fn open_existing(path: &Path) -> Result<SqliteStore> {
         usable(path)?;
-        if !path.exists() {
+        // A file with nothing in it holds no store yet: SQLite creates the file when another
+        // process opens a new store and writes it a moment later, so a reader may see it
+        // empty (no store here, rather than a foreign file).
+        if !std::fs::metadata(path).is_ok_and(|m| m.len() > 0) {
             return Err(StoreError::Empty(path.to_path_buf()));
         }
-        if !std::fs::metadata(path).is_ok_and(|m| m.len() > 0) || !is_ours(path) {
+        if !is_ours(path) {
             return Err(StoreError::Foreign(path.to_path_buf()));
         }
         SqliteStore::open(path)
@@ -1188,6 +1191,26 @@ mod tests {
         Three people were killed when buildings collapsed in the port. Rescue teams from Santiago searched the rubble.";
     const VOTE: &str = "Voters in Norway went to the polls on Sunday in a parliamentary election dominated by \
         oil policy. The Labour party led the final opinion polls in Oslo ahead of the Conservatives.";
+
+    #[test]
+    fn an_empty_file_is_no_store_yet_and_is_left_empty_by_a_reader() {
+        // What a reader sees while another process is creating the store: the file SQLite
+        // made, not yet written.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        std::fs::write(&path, b"").unwrap();
+        let e = Store::open_existing(&path).err().expect("no store yet");
+        assert!(matches!(e, crate::StoreError::Empty(_)), "{e}");
+        assert!(e.to_string().contains("no store here"), "{e}");
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
+        // The writer then creates it in that file.
+        drop(Store::open(&path).unwrap());
+        assert!(Store::open_existing(&path)
+            .unwrap()
+            .stories(0)
+            .unwrap()
+            .is_empty());
+    }
 
     #[test]
     fn authors_language_and_the_summary_mark_are_kept_and_old_stores_gain_them() {

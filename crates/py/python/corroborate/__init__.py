@@ -174,6 +174,20 @@ def _split(articles: Articles) -> "tuple[List[str], str]":
     return paths, json.dumps(given) if given else ""
 
 
+def _whole(name: str, value: Any, low: int, high: int) -> int:
+    """An integer argument within the range the engine takes, or an error naming it."""
+    try:
+        v = int(value)
+    except (TypeError, ValueError, OverflowError):
+        raise TypeError(f"{name}: expected an integer, not {type(value).__name__}") from None
+    if not low <= v <= high:
+        raise ValueError(f"{name}: {v} is out of range ({low} to {high})")
+    return v
+
+
+_I64 = 2**63 - 1
+
+
 def _model(model: Optional[str]) -> Optional[str]:
     if model is not None and not isinstance(model, str):
         raise TypeError("model: expected 'auto', 'static', 'transformer', 'none' or None")
@@ -245,7 +259,7 @@ def digest_json(
     """
     paths, given = _split(articles)
     text, notes = _corroborate.digest_json(
-        paths, given, int(words), bool(single_story), _model(model)
+        paths, given, _whole("words", words, 0, _I64), bool(single_story), _model(model)
     )
     _warn(notes)
     return text
@@ -324,7 +338,8 @@ class Store:
         """
         paths, given = _split(articles)
         text, notes = _corroborate.store_ingest(
-            self.path, paths, given, int(words), _model(model), bool(analyse), int(batch)
+            self.path, paths, given, _whole("words", words, 0, _I64), _model(model), bool(analyse),
+            _whole("batch", batch, 0, _I64)
         )
         _warn(notes)
         return cast(Dict[str, Any], json.loads(text))
@@ -356,7 +371,8 @@ class Store:
         elif hasattr(rows, "to_dict") and hasattr(rows, "columns"):
             rows = rows.to_dict("records")
         text = _corroborate.store_ingest_prepared(
-            self.path, iter(rows), int(words), _model(model), bool(analyse), int(batch)
+            self.path, iter(rows), _whole("words", words, 0, _I64), _model(model), bool(analyse),
+            _whole("batch", batch, 0, _I64)
         )
         return cast(Dict[str, Any], json.loads(text))
 
@@ -364,14 +380,16 @@ class Store:
         """The stories, newest first (``corroborate stories --format json``): each ``id``,
         ``headline``, ``articles``, ``independent_sources``, ``first_date``, ``last_date``,
         ``analysed``. ``limit=0``: all."""
-        listing = json.loads(_corroborate.store_stories(self.path, int(limit)))
+        listing = json.loads(_corroborate.store_stories(self.path, _whole("limit", limit, 0, _I64)))
         return cast(List[Dict[str, Any]], listing["stories"])
 
     def show_json(
         self, story_id: str, *, words: int = DEFAULT_WORDS, model: Optional[str] = None
     ) -> str:
         """The exact text ``corroborate show STORY_ID --format json`` prints."""
-        return _corroborate.store_show(self.path, str(story_id), int(words), _model(model))
+        return _corroborate.store_show(
+            self.path, str(story_id), _whole("words", words, 0, _I64), _model(model)
+        )
 
     def show(
         self, story_id: str, *, words: int = DEFAULT_WORDS, model: Optional[str] = None
@@ -419,7 +437,7 @@ def prepare(path: PathLike, *, source: int = 0) -> List[Dict[str, Any]]:
     is a row of its own with ``path`` and ``rejected`` (the reason) and the rest None, so
     nothing is lost silently. Reading notes are ``CorroborateWarning``s.
     """
-    rows, notes = _corroborate.prepare(os.fspath(path), int(source))
+    rows, notes = _corroborate.prepare(os.fspath(path), _whole("source", source, -_I64 - 1, _I64))
     _warn(notes)
     return rows
 
