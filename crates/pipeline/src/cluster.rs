@@ -495,6 +495,14 @@ pub struct Seen {
 struct Open {
     state: StoryState,
     last: u64,
+    /// The Euclidean norm of `state.centroid`, kept in step with it (every candidate
+    /// scoring needs it).
+    norm: f32,
+}
+
+/// The Euclidean norm of a centroid.
+fn norm_of(centroid: &[(u64, f32)]) -> f32 {
+    centroid.iter().map(|(_, w)| w * w).sum::<f32>().sqrt()
 }
 
 /// A remembered article with its place among the exact copies of its text.
@@ -515,6 +523,10 @@ pub struct Clusterer {
     pub df: DocFreq,
     /// Open stories (those with a remembered member), by index.
     stories: FxHashMap<u32, Open>,
+    /// The same set as bits by index, kept in step with `stories`: the candidate search
+    /// tests thousands of postings per article, and a bit test stays in cache where a hash
+    /// lookup does not.
+    open: Bits,
     /// Stories ever opened: the next story's index.
     story_count: u32,
     /// Remembered articles, oldest first; the first is article number `base`.
@@ -530,6 +542,9 @@ pub struct Clusterer {
     index_entries: usize,
     /// Index entries after the last sweep.
     swept_entries: usize,
+    /// Candidate stories of the article being added and their weight: cleared, not freed,
+    /// between articles (it grows to hundreds of entries for each one).
+    hits: FxHashMap<u32, f32>,
 }
 
 impl Clusterer {
@@ -581,7 +596,16 @@ impl Clusterer {
                 c.index.entry(*t).or_default().push(i);
                 c.index_entries += 1;
             }
-            c.stories.insert(i, Open { state: st, last: 0 });
+            let norm = norm_of(&st.centroid);
+            c.stories.insert(
+                i,
+                Open {
+                    state: st,
+                    last: 0,
+                    norm,
+                },
+            );
+            c.open.set(i, true);
         }
         c.swept_entries = c.index_entries;
         c.base = s.docs.checked_sub(s.seen.len() as u64)?;
@@ -628,6 +652,7 @@ impl Clusterer {
                 .is_some_and(|s| s.last < self.base)
             {
                 self.stories.remove(&r.seen.story);
+                self.open.set(r.seen.story, false);
             }
         }
         // Stale bucket and index entries cost memory only; sweep them when they are many.
@@ -746,8 +771,7 @@ impl Clusterer {
     }
 
     /// Score of an article vector against one story.
-    fn score(&self, v: &[(u64, f32)], f: &Features, s: &StoryState) -> f32 {
-        let norm = s.centroid.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+    fn score(&self, v: &[(u64, f32)], f: &Features, s: &StoryState, norm: f32) -> f32 {
         if norm == 0.0 {
             return 0.0;
         }
@@ -808,8 +832,11 @@ impl Clusterer {
         // Candidates: recent stories whose centroid holds one of the article's heaviest terms,
         // ranked by the weight of those terms; only the best few are scored in full.
         let mut top: Vec<&(u64, f32)> = v.iter().collect();
-        top.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut hits: FxHashMap<u32, f32> = FxHashMap::default();
+        best_first(&mut top, QUERY_TERMS, |a, b| {
+            b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+        });
+        let mut hits = std::mem::take(&mut self.hits);
+        hits.clear();
         for (t, w) in top.iter().take(QUERY_TERMS) {
             let Some(list) = self.index.get(t) else {
                 continue;
@@ -818,21 +845,23 @@ impl Clusterer {
             for &c in list
                 .iter()
                 .rev()
-                .filter(|c| self.stories.contains_key(c))
+                .filter(|&&c| self.open.get(c))
                 .take(POSTINGS)
             {
                 *hits.entry(c).or_default() += w;
             }
         }
-        let mut candidates: Vec<(f32, u32)> = hits.into_iter().map(|(c, w)| (w, c)).collect();
-        candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        candidates.truncate(SCORED);
+        let mut candidates: Vec<(f32, u32)> = hits.drain().map(|(c, w)| (w, c)).collect();
+        self.hits = hits;
+        best_first(&mut candidates, SCORED, |a, b| {
+            b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+        });
         let mut best: Option<(f32, usize)> = None;
         for &(_, c) in &candidates {
             let Some(story) = self.stories.get(&c) else {
                 continue;
             };
-            let s = self.score(&v, f, &story.state);
+            let s = self.score(&v, f, &story.state, story.norm);
             if s >= JOIN as f32
                 && best.is_none_or(|(bs, bi)| s > bs || (s == bs && (c as usize) < bi))
             {
@@ -845,6 +874,7 @@ impl Clusterer {
                 let i = self.story_count;
                 self.story_count += 1;
                 self.stories.insert(i, Open::default());
+                self.open.set(i, true);
                 i as usize
             }
         };
@@ -857,7 +887,7 @@ impl Clusterer {
     }
 
     fn absorb(&mut self, story: usize, v: &[(u64, f32)], f: &Features) {
-        let Some(Open { state: s, .. }) = self.stories.get_mut(&(story as u32)) else {
+        let Some(Open { state: s, norm, .. }) = self.stories.get_mut(&(story as u32)) else {
             return;
         };
         // Both are sorted by term: merge them.
@@ -898,6 +928,7 @@ impl Clusterer {
                 }
             });
         }
+        *norm = norm_of(&c);
         s.centroid = c;
         s.members += 1;
         if let Some(d) = f.day {
@@ -957,9 +988,86 @@ pub fn cluster_batch(batch: &[Features]) -> Vec<Assignment> {
     out
 }
 
+/// A set of story indices as bits.
+#[derive(Debug, Default)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn set(&mut self, i: u32, on: bool) {
+        let (w, b) = ((i / 64) as usize, i % 64);
+        if self.0.len() <= w {
+            if !on {
+                return;
+            }
+            self.0.resize(w + 1, 0);
+        }
+        if on {
+            self.0[w] |= 1 << b;
+        } else {
+            self.0[w] &= !(1 << b);
+        }
+    }
+
+    fn get(&self, i: u32) -> bool {
+        self.0
+            .get((i / 64) as usize)
+            .is_some_and(|w| (w >> (i % 64)) & 1 == 1)
+    }
+}
+
+/// The first `k` items of `items` in the order `by` (a total order), the rest dropped: what
+/// sorting and truncating gives, in time linear in the items plus `k log k` (an article's
+/// candidate stories are hundreds; only a few are kept).
+fn best_first<T>(items: &mut Vec<T>, k: usize, by: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    if items.len() > k {
+        if k == 0 {
+            items.clear();
+            return;
+        }
+        items.select_nth_unstable_by(k - 1, &by);
+        items.truncate(k);
+    }
+    items.sort_by(&by);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bits_hold_a_set_of_indices() {
+        let mut b = Bits::default();
+        assert!(!b.get(0) && !b.get(1_000_000));
+        b.set(3, true);
+        b.set(64, true);
+        b.set(200_000, true);
+        b.set(500_000, false);
+        assert!(b.get(3) && b.get(64) && b.get(200_000));
+        assert!(!b.get(2) && !b.get(63) && !b.get(65) && !b.get(500_000));
+        b.set(64, false);
+        assert!(!b.get(64) && b.get(3));
+    }
+
+    #[test]
+    fn best_first_is_sort_then_truncate() {
+        // Scores with many ties (as term weights have), ids unique: the order is total.
+        let mut x: u64 = 7;
+        let all: Vec<(f32, u32)> = (0..500)
+            .map(|i| {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                (((x >> 33) % 13) as f32 / 4.0, i)
+            })
+            .collect();
+        let by = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        for k in [0, 1, 16, 24, 499, 500, 501] {
+            let mut sorted = all.clone();
+            sorted.sort_by(by);
+            sorted.truncate(k);
+            let mut got = all.clone();
+            best_first(&mut got, k, by);
+            assert_eq!(got, sorted, "k = {k}");
+        }
+    }
 
     #[test]
     fn exact_and_near_copies_join_their_original() {
