@@ -81,6 +81,12 @@ def test_digest_options_and_bad_articles(seeds, cli):
     out = cli("digest", *seeds, "--format", "json", "--model", "static", "--words", "40",
               "--single-story")
     assert corroborate.digest_json(seeds, model="static", words=40, single_story=True) == out
+    # A switch given as text is read as it says, or refused naming itself.
+    assert corroborate.digest_json(seeds, model="static", words=40, single_story="yes") == out
+    assert corroborate.digest_json(seeds, model="none", single_story="false") == \
+        corroborate.digest_json(seeds, model="none", single_story=False)
+    with pytest.raises(ValueError, match=r"single_story: expected true or false, not 'maybe'"):
+        corroborate.digest_json(seeds, single_story="maybe")
     with pytest.raises(corroborate.Error, match=r"articles\[1\].*no \"text\""):
         corroborate.digest([{"id": "a", "text": "One."}, {"id": "b"}])
     with pytest.raises(corroborate.Error, match=r"articles\[0\]: no \"id\""):

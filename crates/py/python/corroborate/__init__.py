@@ -93,6 +93,19 @@ def _absent(value: Any) -> bool:
         return False
 
 
+_FLAGS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+def _switch(name: str, value: Any) -> bool:
+    """A true/false argument: a text one is read as it says ("false" is False) or refused."""
+    if isinstance(value, str):
+        key = value.strip().lower()
+        if key not in _FLAGS:
+            raise ValueError(f"{name}: expected true or false, not {value!r}")
+        return _FLAGS[key]
+    return bool(value)
+
+
 def _article(item: Mapping[str, Any], index: int) -> Dict[str, Any]:
     """One article given as a mapping, checked and normalised for the native module."""
     where = f"articles[{index}]"
@@ -126,10 +139,9 @@ def _article(item: Mapping[str, Any], index: int) -> Dict[str, Any]:
     for key in ("summary_only", "headline_in_text"):
         value = item.get(key)
         if isinstance(value, str):
-            flag = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
-            if value.strip().lower() not in flag:
+            if value.strip().lower() not in _FLAGS:
                 raise Error(f'{where}: "{key}" must be true or false, not {value!r}')
-            out[key] = flag[value.strip().lower()]
+            out[key] = _FLAGS[value.strip().lower()]
         elif not _absent(value):
             out[key] = bool(value)
     for key, value in out.items():
@@ -259,7 +271,11 @@ def digest_json(
     """
     paths, given = _split(articles)
     text, notes = _corroborate.digest_json(
-        paths, given, _whole("words", words, 0, _I64), bool(single_story), _model(model)
+        paths,
+        given,
+        _whole("words", words, 0, _I64),
+        _switch("single_story", single_story),
+        _model(model),
     )
     _warn(notes)
     return text
@@ -338,8 +354,13 @@ class Store:
         """
         paths, given = _split(articles)
         text, notes = _corroborate.store_ingest(
-            self.path, paths, given, _whole("words", words, 0, _I64), _model(model), bool(analyse),
-            _whole("batch", batch, 0, _I64)
+            self.path,
+            paths,
+            given,
+            _whole("words", words, 0, _I64),
+            _model(model),
+            _switch("analyse", analyse),
+            _whole("batch", batch, 0, _I64),
         )
         _warn(notes)
         return cast(Dict[str, Any], json.loads(text))
@@ -371,8 +392,12 @@ class Store:
         elif hasattr(rows, "to_dict") and hasattr(rows, "columns"):
             rows = rows.to_dict("records")
         text = _corroborate.store_ingest_prepared(
-            self.path, iter(rows), _whole("words", words, 0, _I64), _model(model), bool(analyse),
-            _whole("batch", batch, 0, _I64)
+            self.path,
+            iter(rows),
+            _whole("words", words, 0, _I64),
+            _model(model),
+            _switch("analyse", analyse),
+            _whole("batch", batch, 0, _I64),
         )
         return cast(Dict[str, Any], json.loads(text))
 
