@@ -2,8 +2,9 @@
 //! A sentence is one claim, and when it joins clauses that other outlets report separately
 //! ("X, insisting Y"; "A but B"; "on the Chagos Islands and US-UK cooperation on AI") each
 //! clause is a claim too, as a byte span of the sentence. Also, per sentence: its main actor
-//! (the person who does or says what it states), whether it is negated, and the word trigrams
-//! it quotes, the signals that tell "Starmer asks" from "Trump hesitates".
+//! (the person who does or says what it states), its act (asking for, promising or refusing
+//! what follows its verb), whether it is negated, and the word trigrams it quotes, the signals
+//! that tell "Starmer asks" from "Trump hesitates".
 //! In: an [`Article`] (segmented), its mentions, and a name → entity map. Out: [`SentenceClaims`].
 //! Invariant: every clause span lies inside its sentence and is a verbatim slice of the text.
 //! Never guesses at syntax beyond punctuation, a few function words and the mentions given;
