@@ -275,6 +275,37 @@ enum Use {
     Parts,
 }
 
+/// How each sentence (article, sentence) is used by multi-article facts: a sentence joins
+/// facts whole or by its clauses, never both.
+#[derive(Default)]
+struct Usage(HashMap<(usize, usize), Use>);
+
+impl Usage {
+    fn of(&self, u: &Unit) -> Use {
+        self.0
+            .get(&(u.article, u.sentence))
+            .copied()
+            .unwrap_or(Use::Free)
+    }
+
+    /// True when `u` may join a multi-article fact given how its sentence is used already.
+    fn admits(&self, u: &Unit) -> bool {
+        match self.of(u) {
+            Use::Free => true,
+            Use::Whole => false,
+            Use::Parts => !u.whole,
+        }
+    }
+
+    /// `u` has joined a multi-article fact: its sentence is now used whole or by clauses.
+    fn place(&mut self, u: &Unit) {
+        let slot = self.0.entry((u.article, u.sentence)).or_insert(Use::Free);
+        if *slot == Use::Free {
+            *slot = if u.whole { Use::Whole } else { Use::Parts };
+        }
+    }
+}
+
 struct Pairs<'a> {
     units: &'a [Unit],
     vocab: &'a Vocabulary,
@@ -513,8 +544,7 @@ pub fn align(
 
     // Group strongest first: one claim per article, a sentence whole or by its clauses, and
     // only groups that agree on average with no incompatible pair.
-    let sentence_key = |u: usize| (units[u].article, units[u].sentence);
-    let mut usage: HashMap<(usize, usize), Use> = HashMap::new();
+    let mut usage = Usage::default();
     let mut group: Vec<usize> = (0..units.len()).collect();
     let mut members: Vec<Vec<usize>> = (0..units.len()).map(|u| vec![u]).collect();
     for &(_, i, j) in &accepted {
@@ -530,14 +560,7 @@ pub fn align(
             continue;
         }
         // A unit not yet placed must fit how its sentence is already used.
-        let fits = |u: usize, single: bool| {
-            !single
-                || match usage.get(&sentence_key(u)).copied().unwrap_or(Use::Free) {
-                    Use::Free => true,
-                    Use::Whole => false,
-                    Use::Parts => !units[u].whole,
-                }
-        };
+        let fits = |u: usize, single: bool| !single || usage.admits(&units[u]);
         if !fits(i, members[gi].len() == 1) || !fits(j, members[gj].len() == 1) {
             continue;
         }
@@ -557,14 +580,7 @@ pub fn align(
             continue;
         }
         for u in [i, j] {
-            let slot = usage.entry(sentence_key(u)).or_insert(Use::Free);
-            if *slot == Use::Free {
-                *slot = if units[u].whole {
-                    Use::Whole
-                } else {
-                    Use::Parts
-                };
-            }
+            usage.place(&units[u]);
         }
         let (keep, gone) = if gi < gj { (gi, gj) } else { (gj, gi) };
         let moved = std::mem::take(&mut members[gone]);
@@ -591,11 +607,10 @@ pub fn align(
             continue;
         }
         let u = m[0];
-        let used = usage.get(&sentence_key(u)).copied().unwrap_or(Use::Free);
-        let single = match used {
+        // Alone: whole when its sentence joined nothing, else as the clause it is.
+        let single = match usage.of(&units[u]) {
             Use::Free => units[u].whole,
-            Use::Whole => false,
-            Use::Parts => !units[u].whole,
+            _ => usage.admits(&units[u]),
         };
         if single {
             groups.push(vec![u]);
@@ -712,8 +727,15 @@ fn act_round(
     pairs: &mut Pairs,
     group: &mut [usize],
     members: &mut [Vec<usize>],
-    usage: &mut HashMap<(usize, usize), Use>,
+    usage: &mut Usage,
 ) {
+    // Most stories have no claim with both an actor and an act: nothing to do.
+    if !units
+        .iter()
+        .any(|u| u.claim.actor.is_some() && u.claim.act.is_some())
+    {
+        return;
+    }
     // Per article and term: the one sentence that uses it, or None when several do.
     let mut once: HashMap<(usize, u32), Option<usize>> = HashMap::new();
     for u in units.iter().filter(|u| u.whole) {
@@ -739,16 +761,6 @@ fn act_round(
         units[x].claim.actor == units[y].claim.actor
             && units[x].claim.act.map(|a| a.0) == units[y].claim.act.map(|a| a.0)
     };
-    let sentence_key = |u: usize| (units[u].article, units[u].sentence);
-    let free = |u: usize, usage: &HashMap<(usize, usize), Use>| match usage
-        .get(&sentence_key(u))
-        .copied()
-        .unwrap_or(Use::Free)
-    {
-        Use::Free => true,
-        Use::Whole => false,
-        Use::Parts => !units[u].whole,
-    };
     // Facts whose statements all take one position on a shared key, by key.
     let mut by_key: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
     for (g, m) in members.iter().enumerate().filter(|(_, m)| m.len() > 1) {
@@ -766,7 +778,7 @@ fn act_round(
         // A claim alone, or held in a fact of three or more none of whose other statements
         // takes its position (the first round joined it by surrounding detail).
         let own = &members[group[u]];
-        let single = own.len() == 1 && free(u, usage);
+        let single = own.len() == 1 && usage.admits(&units[u]);
         let held = own.len() >= 3 && own.iter().all(|&m| m == u || !same_position(u, m));
         if keys[u].is_empty() || !single && !held {
             continue;
@@ -835,17 +847,10 @@ fn act_round(
             }
             members[old].retain(|&m| m != u);
         } else {
-            if !free(u, usage) {
+            if !usage.admits(&units[u]) {
                 continue;
             }
-            let slot = usage.entry(sentence_key(u)).or_insert(Use::Free);
-            if *slot == Use::Free {
-                *slot = if units[u].whole {
-                    Use::Whole
-                } else {
-                    Use::Parts
-                };
-            }
+            usage.place(&units[u]);
             members[old].clear();
         }
         group[u] = g;

@@ -15,6 +15,7 @@ use corroborate_model::Rejection;
 use corroborate_pipeline::prepared::PreparedRecord;
 use corroborate_pipeline::run::{self, Options, PreparedArticle};
 use corroborate_read::Item;
+use corroborate_render::clip;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use std::path::PathBuf;
@@ -133,14 +134,6 @@ pub fn prepare(
         out.push(d.unbind());
     }
     Ok((out, notes))
-}
-
-/// At most `n` characters of a text shown in a message (an id or path may be megabytes).
-fn clip(s: &str, n: usize) -> String {
-    match s.char_indices().nth(n) {
-        Some((at, _)) => format!("{}…", &s[..at]),
-        None => s.to_string(),
-    }
 }
 
 /// An error about the row at `index` (its place among the rows given).

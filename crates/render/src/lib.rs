@@ -53,6 +53,17 @@ pub fn sanitize(s: &str) -> String {
         .collect()
 }
 
+/// At most `n` characters of untrusted text for one line (a report, a message): sanitized
+/// as [`sanitize`] does, line breaks as spaces, and "…" where it was cut.
+pub fn clip(s: &str, n: usize) -> String {
+    let s = sanitize(s).replace('\n', " ");
+    if s.chars().count() <= n {
+        s
+    } else {
+        format!("{}…", s.chars().take(n).collect::<String>().trim_end())
+    }
+}
+
 /// The article that `article` copies or rewrites in this story, when one does (a derivation
 /// with a known direction, or the later of an undirected pair).
 pub fn derived_from<'a>(story: &'a Story, article: &str) -> Option<&'a str> {

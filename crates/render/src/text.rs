@@ -1,18 +1,9 @@
 //! Text: the readable terminal report. Article text is sanitized of control, bidi and
 //! zero-width characters. Pure: returns a `String`.
 
-use crate::{sanitize, View};
+use crate::{clip, sanitize, View};
 use corroborate_model::{Entity, EntityKind};
 use std::fmt::Write;
-
-fn clip(s: &str, n: usize) -> String {
-    let s = sanitize(s).replace('\n', " ");
-    if s.chars().count() <= n {
-        s
-    } else {
-        format!("{}…", s.chars().take(n).collect::<String>().trim_end())
-    }
-}
 
 /// Rewrites, facts by support, single-source details and conflicts of one story.
 fn story_facts(o: &mut String, s: &corroborate_model::Story) {
