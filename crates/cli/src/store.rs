@@ -6,7 +6,7 @@
 
 use crate::{write_stdout, Format};
 use anyhow::Context;
-use corroborate_model::{RawArticle, StoryStore};
+use corroborate_model::RawArticle;
 use corroborate_pipeline::run::{self, Ingest, IngestError, Options, Prepared};
 use corroborate_read::{self as input, Item};
 use corroborate_render::{html, json, markdown, text, View};
@@ -157,17 +157,15 @@ pub fn ingest(
         Item::Article(_) if fatal.get() => {}
         Item::Article(a) => {
             read += 1;
-            // Skip what is stored already (same id, same text) before any work is spent on it.
-            let same = ing
-                .store()
-                .same_content(&a.id, &run::body_hash(&a.body), None);
-            if same.ok().flatten() == Some(true) {
-                skipped += 1;
-                return;
-            }
             pending.push(a);
             if pending.len() >= batch {
-                let _ = to_prepare.send(std::mem::take(&mut pending));
+                // Skip what is stored already (same id, same text) before any work is spent
+                // on it.
+                let (new, held) = run::unstored(ing.store(), std::mem::take(&mut pending));
+                skipped += held;
+                if !new.is_empty() {
+                    let _ = to_prepare.send(new);
+                }
                 while let Ok(p) = prepared.try_recv() {
                     failed |= !commit(p, &mut ing, &bar);
                 }
@@ -185,8 +183,10 @@ pub fn ingest(
         }
         Item::Bytes(n) => bar.inc(n),
     });
-    if !pending.is_empty() {
-        let _ = to_prepare.send(std::mem::take(&mut pending));
+    let (new, held) = run::unstored(ing.store(), std::mem::take(&mut pending));
+    skipped += held;
+    if !new.is_empty() {
+        let _ = to_prepare.send(new);
     }
     drop(to_prepare);
     for p in prepared.iter() {

@@ -707,6 +707,18 @@ pub trait StoryStore {
         body_hash: &str,
         text: Option<&str>,
     ) -> Result<Option<bool>, Self::Error>;
+    /// [`StoryStore::same_content`] of many articles at once, `(id, body_hash, text)` each:
+    /// one answer per item, in order. A backend behind a network answers them in one round
+    /// trip; the default asks one by one.
+    fn same_contents(
+        &self,
+        items: &[(&str, &str, Option<&str>)],
+    ) -> Result<Vec<Option<bool>>, Self::Error> {
+        items
+            .iter()
+            .map(|&(id, hash, text)| self.same_content(id, hash, text))
+            .collect()
+    }
     /// The public id of the story at an index, if there is one.
     fn story_id(&self, idx: u32) -> Result<Option<String>, Self::Error>;
     /// The members of a story (sorted by id, without sentences); `None` for an unknown id.

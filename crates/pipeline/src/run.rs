@@ -55,6 +55,32 @@ pub fn body_hash(body: &str) -> String {
     blake3::hash(body.as_bytes()).to_hex().to_string()
 }
 
+/// The articles of `batch` that `store` does not hold already with the same id and body, in
+/// order, and how many it held (one [`StoryStore::same_contents`] for the batch). On a store
+/// error every article is kept: the write that follows checks again and reports it.
+pub fn unstored<S: StoryStore>(store: &S, batch: Vec<RawArticle>) -> (Vec<RawArticle>, usize) {
+    let hashes: Vec<String> = batch.iter().map(|a| body_hash(&a.body)).collect();
+    let asked: Vec<(&str, &str, Option<&str>)> = batch
+        .iter()
+        .zip(&hashes)
+        .map(|(a, h)| (a.id.as_str(), h.as_str(), None))
+        .collect();
+    let same = match store.same_contents(&asked) {
+        Ok(same) if same.len() == batch.len() => same,
+        _ => return (batch, 0),
+    };
+    drop(asked);
+    let before = batch.len();
+    let kept: Vec<RawArticle> = batch
+        .into_iter()
+        .zip(same)
+        .filter(|(_, same)| *same != Some(true))
+        .map(|(a, _)| a)
+        .collect();
+    let held = before - kept.len();
+    (kept, held)
+}
+
 /// An id with the content-hash suffix that tells two articles of one id apart.
 pub fn suffixed(id: &str, body: &str) -> String {
     suffixed_by_hash(id, &body_hash(body))
@@ -706,13 +732,28 @@ impl<S: StoryStore> Ingest<S> {
         };
         let mut keep = Vec::with_capacity(p.len());
         let mut ids: BTreeSet<String> = BTreeSet::new();
+        // Every id as given, asked at once; an id renamed below is asked on its own.
+        let asked: Vec<(&str, &str, Option<&str>)> = (0..p.len())
+            .map(|i| {
+                let a = &p.articles[i];
+                (a.id.as_str(), p.hashes[i].as_str(), Some(a.text.as_str()))
+            })
+            .collect();
+        let mut first = self.store.same_contents(&asked)?.into_iter();
+        drop(asked);
         for i in 0..p.len() {
             let mut renamed = false;
+            let given = first.next().flatten();
             loop {
                 let id = p.articles[i].id.clone();
                 let hash = p.hashes[i].clone();
                 let text = Some(p.articles[i].text.as_str());
-                match self.store.same_content(&id, &hash, text)? {
+                let same = if renamed {
+                    self.store.same_content(&id, &hash, text)?
+                } else {
+                    given
+                };
+                match same {
                     None if ids.insert(id.clone()) => {
                         keep.push(i);
                         report.renamed += usize::from(renamed);

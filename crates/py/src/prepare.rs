@@ -255,7 +255,28 @@ pub fn store_ingest_prepared(
         })
     }))?;
     let mut run = raise(py.detach(|| Run::open(&db, batch)))?;
-    let mut pending: Vec<PreparedArticle> = Vec::new();
+    // Rows read, asked of the store a batch at a time; then read back into articles.
+    let mut rows_read: Vec<(usize, Box<PreparedRecord>)> = Vec::new();
+    let flush = |run: &mut Run, rows_read: Vec<(usize, Box<PreparedRecord>)>| {
+        let asked: Vec<(&str, &str)> = rows_read
+            .iter()
+            .map(|(_, r)| (r.id.as_str(), r.body_hash.as_str()))
+            .collect();
+        let new = run.admit_all(&asked);
+        drop(asked);
+        let mut pending: Vec<PreparedArticle> = Vec::with_capacity(rows_read.len());
+        for ((index, record), new) in rows_read.into_iter().zip(new) {
+            if new {
+                let shown = clip(&record.path, 200);
+                pending.push(
+                    record
+                        .read()
+                        .map_err(|e| row_error(index, format_args!("{shown}: {e}")))?,
+                );
+            }
+        }
+        PyResult::Ok(pending)
+    };
     let mut last: Option<(i64, i64)> = None;
     for (index, row) in rows.try_iter()?.enumerate() {
         let (order, row) = read_row(index, &row?)?;
@@ -275,20 +296,13 @@ pub fn store_ingest_prepared(
             }
             Row::Article(r) => r,
         };
-        if !run.admit(&record.id, &record.body_hash) {
-            continue;
-        }
-        let shown = clip(&record.path, 200);
-        pending.push(
-            record
-                .read()
-                .map_err(|e| row_error(index, format_args!("{shown}: {e}")))?,
-        );
-        if pending.len() >= run.batch {
-            let items = std::mem::take(&mut pending);
+        rows_read.push((index, record));
+        if rows_read.len() >= run.batch {
+            let items = flush(&mut run, std::mem::take(&mut rows_read))?;
             py.detach(|| run.add(run::finish(items)));
         }
     }
+    let pending = flush(&mut run, rows_read)?;
     raise(py.detach(|| {
         run.add(run::finish(pending));
         run.report(analyse, &options)

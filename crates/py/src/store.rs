@@ -71,29 +71,38 @@ impl Run {
         }
     }
 
-    /// Count an article read and say whether it is new: one stored already (same id, same
-    /// body) costs nothing more, as in the CLI.
-    pub(crate) fn admit(&mut self, id: &str, body_hash: &str) -> bool {
-        self.read += 1;
-        let same = self.ing.store().same_content(id, body_hash, None);
-        let stored = same.ok().flatten() == Some(true);
-        self.skipped += usize::from(stored);
-        !stored
+    /// Count articles read, `(id, body_hash)` each, and say which are new: one stored already
+    /// (same id, same body) costs nothing more, as in the CLI. The store is asked once for
+    /// them all; on a store error every one counts as new (the write checks again).
+    pub(crate) fn admit_all(&mut self, items: &[(&str, &str)]) -> Vec<bool> {
+        self.read += items.len();
+        let asked: Vec<(&str, &str, Option<&str>)> =
+            items.iter().map(|&(id, hash)| (id, hash, None)).collect();
+        let new: Vec<bool> = match self.ing.store().same_contents(&asked) {
+            Ok(same) if same.len() == items.len() => {
+                same.into_iter().map(|s| s != Some(true)).collect()
+            }
+            _ => vec![true; items.len()],
+        };
+        self.skipped += new.iter().filter(|n| !**n).count();
+        new
     }
 
     fn article(&mut self, a: RawArticle) {
-        if !self.admit(&a.id, &run::body_hash(&a.body)) {
-            return;
-        }
+        self.read += 1;
         self.pending.push(a);
         if self.pending.len() >= self.batch {
             self.commit();
         }
     }
 
+    /// Prepare and store the pending articles, but those stored already (same id, same body,
+    /// asked for the batch at once), which cost nothing more, as in the CLI.
     fn commit(&mut self) {
-        if !self.pending.is_empty() {
-            let prepared = run::prepare(std::mem::take(&mut self.pending));
+        let (new, held) = run::unstored(self.ing.store(), std::mem::take(&mut self.pending));
+        self.skipped += held;
+        if !new.is_empty() {
+            let prepared = run::prepare(new);
             self.add(prepared);
         }
     }

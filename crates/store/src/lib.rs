@@ -592,6 +592,10 @@ impl StoryStore for Store {
         dispatch!(self, s => s.same_content(id, body_hash, text))
     }
 
+    fn same_contents(&self, items: &[(&str, &str, Option<&str>)]) -> Result<Vec<Option<bool>>> {
+        dispatch!(self, s => s.same_contents(items))
+    }
+
     fn story_id(&self, idx: u32) -> Result<Option<String>> {
         dispatch!(self, s => s.story_id(idx))
     }
@@ -697,6 +701,56 @@ mod tests {
         let arts = ing.store().story_articles(&rows[0].id).unwrap().unwrap();
         assert_eq!(arts[1].text, QUAKE2);
         assert!(ing.store().story_articles("s-nope").unwrap().is_none());
+    }
+
+    #[test]
+    fn asking_many_ids_at_once_answers_as_asking_each() {
+        on_both(|path| {
+            let mut ing = Ingest::new(Store::open(path).unwrap()).unwrap();
+            add(
+                &mut ing,
+                vec![
+                    raw("q1", "2020-03-02", QUAKE),
+                    raw("v1", "2020-03-01", VOTE),
+                ],
+            );
+            // An article stored before body hashes were kept is compared by its text.
+            behind(path, "UPDATE articles SET body_hash = NULL WHERE id = 'v1'");
+            let store = ing.store();
+            let vote = store.article("v1").unwrap().unwrap().article.text;
+            let quake = corroborate_pipeline::run::body_hash(QUAKE);
+            let asked: Vec<(&str, &str, Option<&str>)> = vec![
+                ("q1", &quake, None),
+                ("q1", "other", Some(QUAKE)),
+                ("nope", &quake, None),
+                ("v1", "any", Some(&vote)),
+                ("v1", "any", None),
+                ("v1", "any", Some("other text")),
+                ("a\0b", &quake, None),
+                ("q1", &quake, None),
+            ];
+            let each: Vec<Option<bool>> = asked
+                .iter()
+                .map(|&(id, h, t)| store.same_content(id, h, t).unwrap())
+                .collect();
+            assert_eq!(
+                each,
+                [
+                    Some(true),
+                    Some(false),
+                    None,
+                    Some(true),
+                    Some(false),
+                    Some(false),
+                    None,
+                    Some(true)
+                ],
+                "{}",
+                location_display(path)
+            );
+            assert_eq!(store.same_contents(&asked).unwrap(), each);
+            assert!(store.same_contents(&[]).unwrap().is_empty());
+        });
     }
 
     fn find(store: &Store, f: StoryFilter) -> Vec<Vec<String>> {

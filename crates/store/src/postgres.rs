@@ -985,13 +985,48 @@ impl StoryStore for PgStore {
 
     fn same_content(&self, id: &str, body_hash: &str, text: Option<&str>) -> Result<Option<bool>> {
         let mut c = self.conn.borrow_mut();
+        // Ids are stored as `pg_text` makes them.
         let row = c
-            .opt("SELECT body_hash, text FROM articles WHERE id = $1", &[&id])
+            .opt(
+                "SELECT body_hash, text FROM articles WHERE id = $1",
+                &[&pg_text(id).as_ref()],
+            )
             .map_err(|e| self.pg(e))?;
         Ok(row.map(|r| match r.get::<_, Option<&str>>(0) {
             Some(h) => h == body_hash,
             None => text.is_some_and(|t| pg_text(t) == r.get::<_, &str>(1)),
         }))
+    }
+
+    /// One query for the whole list, not a round trip per article.
+    fn same_contents(&self, items: &[(&str, &str, Option<&str>)]) -> Result<Vec<Option<bool>>> {
+        if items.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<Cow<str>> = items.iter().map(|&(id, _, _)| pg_text(id)).collect();
+        let wanted: Vec<&str> = ids.iter().map(|id| id.as_ref()).collect();
+        let mut c = self.conn.borrow_mut();
+        let rows = c
+            .query(
+                "SELECT id, body_hash, CASE WHEN body_hash IS NULL THEN text END \
+                 FROM articles WHERE id = ANY($1)",
+                &[&wanted],
+            )
+            .map_err(|e| self.pg(e))?;
+        let stored: HashMap<&str, (Option<&str>, Option<&str>)> = rows
+            .iter()
+            .map(|r| (r.get(0), (r.get(1), r.get(2))))
+            .collect();
+        Ok(items
+            .iter()
+            .zip(&wanted)
+            .map(|(&(_, body_hash, text), id)| {
+                stored.get(id).map(|&(hash, stored_text)| match hash {
+                    Some(h) => h == body_hash,
+                    None => text.is_some_and(|t| Some(pg_text(t).as_ref()) == stored_text),
+                })
+            })
+            .collect())
     }
 
     fn story_id(&self, idx: u32) -> Result<Option<String>> {
