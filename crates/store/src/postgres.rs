@@ -984,21 +984,14 @@ impl StoryStore for PgStore {
     }
 
     fn same_content(&self, id: &str, body_hash: &str, text: Option<&str>) -> Result<Option<bool>> {
-        let mut c = self.conn.borrow_mut();
-        // Ids are stored as `pg_text` makes them.
-        let row = c
-            .opt(
-                "SELECT body_hash, text FROM articles WHERE id = $1",
-                &[&pg_text(id).as_ref()],
-            )
-            .map_err(|e| self.pg(e))?;
-        Ok(row.map(|r| match r.get::<_, Option<&str>>(0) {
-            Some(h) => h == body_hash,
-            None => text.is_some_and(|t| pg_text(t) == r.get::<_, &str>(1)),
-        }))
+        Ok(self
+            .same_contents(&[(id, body_hash, text)])?
+            .pop()
+            .flatten())
     }
 
-    /// One query for the whole list, not a round trip per article.
+    /// One query for the whole list, not a round trip per article; ids are compared as
+    /// `pg_text` stores them.
     fn same_contents(&self, items: &[(&str, &str, Option<&str>)]) -> Result<Vec<Option<bool>>> {
         if items.is_empty() {
             return Ok(Vec::new());
