@@ -55,26 +55,36 @@ pub fn body_hash(body: &str) -> String {
     blake3::hash(body.as_bytes()).to_hex().to_string()
 }
 
+/// Whether `store` holds each `(id, body_hash)` already with that body, asked in one
+/// [`StoryStore::same_contents`]. On a store error none counts as held: the write that follows
+/// checks again and reports it.
+pub fn held_already<S: StoryStore>(store: &S, items: &[(&str, &str)]) -> Vec<bool> {
+    let asked: Vec<(&str, &str, Option<&str>)> =
+        items.iter().map(|&(id, hash)| (id, hash, None)).collect();
+    match store.same_contents(&asked) {
+        Ok(same) if same.len() == items.len() => {
+            same.into_iter().map(|s| s == Some(true)).collect()
+        }
+        _ => vec![false; items.len()],
+    }
+}
+
 /// The articles of `batch` that `store` does not hold already with the same id and body, in
-/// order, and how many it held (one [`StoryStore::same_contents`] for the batch). On a store
-/// error every article is kept: the write that follows checks again and reports it.
+/// order, and how many it held ([`held_already`]).
 pub fn unstored<S: StoryStore>(store: &S, batch: Vec<RawArticle>) -> (Vec<RawArticle>, usize) {
     let hashes: Vec<String> = batch.iter().map(|a| body_hash(&a.body)).collect();
-    let asked: Vec<(&str, &str, Option<&str>)> = batch
+    let asked: Vec<(&str, &str)> = batch
         .iter()
         .zip(&hashes)
-        .map(|(a, h)| (a.id.as_str(), h.as_str(), None))
+        .map(|(a, h)| (a.id.as_str(), h.as_str()))
         .collect();
-    let same = match store.same_contents(&asked) {
-        Ok(same) if same.len() == batch.len() => same,
-        _ => return (batch, 0),
-    };
+    let held = held_already(store, &asked);
     drop(asked);
     let before = batch.len();
     let kept: Vec<RawArticle> = batch
         .into_iter()
-        .zip(same)
-        .filter(|(_, same)| *same != Some(true))
+        .zip(held)
+        .filter(|(_, held)| !held)
         .map(|(a, _)| a)
         .collect();
     let held = before - kept.len();

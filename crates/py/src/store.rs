@@ -8,7 +8,7 @@
 //! store outside `ingest`.
 
 use crate::{given_articles, model, raise, Outcome};
-use corroborate_model::{RawArticle, Rejection, StoryStore};
+use corroborate_model::{RawArticle, Rejection};
 use corroborate_pipeline::run::{self, BatchReport, Ingest, Options};
 use corroborate_read::Item;
 use corroborate_render::{json, View};
@@ -72,18 +72,13 @@ impl Run {
     }
 
     /// Count articles read, `(id, body_hash)` each, and say which are new: one stored already
-    /// (same id, same body) costs nothing more, as in the CLI. The store is asked once for
-    /// them all; on a store error every one counts as new (the write checks again).
+    /// (same id, same body) costs nothing more, as in the CLI ([`run::held_already`]).
     pub(crate) fn admit_all(&mut self, items: &[(&str, &str)]) -> Vec<bool> {
         self.read += items.len();
-        let asked: Vec<(&str, &str, Option<&str>)> =
-            items.iter().map(|&(id, hash)| (id, hash, None)).collect();
-        let new: Vec<bool> = match self.ing.store().same_contents(&asked) {
-            Ok(same) if same.len() == items.len() => {
-                same.into_iter().map(|s| s != Some(true)).collect()
-            }
-            _ => vec![true; items.len()],
-        };
+        let new: Vec<bool> = run::held_already(self.ing.store(), items)
+            .into_iter()
+            .map(|held| !held)
+            .collect();
         self.skipped += new.iter().filter(|n| !**n).count();
         new
     }
