@@ -97,6 +97,24 @@ def test_digest_options_and_bad_articles(seeds, cli):
         corroborate.digest([{"id": "a", "text": "   "}])
 
 
+def test_a_bare_text_is_refused_as_a_path_but_a_file_so_named_is_read(tmp_path):
+    text = "The council voted on Monday.\nIt passed the budget."
+    with pytest.raises(TypeError, match=r"articles\[1\]: a text of 50 characters is not a path"):
+        corroborate.digest([{"id": "a", "text": "One."}, text])
+    with pytest.raises(TypeError, match=r"paths\[0\]: a text of 5000 characters"):
+        corroborate.read(["x" * 5000])
+    pd = pytest.importorskip("pandas")
+    column = pd.DataFrame({"body": [text, text]})["body"]
+    with pytest.raises(TypeError, match=r"articles\[0\].*as a dict with 'id' and 'text'"):
+        corroborate.digest(column)
+    # A file whose name has a line break is still a path.
+    odd = tmp_path / "line\nbreak.txt"
+    odd.write_text("Council passes budget\n\n" + text + "\n")
+    read = corroborate.read([str(odd)])
+    assert [a["path"] for a in read] == [str(odd)]
+    assert corroborate.digest(str(odd), model="none")["rejected"] == []
+
+
 def test_digest_lists_a_bad_file_as_the_cli_does(seeds, cli, tmp_path):
     bad = tmp_path / "broken.txt"
     bad.write_bytes(b"\x00\x01\x02binary\xff\xfe" * 50)

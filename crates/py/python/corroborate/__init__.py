@@ -157,6 +157,20 @@ def _article(item: Mapping[str, Any], index: int) -> Dict[str, Any]:
     return out
 
 
+def _path(item: PathLike, where: str) -> str:
+    """A path item, or a TypeError when it is plainly an article's text given bare (a column
+    of texts, say): a name with a line break, or longer than any file name, that names
+    nothing on disk. Without this each text would come back as a "no such file" rejection."""
+    path = os.fspath(item)
+    if ("\n" in path or len(path) > 4096) and not os.path.lexists(path):
+        raise TypeError(
+            f"{where}: a text of {len(path)} characters is not a path; digest and "
+            "Store.ingest take an article as a dict with 'id' and 'text' (or a DataFrame "
+            "with those columns)"
+        )
+    return path
+
+
 def _split(articles: Articles) -> "tuple[List[str], str]":
     """PATHs and articles given as mappings (as a JSON array), in the order given."""
     if isinstance(articles, (str, os.PathLike)) or isinstance(articles, Mapping):
@@ -176,7 +190,7 @@ def _split(articles: Articles) -> "tuple[List[str], str]":
         ) from None
     for i, item in enumerate(items):
         if isinstance(item, (str, os.PathLike)):
-            paths.append(os.fspath(item))
+            paths.append(_path(item, f"articles[{i}]"))
         elif isinstance(item, Mapping):
             given.append(_article(item, i))
         else:
@@ -236,7 +250,7 @@ def read(paths: Union[PathLike, Iterable[PathLike]], *, errors: str = "raise") -
         raise ValueError("errors: expected 'raise' or 'skip'")
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    listed = [os.fspath(p) for p in paths]
+    listed = [_path(p, f"paths[{i}]") for i, p in enumerate(paths)]
     text, rejected, notes = _corroborate.read_articles(listed)
     _warn(notes)
     articles = cast(List[Dict[str, Any]], json.loads(text))
