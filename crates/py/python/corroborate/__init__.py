@@ -159,7 +159,7 @@ def _article(item: Mapping[str, Any], index: int) -> Dict[str, Any]:
 
 def _path(item: PathLike, where: str) -> str:
     """A path item, or a TypeError when it is plainly an article's text given bare (a column
-    of texts, say): a name with a line break, or longer than any file name, that names
+    of texts, say): a name with a line break, or longer than a path can be (4096), that names
     nothing on disk. Without this each text would come back as a "no such file" rejection."""
     path = os.fspath(item)
     if ("\n" in path or len(path) > 4096) and not os.path.lexists(path):
